@@ -1,0 +1,91 @@
+/* From the platform's hand-off to main() and back out. */
+#include <kn/arch.h>
+#include <kn/boot.h>
+#include <kn/config.h>
+#include <kn/console.h>
+#include <kn/init.h>
+#include <kn/panic.h>
+#include <kn/param.h>
+#include <kn/plat.h>
+#include <kn/sched.h>
+#include <kn/time.h>
+#include "internal.h"
+
+extern const struct kn_init_entry __kn_init_start[], __kn_init_end[];
+extern const struct kn_fini_entry __kn_fini_start[], __kn_fini_end[];
+extern void (*const __init_array_start[])(void), (*const __init_array_end[])(void);
+
+/* The application's entry point. */
+int main(int argc, char *argv[]);
+
+/* The scheduler is optional: when one is linked, main runs on its own
+ * thread; otherwise on the boot stack. */
+KN_WEAK void *kn_sched_run_main(kn_thread_fn fn, void *arg, size_t stack_size);
+
+struct kn_boot_times kn_boot_times;
+
+static int boot_trace;
+KN_PARAM(boot, trace, KN_PARAM_BOOL, boot_trace,
+	 "print boot timing (first instruction to main) and each init step");
+
+static char *app_argv[CONFIG_BOOT_MAX_ARGS + 1];
+static int app_argc;
+
+static uint64_t tsc_to_us(uint64_t cycles)
+{
+	uint64_t hz = kn_boot_times.tsc_hz;
+	return hz ? cycles * 1000000 / hz : 0;
+}
+
+static void run_init_table(void)
+{
+	for (const struct kn_init_entry *e = __kn_init_start; e < __kn_init_end; e++) {
+		uint64_t t0 = boot_trace ? kn_time_monotonic_ns() : 0;
+		int rc = e->fn();
+		if (boot_trace)
+			kn_printk("kn: boot: init %s: %lu us\n", e->name,
+				  (unsigned long)((kn_time_monotonic_ns() - t0) / 1000));
+		if (rc < 0)
+			kn_panic("init step %s failed (error %d)", e->name, -rc);
+	}
+}
+
+static void *main_thread(void *arg)
+{
+	if (boot_trace) {
+		kn_boot_times.main_tsc = kn_arch_rdtsc();
+		uint64_t first = kn_boot_times.first_insn_tsc;
+		uint64_t cycles = first ? kn_boot_times.main_tsc - first : 0;
+		kn_printk("kn: boot: first instruction to main: %lu cycles, %lu us\n",
+			  (unsigned long)cycles, (unsigned long)tsc_to_us(cycles));
+	}
+	return (void *)(long)main(app_argc, app_argv);
+}
+
+void kn_boot(void)
+{
+	char *kargv[32];
+	int kargc;
+	app_argv[0] = CONFIG_APP_NAME;
+	app_argc = 1 + kn_boot_split_cmdline(kn_plat_cmdline(), kargv,
+					     KN_ARRAY_SIZE(kargv), &kargc,
+					     app_argv + 1, CONFIG_BOOT_MAX_ARGS - 1);
+	app_argv[app_argc] = NULL;
+	for (int i = 0; i < kargc; i++)
+		kn_boot_apply_param(kargv[i]);
+
+	run_init_table();
+	for (void (*const *c)(void) = __init_array_start; c < __init_array_end; c++)
+		(*c)();
+
+	void *ret = kn_sched_run_main ? kn_sched_run_main(main_thread, NULL, 0)
+				      : main_thread(NULL);
+	kn_exit((int)(long)ret);
+}
+
+void kn_exit(int code)
+{
+	for (const struct kn_fini_entry *e = __kn_fini_end; e-- > __kn_fini_start;)
+		e->fn();
+	kn_plat_exit(code);
+}

@@ -1,0 +1,29 @@
+/* What the platform hands to the boot library, and what boot offers back. */
+#ifndef KN_BOOT_H
+#define KN_BOOT_H
+
+#include <stdint.h>
+#include <kn/compiler.h>
+
+KN_API_BEGIN
+/* Called by the platform once its hardware is up (console, memory map, time,
+ * interrupts). Parses kernel parameters, runs the init table and
+ * constructors, starts main() (on a scheduler thread when a scheduler is in
+ * the image) and exits with main's return value. */
+KN_NORETURN void kn_boot(void);
+
+/* Runs teardown and leaves the unikernel with `code` (0..127 on QEMU). */
+KN_NORETURN void kn_exit(int code);
+
+/* Boot timestamps in nanoseconds of monotonic time: the platform sets
+ * first_insn (converted from the TSC read by the very first instruction);
+ * boot fills main when main() is entered. Printed with boot.trace=1. */
+struct kn_boot_times {
+	uint64_t first_insn_tsc; /* raw TSC at the first instruction (0 if n/a) */
+	uint64_t main_tsc;       /* raw TSC when main() is called */
+	uint64_t tsc_hz;         /* TSC frequency used to convert them */
+};
+extern struct kn_boot_times kn_boot_times;
+KN_API_END
+
+#endif

@@ -1,0 +1,25 @@
+/* Kernel parameters: `lib.name=value` on the kernel command line (before
+ * "--"; what follows "--" is the application's argv). A library declares a
+ * parameter next to the variable it sets; boot parses the command line before
+ * the init table runs. */
+#ifndef KN_PARAM_H
+#define KN_PARAM_H
+
+#include <stdint.h>
+#include <kn/compiler.h>
+
+enum kn_param_type { KN_PARAM_BOOL, KN_PARAM_INT, KN_PARAM_U64, KN_PARAM_STR };
+
+struct kn_param {
+	const char *lib;
+	const char *name;
+	enum kn_param_type type;
+	void *var; /* BOOL, INT: int*; U64: uint64_t*; STR: const char ** */
+	const char *help;
+};
+
+#define KN_PARAM(lib, name, type, var, help)                                   \
+	static const struct kn_param KN_CAT(__kn_param_##lib##_, name) KN_USED KN_ALIGNED(8) \
+		KN_SECTION(".kn_params") = {#lib, #name, type, &(var), help}
+
+#endif

@@ -1,0 +1,6 @@
+#include "stdio_impl.h"
+
+int fileno(FILE *f)
+{
+	return f->fd;
+}

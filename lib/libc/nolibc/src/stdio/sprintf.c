@@ -1,0 +1,12 @@
+#include <stdint.h>
+#include <stdio.h>
+#include <kn/console.h>
+
+int sprintf(char *__restrict s, const char *__restrict fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int r = kn_vsnprintf(s, SIZE_MAX, fmt, ap);
+	va_end(ap);
+	return r;
+}

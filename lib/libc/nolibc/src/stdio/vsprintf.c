@@ -1,0 +1,8 @@
+#include <stdint.h>
+#include <stdio.h>
+#include <kn/console.h>
+
+int vsprintf(char *__restrict s, const char *__restrict fmt, va_list ap)
+{
+	return kn_vsnprintf(s, SIZE_MAX, fmt, ap);
+}

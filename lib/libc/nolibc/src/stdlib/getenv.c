@@ -1,0 +1,6 @@
+#include <stdlib.h>
+
+char *getenv(const char *name)
+{
+	return NULL;
+}

@@ -1,0 +1,45 @@
+/* Internal state of the cooperative scheduler, shared by its files. */
+#ifndef KN_SCHED_COOP_H
+#define KN_SCHED_COOP_H
+
+#include <kn/arch.h>
+#include <kn/sched.h>
+
+enum kn_thread_state { KN_RUNNABLE, KN_BLOCKED, KN_EXITED };
+
+struct kn_thread {
+	struct kn_arch_ctx ctx;
+	struct kn_thread *next;       /* run queue or wait queue link */
+	struct kn_thread *sleep_next; /* timed-wait list, sorted by wake_at */
+	struct kn_waitq *waiting_on;  /* the wait queue it sleeps in, if any */
+	uint64_t wake_at;             /* 0 = no deadline */
+	int timed_out;
+	enum kn_thread_state state;
+	const char *name;
+	kn_thread_fn fn;
+	void *arg, *ret;
+	void *stack;
+	size_t stack_pages;
+	struct kn_waitq joiners;
+	int detached, joined;
+	int errno_value;
+};
+
+extern struct kn_thread *kn_coop_current;
+
+/* Puts t at the tail of the run queue. */
+void kn_coop_make_runnable(struct kn_thread *t);
+/* Blocks the current thread (already queued wherever it waits) until
+ * something makes it runnable; runs other threads or idles meanwhile. */
+void kn_coop_block(void);
+/* Adds/removes the current thread to/from the timed-wait list. */
+void kn_coop_sleep_list_add(struct kn_thread *t, uint64_t deadline);
+void kn_coop_sleep_list_remove(struct kn_thread *t);
+/* Switches to `next` (which must not be queued anywhere). */
+void kn_coop_switch_to(struct kn_thread *next);
+/* First thing a new thread does: clean up after the previous one. */
+void kn_coop_thread_started(void);
+/* Frees a thread's stack and control block. */
+void kn_coop_thread_free(struct kn_thread *t);
+
+#endif

@@ -1,0 +1,117 @@
+/* Thread life cycle: create, exit, join, detach, and main's own thread. */
+#include <kn/alloc.h>
+#include <kn/config.h>
+#include <kn/errno.h>
+#include <kn/panic.h>
+#include "coop.h"
+
+/* The context boot runs in: it becomes a thread so it can wait for main. */
+static struct kn_thread boot_thread = {.name = "boot", .state = KN_RUNNABLE};
+static struct kn_thread *main_thread;
+static int errno_before_threads;
+
+static void thread_entry(void *arg)
+{
+	struct kn_thread *t = arg;
+	kn_coop_thread_started();
+	kn_thread_exit(t->fn(t->arg));
+}
+
+static size_t pages_for(size_t bytes)
+{
+	return (bytes + KN_PAGE_SIZE - 1) / KN_PAGE_SIZE;
+}
+
+struct kn_thread *kn_thread_create(const char *name, kn_thread_fn fn,
+				   void *arg, size_t stack_size)
+{
+	struct kn_thread *t = kn_calloc(1, sizeof(*t));
+	if (!t)
+		return NULL;
+	t->stack_pages = pages_for(stack_size ? stack_size
+					      : CONFIG_SCHED_COOP_STACK_SIZE);
+	t->stack = kn_palloc(t->stack_pages);
+	if (!t->stack) {
+		kn_free(t);
+		return NULL;
+	}
+	t->name = name ? name : "thread";
+	t->fn = fn;
+	t->arg = arg;
+	kn_arch_ctx_init(&t->ctx, (char *)t->stack + t->stack_pages * KN_PAGE_SIZE,
+			 thread_entry, t);
+	kn_coop_make_runnable(t);
+	return t;
+}
+
+void kn_coop_thread_free(struct kn_thread *t)
+{
+	kn_pfree(t->stack, t->stack_pages);
+	kn_free(t);
+}
+
+void kn_thread_exit(void *ret)
+{
+	struct kn_thread *t = kn_coop_current;
+	KN_BUG_ON(!t || t == &boot_thread);
+	t->ret = ret;
+	t->state = KN_EXITED;
+	if (t == main_thread) {
+		/* Returning from main ends the program, whatever else runs. */
+		kn_coop_switch_to(&boot_thread);
+	}
+	kn_waitq_wake(&t->joiners, 1);
+	kn_coop_block();
+	kn_panic("exited thread '%s' was resumed", t->name);
+}
+
+int kn_thread_join(struct kn_thread *t, void **ret)
+{
+	if (!t || t == kn_coop_current || t->joined || t->detached)
+		return -KN_EINVAL;
+	t->joined = 1;
+	while (t->state != KN_EXITED)
+		kn_waitq_wait(&t->joiners, 0);
+	if (ret)
+		*ret = t->ret;
+	kn_coop_thread_free(t);
+	return 0;
+}
+
+void kn_thread_detach(struct kn_thread *t)
+{
+	if (t->state == KN_EXITED && !t->joined)
+		kn_coop_thread_free(t);
+	else
+		t->detached = 1;
+}
+
+struct kn_thread *kn_thread_self(void)
+{
+	return kn_coop_current;
+}
+
+const char *kn_thread_name(const struct kn_thread *t)
+{
+	return t->name;
+}
+
+int *kn_sched_errno_location(void)
+{
+	return kn_coop_current ? &kn_coop_current->errno_value
+			       : &errno_before_threads;
+}
+
+void *kn_sched_run_main(kn_thread_fn fn, void *arg, size_t stack_size)
+{
+	kn_coop_current = &boot_thread;
+	main_thread = kn_thread_create("main", fn, arg,
+				       stack_size ? stack_size
+						  : CONFIG_SCHED_COOP_MAIN_STACK_SIZE);
+	if (!main_thread)
+		kn_panic("no memory for the main thread's stack");
+	/* Boot waits outside every queue; only main's exit resumes it. */
+	boot_thread.state = KN_BLOCKED;
+	kn_coop_block();
+	return main_thread->ret;
+}

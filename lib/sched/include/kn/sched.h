@@ -1,0 +1,57 @@
+/* The sched API: threads in the single address space.
+ *
+ * The cooperative implementation (sched-coop) switches only when a thread
+ * yields, sleeps, joins or exits; nothing is preempted, so data shared
+ * between threads needs no locks as long as a critical section does not
+ * block. */
+#ifndef KN_SCHED_H
+#define KN_SCHED_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <kn/compiler.h>
+
+struct kn_thread;
+typedef void *(*kn_thread_fn)(void *arg);
+
+KN_API_BEGIN
+/* Creates a runnable thread that calls fn(arg); stack_size 0 picks the
+ * configured default. Returns NULL when memory runs out. */
+struct kn_thread *kn_thread_create(const char *name, kn_thread_fn fn,
+				   void *arg, size_t stack_size);
+/* Gives the CPU to the next runnable thread (returns at once if none). */
+void kn_yield(void);
+/* Blocks the calling thread for at least ns nanoseconds. */
+void kn_sleep_ns(uint64_t ns);
+/* Blocks until the monotonic clock reaches deadline_ns. */
+void kn_sleep_until(uint64_t deadline_ns);
+/* Waits for `t` to finish, stores its return value in *ret (if ret is not
+ * NULL) and frees it. Returns 0, or -EINVAL when t is the caller or was
+ * already joined or detached. */
+int kn_thread_join(struct kn_thread *t, void **ret);
+/* The thread will be freed when it exits; it cannot be joined. */
+void kn_thread_detach(struct kn_thread *t);
+/* Ends the calling thread with a return value. */
+KN_NORETURN void kn_thread_exit(void *ret);
+struct kn_thread *kn_thread_self(void);
+const char *kn_thread_name(const struct kn_thread *t);
+
+/* Wait queues: the building block for joins, futexes and pipes. */
+struct kn_waitq {
+	struct kn_thread *head, *tail;
+};
+#define KN_WAITQ_INIT {0, 0}
+/* Blocks the caller on q until woken or until deadline_ns (0 = no
+ * deadline). Returns 0 when woken, -ETIMEDOUT at the deadline. */
+int kn_waitq_wait(struct kn_waitq *q, uint64_t deadline_ns);
+/* Wakes up to n waiters (in FIFO order); returns how many were woken. */
+int kn_waitq_wake(struct kn_waitq *q, int n);
+
+/* Used by boot: runs fn(arg) as the "main" thread and schedules until every
+ * thread has exited or fn returned; returns fn's result. */
+void *kn_sched_run_main(kn_thread_fn fn, void *arg, size_t stack_size);
+/* Per-thread errno slot for libc (a global before the scheduler runs). */
+int *kn_sched_errno_location(void);
+KN_API_END
+
+#endif

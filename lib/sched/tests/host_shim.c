@@ -1,0 +1,66 @@
+/* What the scheduler needs from the rest of the kernel, on the host: a
+ * fake clock that idling advances, page allocation from the C library,
+ * and a kn_panic that exits with a recognizable status. */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <kn/alloc.h>
+#include <kn/console.h>
+#include <kn/panic.h>
+#include <kn/plat.h>
+#include <kn/time.h>
+#include "host_shim.h"
+
+uint64_t fake_now;
+long pages_live;
+int idle_calls;
+
+uint64_t kn_time_monotonic_ns(void) { return fake_now; }
+
+void kn_plat_idle_until(uint64_t deadline)
+{
+	idle_calls++;
+	if (deadline > fake_now)
+		fake_now = deadline;
+}
+
+void *kn_palloc(size_t n)
+{
+	void *p = aligned_alloc(KN_PAGE_SIZE, n * KN_PAGE_SIZE);
+	if (p)
+		pages_live += (long)n;
+	return p;
+}
+
+void kn_pfree(void *p, size_t n)
+{
+	if (p) {
+		pages_live -= (long)n;
+		free(p);
+	}
+}
+
+void *kn_calloc(size_t n, size_t s) { return calloc(n, s); }
+void kn_free(void *p) { free(p); }
+
+int kn_printk(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vprintf(fmt, ap);
+	va_end(ap);
+	return n;
+}
+
+void kn_panic(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	printf("PANIC: ");
+	vprintf(fmt, ap);
+	printf("\n");
+	va_end(ap);
+	fflush(stdout);
+	exit(PANIC_STATUS);
+}

@@ -1,0 +1,223 @@
+/* Host unit tests of sched-coop: each scenario runs as main's thread
+ * under kn_sched_run_main, exactly as in an image, with a fake clock.
+ * Usage: sched_test SCENARIO [SEED]; exit 0 = pass. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <kn/errno.h>
+#include <kn/sched.h>
+#include "host_shim.h"
+
+#define CHECK(c)                                                               \
+	do {                                                                   \
+		if (!(c)) {                                                    \
+			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);    \
+			exit(1);                                               \
+		}                                                              \
+	} while (0)
+
+static unsigned seed = 1;
+static unsigned rnd(void)
+{
+	seed = seed * 1103515245u + 12345u;
+	return (seed >> 8) & 0xffffff;
+}
+
+/* --- many sleepers: wake order follows deadlines, ties keep FIFO order */
+#define N_SLEEPERS 300
+static uint64_t deadline_of[N_SLEEPERS];
+static int order[N_SLEEPERS], n_order;
+
+static void *sleeper(void *arg)
+{
+	int id = (int)(long)arg;
+	kn_sleep_until(deadline_of[id]);
+	CHECK(fake_now >= deadline_of[id]);
+	order[n_order++] = id;
+	return (void *)(long)(id * 3);
+}
+
+static void *sleep_order(void *unused)
+{
+	struct kn_thread *t[N_SLEEPERS];
+	for (int i = 0; i < N_SLEEPERS; i++) {
+		deadline_of[i] = 1000 + (rnd() % 50) * 1000; /* many ties */
+		t[i] = kn_thread_create("s", sleeper, (void *)(long)i, 16384);
+		CHECK(t[i]);
+	}
+	for (int i = 0; i < N_SLEEPERS; i++) {
+		void *ret;
+		CHECK(kn_thread_join(t[i], &ret) == 0);
+		CHECK(ret == (void *)(long)(i * 3));
+	}
+	CHECK(n_order == N_SLEEPERS);
+	for (int i = 1; i < N_SLEEPERS; i++) {
+		int a = order[i - 1], b = order[i];
+		CHECK(deadline_of[a] <= deadline_of[b]);
+		if (deadline_of[a] == deadline_of[b])
+			CHECK(a < b);
+	}
+	return 0;
+}
+
+/* --- yield is round robin */
+static int trace[64], n_trace;
+static void *yielder(void *arg)
+{
+	for (int i = 0; i < 4; i++) {
+		trace[n_trace++] = (int)(long)arg;
+		kn_yield();
+	}
+	return 0;
+}
+
+static void *round_robin(void *unused)
+{
+	struct kn_thread *t[3];
+	for (long i = 0; i < 3; i++)
+		t[i] = kn_thread_create("y", yielder, (void *)i, 0);
+	for (int i = 0; i < 3; i++)
+		CHECK(kn_thread_join(t[i], 0) == 0);
+	CHECK(n_trace == 12);
+	for (int i = 0; i < 12; i++)
+		CHECK(trace[i] == i % 3);
+	return 0;
+}
+
+/* --- wait queues: FIFO wake-ups, timeouts, wake after timeout */
+static struct kn_waitq q = KN_WAITQ_INIT;
+static int results[8];
+static void *waiter(void *arg)
+{
+	int id = (int)(long)arg;
+	uint64_t deadline = id == 2 ? fake_now + 500 : 0;
+	results[id] = kn_waitq_wait(&q, deadline) == 0 ? 100 + n_trace++ : -1;
+	return 0;
+}
+
+static void *waitqueues(void *unused)
+{
+	n_trace = 0;
+	struct kn_thread *t[4];
+	for (long i = 0; i < 4; i++)
+		t[i] = kn_thread_create("w", waiter, (void *)i, 0);
+	kn_yield(); /* all four wait now */
+	kn_sleep_ns(1000); /* waiter 2 times out meanwhile */
+	CHECK(results[2] == -1);
+	CHECK(kn_waitq_wake(&q, 2) == 2); /* 0 and 1, in that order */
+	kn_yield();
+	CHECK(results[0] == 100 && results[1] == 101);
+	CHECK(kn_waitq_wake(&q, 10) == 1);
+	CHECK(kn_waitq_wake(&q, 10) == 0);
+	for (int i = 0; i < 4; i++)
+		CHECK(kn_thread_join(t[i], 0) == 0);
+	CHECK(results[3] == 102);
+	CHECK(q.head == 0 && q.tail == 0);
+	return 0;
+}
+
+/* --- join rules */
+static void *returns_arg(void *arg) { return arg; }
+
+static void *join_rules(void *unused)
+{
+	CHECK(kn_thread_join(kn_thread_self(), 0) == -KN_EINVAL);
+	CHECK(kn_thread_join(0, 0) == -KN_EINVAL);
+	struct kn_thread *t = kn_thread_create("r", returns_arg, (void *)5, 0);
+	struct kn_thread *d = kn_thread_create("d", returns_arg, 0, 0);
+	kn_thread_detach(d);
+	CHECK(kn_thread_join(d, 0) == -KN_EINVAL);
+	void *r = 0;
+	CHECK(kn_thread_join(t, &r) == 0 && r == (void *)5);
+	return 0;
+}
+
+/* --- detached churn leaks nothing */
+static void *spawner(void *arg)
+{
+	int depth = (int)(long)arg;
+	if (depth > 0) {
+		struct kn_thread *c = kn_thread_create("c", spawner, (void *)(long)(depth - 1), 8192);
+		CHECK(c);
+		kn_thread_detach(c);
+	}
+	if (rnd() & 1)
+		kn_yield();
+	return 0;
+}
+
+static void *no_leaks(void *unused)
+{
+	long before = pages_live;
+	for (int i = 0; i < 500; i++) {
+		struct kn_thread *t = kn_thread_create("p", spawner, (void *)(long)(rnd() % 4), 8192);
+		CHECK(t);
+		if (i % 3)
+			kn_thread_detach(t);
+		else
+			CHECK(kn_thread_join(t, 0) == 0);
+		if (rnd() % 4 == 0)
+			kn_sleep_ns(10);
+	}
+	for (int i = 0; i < 50; i++)
+		kn_yield();
+	kn_sleep_ns(100);
+	/* At most one detached thread's stack is still waiting to be reaped. */
+	CHECK(pages_live - before <= 2);
+	return 0;
+}
+
+/* --- returning from main ends the program even with threads left */
+static void *forever(void *arg)
+{
+	for (int i = 0; i < 1000000; i++)
+		kn_sleep_ns(1000000);
+	CHECK(!"main's return should have ended the program");
+	return 0;
+}
+
+static void *main_returns_early(void *unused)
+{
+	kn_thread_create("forever", forever, 0, 0);
+	kn_yield();
+	return (void *)42;
+}
+
+/* --- a deadlock panics instead of hanging */
+static struct kn_waitq nobody = KN_WAITQ_INIT;
+static void *deadlock(void *unused)
+{
+	kn_waitq_wait(&nobody, 0);
+	return 0;
+}
+
+static const struct {
+	const char *name;
+	kn_thread_fn fn;
+	void *expect;
+} scenarios[] = {
+	{"sleep_order", sleep_order, 0},
+	{"round_robin", round_robin, 0},
+	{"waitqueues", waitqueues, 0},
+	{"join_rules", join_rules, 0},
+	{"no_leaks", no_leaks, 0},
+	{"main_returns_early", main_returns_early, (void *)42},
+	{"deadlock", deadlock, 0},
+};
+
+int main(int argc, char **argv)
+{
+	if (argc < 2)
+		return 2;
+	if (argc > 2)
+		seed = (unsigned)strtoul(argv[2], 0, 0);
+	for (unsigned i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++)
+		if (!strcmp(argv[1], scenarios[i].name)) {
+			void *ret = kn_sched_run_main(scenarios[i].fn, 0, 0);
+			CHECK(ret == scenarios[i].expect);
+			printf("PASS %s\n", argv[1]);
+			return 0;
+		}
+	printf("unknown scenario %s\n", argv[1]);
+	return 2;
+}

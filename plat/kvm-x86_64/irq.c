@@ -1,0 +1,69 @@
+/* Interrupt controllers: the legacy 8259 pair moved off the exception
+ * vectors and masked; the local APIC (xAPIC, MMIO) enabled. Devices will
+ * be routed through the IOAPIC by the drivers that need them. */
+#include <kn/plat.h>
+#include "io.h"
+#include "kvm.h"
+
+#define PIC1_CMD 0x20
+#define PIC1_DATA 0x21
+#define PIC2_CMD 0xa0
+#define PIC2_DATA 0xa1
+#define MSR_APIC_BASE 0x1b
+#define APIC_BASE_ENABLE (1 << 11)
+#define LAPIC_TPR 0x80
+#define LAPIC_SVR 0xf0
+#define LAPIC_LVT_LINT0 0x350
+#define LAPIC_LVT_ERROR 0x370
+#define LAPIC_SVR_ENABLE 0x100
+#define LAPIC_LVT_MASKED 0x10000
+#define RFLAGS_IF 0x200
+
+void kn_kvm_lapic_write(uint32_t reg, uint32_t v)
+{
+	kn_kvm_mmio_write32(KN_KVM_LAPIC_BASE + reg, v);
+}
+
+uint32_t kn_kvm_lapic_read(uint32_t reg)
+{
+	return kn_kvm_mmio_read32(KN_KVM_LAPIC_BASE + reg);
+}
+
+static void kn_kvm_pic_disable(void)
+{
+	kn_kvm_outb(PIC1_CMD, 0x11); /* ICW1: initialise, ICW4 follows */
+	kn_kvm_outb(PIC2_CMD, 0x11);
+	kn_kvm_outb(PIC1_DATA, KN_KVM_VEC_PIC_BASE);
+	kn_kvm_outb(PIC2_DATA, KN_KVM_VEC_PIC_BASE + 8);
+	kn_kvm_outb(PIC1_DATA, 0x04); /* slave on IRQ 2 */
+	kn_kvm_outb(PIC2_DATA, 0x02);
+	kn_kvm_outb(PIC1_DATA, 0x01); /* 8086 mode */
+	kn_kvm_outb(PIC2_DATA, 0x01);
+	kn_kvm_outb(PIC1_DATA, 0xff); /* everything masked */
+	kn_kvm_outb(PIC2_DATA, 0xff);
+}
+
+void kn_kvm_irq_init(void)
+{
+	kn_kvm_pic_disable();
+	uint64_t base = kn_kvm_rdmsr(MSR_APIC_BASE);
+	if (!(base & APIC_BASE_ENABLE))
+		kn_kvm_wrmsr(MSR_APIC_BASE, base | APIC_BASE_ENABLE);
+	kn_kvm_lapic_write(LAPIC_TPR, 0);
+	kn_kvm_lapic_write(LAPIC_LVT_LINT0, LAPIC_LVT_MASKED);
+	kn_kvm_lapic_write(LAPIC_LVT_ERROR, LAPIC_LVT_MASKED);
+	kn_kvm_lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | KN_KVM_VEC_SPURIOUS);
+}
+
+unsigned long kn_plat_irq_save(void)
+{
+	unsigned long flags;
+	__asm__ volatile("pushfq; popq %0; cli" : "=r"(flags) : : "memory");
+	return flags;
+}
+
+void kn_plat_irq_restore(unsigned long flags)
+{
+	if (flags & RFLAGS_IF)
+		__asm__ volatile("sti" : : : "memory");
+}

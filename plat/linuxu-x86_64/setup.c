@@ -1,0 +1,61 @@
+/* From the process entry to kn_boot(): the command line is argv[1..],
+ * joined with spaces and quoted where needed, so boot parses kernel
+ * parameters and application arguments exactly as on a VM. */
+#include <kn/boot.h>
+#include <kn/plat.h>
+#include "linuxu.h"
+
+const char kn_plat_name[] = "linuxu";
+
+static char cmdline[8192];
+
+static void build_cmdline(int argc, char **argv)
+{
+	size_t len = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		int quote = !*a;
+		for (const char *c = a; *c; c++)
+			if (*c == ' ' || *c == '\t')
+				quote = 1;
+		size_t need = __builtin_strlen(a) + (quote ? 2 : 0) + 1;
+		if (len + need >= sizeof(cmdline))
+			break; /* boot warns about what is missing */
+		if (len)
+			cmdline[len++] = ' ';
+		if (quote)
+			cmdline[len++] = '"';
+		for (const char *c = a; *c; c++)
+			cmdline[len++] = *c;
+		if (quote)
+			cmdline[len++] = '"';
+	}
+	cmdline[len] = '\0';
+}
+
+const char *kn_plat_cmdline(void)
+{
+	return cmdline;
+}
+
+int kn_plat_initrd(const void **base, size_t *len)
+{
+	return -1;
+}
+
+unsigned long kn_plat_irq_save(void)
+{
+	return 0; /* nothing asynchronous reaches the unikernel */
+}
+
+void kn_plat_irq_restore(unsigned long flags)
+{
+}
+
+KN_NORETURN void kn_linuxu_start(long *sp)
+{
+	build_cmdline((int)sp[0], (char **)(sp + 1));
+	kn_linuxu_time_init();
+	kn_linuxu_crash_init();
+	kn_boot();
+}

@@ -1,0 +1,166 @@
+"""The catalog: every micro-library, API and platform Kiln knows.
+
+A library is a folder with library.toml; an API is a folder with api.toml
+and include/ (its contract). Libraries are found under the Kiln tree's lib/
+and plat/, and under an app's own lib/ folder."""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import tomlfile
+from .errors import KilnError
+from .paths import kiln_root
+from .tomlfile import STR, STR_LIST, STR_MAP
+
+_LIBRARY = {"name": STR, "summary": STR, "provides": STR_LIST, "requires": STR_LIST,
+            "sources": STR_LIST, "platform-sources": "a table of string lists",
+            "ktest-sources": STR_LIST, "cflags": STR_LIST, "kind": STR,
+            "platform": STR, "platforms": STR_LIST, "link-script": STR,
+            "include": STR_LIST}
+_API = {"name": STR, "summary": STR, "header": STR, "default": STR}
+_NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+
+
+@dataclass
+class Library:
+    name: str
+    dir: Path
+    summary: str
+    provides: list[str]
+    requires: list[str]
+    sources: list[str]
+    platform_sources: dict[str, list[str]]
+    ktest_sources: list[str]
+    cflags: list[str]
+    kind: str                 # "library" or "platform"
+    platform: str | None      # for platforms: the short name (kvm, linuxu)
+    platforms: list[str]      # platforms this library builds for ([] = all)
+    link_script: str | None
+    manifest: Path
+    include: list[str] = field(default_factory=list)  # extra exported include dirs
+
+    @property
+    def kconfig(self) -> Path | None:
+        path = self.dir / "Kconfig"
+        return path if path.is_file() else None
+
+    @property
+    def symbol(self) -> str:
+        """The Kconfig/C spelling of the name: alloc-tlsf -> ALLOC_TLSF."""
+        return self.name.upper().replace("-", "_")
+
+    def sources_for(self, platform: str, with_ktests: bool) -> list[Path]:
+        names = self.sources + self.platform_sources.get(platform, [])
+        if with_ktests:
+            names = names + self.ktest_sources
+        return [(self.dir / n).resolve() for n in names]
+
+    def supports(self, platform: str) -> bool:
+        if self.kind == "platform":
+            return self.platform == platform
+        return not self.platforms or platform in self.platforms
+
+
+@dataclass
+class Api:
+    name: str
+    summary: str
+    header: str | None
+    default: str | None
+    dir: Path | None
+    implementations: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Catalog:
+    libraries: dict[str, Library]
+    apis: dict[str, Api]
+
+    def platform(self, short: str) -> Library:
+        for lib in self.libraries.values():
+            if lib.kind == "platform" and lib.platform == short:
+                return lib
+        known = sorted(l.platform for l in self.libraries.values() if l.kind == "platform")
+        raise KilnError(f"unknown platform '{short}'; choose one of: {', '.join(known)}")
+
+    def include_dirs(self, libs) -> list[Path]:
+        """Include folders for code built with `libs`: every API's contract
+        (a header of an API missing from the image is harmless: using it
+        fails at link time with a hint), then the libraries' own include/."""
+        dirs: list[Path] = []
+        candidates = [api.dir / "include" for api in self.apis.values() if api.dir]
+        for lib in libs:
+            candidates += [lib.dir / "include"] + [(lib.dir / d).resolve() for d in lib.include]
+        for cand in candidates:
+            if cand.is_dir() and cand not in dirs:
+                dirs.append(cand)
+        return dirs
+
+
+def _load_library(path: Path) -> Library:
+    doc = tomlfile.load(path)
+    data = doc.data
+    tomlfile.check_table(doc, None, data, _LIBRARY, required=("name", "summary"))
+    name = data["name"]
+    if not _NAME.match(name):
+        raise doc.error(None, "name", f"library name {name!r}: use lower case letters, "
+                                      f"digits and -")
+    per_platform = data.get("platform-sources", {})
+    for plat, files in per_platform.items():
+        if not (isinstance(files, list) and all(isinstance(f, str) for f in files)):
+            raise doc.error("platform-sources", plat, f"'{plat}' must be a list of strings")
+    kind = data.get("kind", "library")
+    if kind not in ("library", "platform"):
+        raise doc.error(None, "kind", "kind must be \"library\" or \"platform\"")
+    if kind == "platform" and "platform" not in data:
+        raise doc.error(None, None, "a platform library needs platform = \"<short name>\"")
+    lib = Library(
+        name=name, dir=path.parent, summary=data["summary"],
+        provides=data.get("provides", []), requires=data.get("requires", []),
+        sources=data.get("sources", []), platform_sources=per_platform,
+        ktest_sources=data.get("ktest-sources", []), cflags=data.get("cflags", []),
+        kind=kind, platform=data.get("platform"), platforms=data.get("platforms", []),
+        link_script=data.get("link-script"), manifest=path,
+        include=data.get("include", []))
+    for src in lib.sources + lib.ktest_sources + [s for v in per_platform.values() for s in v]:
+        if not (lib.dir / src).is_file():
+            raise doc.error(None, None, f"library {name}: source '{src}' does not exist")
+    return lib
+
+
+def _load_api(path: Path) -> Api:
+    doc = tomlfile.load(path)
+    tomlfile.check_table(doc, None, doc.data, _API, required=("name", "summary"))
+    d = doc.data
+    return Api(name=d["name"], summary=d["summary"], header=d.get("header"),
+               default=d.get("default"), dir=path.parent)
+
+
+def discover(extra_roots: list[Path] = ()) -> Catalog:
+    root = kiln_root()
+    roots = [root / "lib", root / "plat", *extra_roots]
+    libraries: dict[str, Library] = {}
+    apis: dict[str, Api] = {}
+    for base in roots:
+        if not base.is_dir():
+            continue
+        for path in sorted(base.rglob("api.toml")):
+            api = _load_api(path)
+            if api.name in apis:
+                raise KilnError(f"{path}: API '{api.name}' is also defined in "
+                                f"{apis[api.name].dir / 'api.toml'}; rename one")
+            apis[api.name] = api
+        for path in sorted(base.rglob("library.toml")):
+            if "tests" in path.relative_to(base).parts:
+                continue
+            lib = _load_library(path)
+            if lib.name in libraries:
+                raise KilnError(f"{path}: library '{lib.name}' is also defined in "
+                                f"{libraries[lib.name].manifest}; rename one")
+            libraries[lib.name] = lib
+    for lib in libraries.values():
+        for api in lib.provides:
+            apis.setdefault(api, Api(api, lib.summary, None, None, None))
+            apis[api].implementations.append(lib.name)
+    return Catalog(libraries, apis)

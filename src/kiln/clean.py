@@ -1,0 +1,23 @@
+"""`kiln clean`: remove build output, optionally the saved settings."""
+
+import shutil
+from pathlib import Path
+
+from . import state
+from .manifest import PLATFORMS
+from .paths import build_dir
+
+
+def clean(app_dir: Path, platform: str | None, forget_settings: bool) -> list[str]:
+    done = []
+    for plat in [platform] if platform else list(PLATFORMS):
+        folder = build_dir(app_dir, plat)
+        if folder.exists():
+            shutil.rmtree(folder)
+            done.append(f"removed {folder}")
+        if forget_settings and state.reset(app_dir, plat):
+            done.append(f"forgot the {plat} settings")
+    build_root = app_dir / "build"
+    if build_root.is_dir() and not any(build_root.iterdir()):
+        build_root.rmdir()
+    return done or ["nothing to clean"]

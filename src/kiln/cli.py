@@ -1,0 +1,215 @@
+"""The `kiln` command: a thin layer over the modules that do the work."""
+
+import json
+import os
+import sys
+from pathlib import Path
+
+import click
+
+from .errors import KilnError
+
+PLATFORM = click.option("-p", "--platform", type=click.Choice(["kvm", "linuxu"]),
+                        default=None, help="Target platform (default: kiln.toml's [run] platform).")
+
+
+def _app_dir(ctx) -> Path:
+    from .manifest import find_app_dir
+    return find_app_dir(Path(ctx.obj["app"]) if ctx.obj["app"] else Path.cwd())
+
+
+def _parse_pairs(pairs, what: str) -> dict:
+    out = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise KilnError(f"{what} '{pair}' must look like NAME=VALUE")
+        out[key.strip()] = value.strip()
+    return out
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--app", "app", metavar="DIR", default=None,
+              help="The app folder (default: the current folder or a parent with kiln.toml).")
+@click.version_option(package_name="kiln")
+@click.pass_context
+def cli(ctx, app):
+    """Kiln: fast, specialized unikernels built from micro-libraries."""
+    ctx.obj = {"app": app}
+
+
+@cli.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.option("--name", default=None, help="App name (default: the folder's name).")
+def init(directory, name):
+    """Create an app (kiln.toml + main.c) that builds and runs as it is."""
+    from .scaffold import scaffold
+    path = scaffold(Path(directory), name)
+    click.echo(f"kiln: created {path}; next: cd {directory} && kiln build && kiln run")
+
+
+@cli.group("lib")
+def lib_group():
+    """The catalog of micro-libraries."""
+
+
+@lib_group.command("list")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def lib_list(as_json):
+    """List every library with the API it provides."""
+    from . import catalog as catalog_mod
+    from .report import library_rows, table
+    cat = catalog_mod.discover()
+    rows = library_rows(cat)
+    if as_json:
+        click.echo(json.dumps(rows, indent=2))
+    else:
+        click.echo(table(rows, ["name", "provides", "requires", "summary"]))
+
+
+@lib_group.command("show")
+@click.argument("name")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+def lib_show(name, as_json):
+    """Show one library: API, dependencies, options, sources."""
+    from . import catalog as catalog_mod
+    from .report import library_details
+    details = library_details(catalog_mod.discover(), name)
+    if as_json:
+        click.echo(json.dumps(details, indent=2))
+    else:
+        from .report import format_details
+        click.echo(format_details(details))
+
+
+@cli.command()
+@PLATFORM
+@click.option("-s", "--set", "settings", multiple=True, metavar="OPT=VAL",
+              help="Set a Kconfig option (remembered for this app and platform).")
+@click.option("--use", "uses", multiple=True, metavar="API=IMPL",
+              help="Choose an implementation, e.g. --use alloc=buddy (remembered).")
+@click.option("--list", "list_", is_flag=True, help="List the image's options and values.")
+@click.option("--reset", is_flag=True, help="Forget every -s/--use/menuconfig choice.")
+@click.pass_context
+def configure(ctx, platform, settings, uses, list_, reset):
+    """Configure the image (Kconfig); reports options that did not take."""
+    from . import configure as conf
+    app_dir = _app_dir(ctx)
+    conf.run(app_dir, platform, _parse_pairs(settings, "-s"), _parse_pairs(uses, "--use"),
+             list_, reset)
+
+
+@cli.command()
+@PLATFORM
+@click.pass_context
+def menuconfig(ctx, platform):
+    """Edit the configuration in a terminal menu."""
+    from . import configure as conf
+    conf.menu(_app_dir(ctx), platform)
+
+
+@cli.command()
+@PLATFORM
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None, help="Parallel jobs.")
+@click.option("--use", "uses", multiple=True, metavar="API=IMPL",
+              help="Choose an implementation (remembered), e.g. --use alloc=buddy.")
+@click.option("-v", "--verbose", is_flag=True, help="Show every command.")
+@click.pass_context
+def build(ctx, platform, jobs, uses, verbose):
+    """Resolve, configure, compile and link the unikernel image."""
+    from . import build as build_mod
+    from .project import open_project
+    from .report import size_summary
+    project = open_project(_app_dir(ctx), platform, _parse_pairs(uses, "--use"))
+    click.echo(f"kiln: {project.app.name} for {project.platform}: "
+               + ", ".join(project.res.names()))
+    outcome = build_mod.build(project, jobs, verbose)
+    if not outcome.did_work:
+        click.echo(f"kiln: nothing to do: {project.image} is up to date")
+    else:
+        click.echo(size_summary(project))
+
+
+@cli.command(context_settings={"ignore_unknown_options": False})
+@PLATFORM
+@click.option("--machine", type=click.Choice(["microvm", "pc"]), default=None,
+              help="QEMU machine (default: kiln.toml's, else microvm).")
+@click.option("--accel", type=click.Choice(["auto", "kvm", "tcg"]), default="auto",
+              help="KVM only when the host really has it (auto), or force one.")
+@click.option("-m", "--memory", default=None, help="Guest memory, e.g. 64M.")
+@click.option("-a", "--args", "args", multiple=True, help="Application arguments (one string, split like a shell).")
+@click.option("-k", "--kernel-arg", "kargs", multiple=True, help="Kernel parameter lib.name=value.")
+@click.option("--initrd", type=click.Path(dir_okay=False), default=None, help="An initrd to load.")
+@click.option("--timeout", type=float, default=None, help="Stop the guest after S seconds (exit 124).")
+@click.option("--dry-run", is_flag=True, help="Print the command instead of running it.")
+@click.pass_context
+def run(ctx, platform, machine, accel, memory, args, kargs, initrd, timeout, dry_run):
+    """Boot the image; its exit code becomes kiln's."""
+    from .runner import RunRequest, run_app
+    request = RunRequest(platform=platform, machine=machine, accel=accel, memory=memory,
+                         args=list(args), kernel_args=list(kargs), initrd=initrd,
+                         timeout=timeout, dry_run=dry_run)
+    sys.exit(run_app(_app_dir(ctx), request))
+
+
+@cli.command()
+@PLATFORM
+@click.option("--top", default=10, show_default=True, help="How many symbols to list.")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.pass_context
+def size(ctx, platform, top, as_json):
+    """Where the bytes went: per library and the largest symbols."""
+    from .inspect import size_report
+    from .project import open_project
+    project = open_project(_app_dir(ctx), platform)
+    report = size_report(project, top)
+    if as_json:
+        click.echo(json.dumps(report, indent=2))
+    else:
+        from .report import format_size
+        click.echo(format_size(report))
+
+
+@cli.command()
+@click.argument("library")
+@PLATFORM
+@click.pass_context
+def why(ctx, library, platform):
+    """Show the chain of requirements that pulled LIBRARY into the image."""
+    from .inspect import why_chain
+    from .project import open_project
+    click.echo(why_chain(open_project(_app_dir(ctx), platform), library))
+
+
+@cli.command()
+@PLATFORM
+@click.option("--all", "all_", is_flag=True, help="Also forget configure/menuconfig choices.")
+@click.pass_context
+def clean(ctx, platform, all_):
+    """Remove build output (and, with --all, the saved configuration)."""
+    from .clean import clean as do_clean
+    for line in do_clean(_app_dir(ctx), platform, all_):
+        click.echo(f"kiln: {line}")
+
+
+def main():
+    try:
+        cli.main(prog_name="kiln", standalone_mode=False)
+    except KilnError as exc:
+        click.echo(f"kiln: error: {exc}", err=True)
+        sys.exit(exc.status)
+    except click.exceptions.Abort:
+        click.echo("kiln: aborted", err=True)
+        sys.exit(130)
+    except click.ClickException as exc:
+        click.echo(f"kiln: error: {exc.format_message()} (see `kiln --help`)", err=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        click.echo("kiln: interrupted", err=True)
+        sys.exit(130)
+    except Exception as exc:  # a bug in kiln itself: still no traceback by default
+        if os.environ.get("KILN_DEBUG"):
+            raise
+        click.echo(f"kiln: internal error: {type(exc).__name__}: {exc} "
+                   f"(set KILN_DEBUG=1 for the traceback and please report it)", err=True)
+        sys.exit(3)

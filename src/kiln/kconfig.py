@@ -1,0 +1,207 @@
+"""Kconfig through kconfiglib: one generated top-level Kconfig per image
+that sources the Kconfig of every resolved library; app options from
+kiln.toml and the user's overrides applied on top of the defaults; every
+requested value that did not take is reported with the reason."""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import KilnError
+from .manifest import AppManifest
+from .resolve import Resolution
+
+
+@dataclass
+class Request:
+    name: str
+    value: str | int | bool
+    origin: str  # "kiln.toml:12" or "kiln configure"
+
+
+@dataclass
+class ConfigResult:
+    warnings: list[str]
+    values: dict[str, str]     # every symbol with a value: NAME -> str_value
+    config_path: Path
+    header_path: Path
+
+
+def write_top_kconfig(res: Resolution, app: AppManifest, out: Path) -> Path:
+    lines = [f'mainmenu "Kiln: {app.name} for {res.platform.platform}"', "",
+             "config APP_NAME", "\tstring", f'\tdefault "{app.name}"', "",
+             f"config PLATFORM_{res.platform.platform.upper()}", "\tdef_bool y", ""]
+    for lib in res.libraries:
+        # LIB_<NAME> lets code test what else is in the image.
+        lines += [f"config LIB_{lib.symbol}", "\tdef_bool y", ""]
+    for lib in res.libraries:
+        if lib.kconfig:
+            lines += [f'menu "{lib.name}: {lib.summary}"',
+                      f'source "{lib.kconfig}"', "endmenu", ""]
+    app_kconfig = app.dir / "Kconfig"
+    if app_kconfig.is_file():
+        lines += [f'menu "{app.name} (the application)"', f'source "{app_kconfig}"',
+                  "endmenu", ""]
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines))
+    return out
+
+
+def load_kconfig(top: Path):
+    import kconfiglib
+    os.environ.setdefault("KCONFIG_WARN_UNDEF", "n")
+    try:
+        return kconfiglib.Kconfig(str(top), warn_to_stderr=False, suppress_traceback=True)
+    except kconfiglib.KconfigError as exc:
+        first = str(exc).strip().splitlines()[0]
+        raise KilnError(f"Kconfig error: {first}") from None
+
+
+def _as_kconfig_value(sym, req: Request) -> str:
+    import kconfiglib
+    kind = sym.orig_type
+    v = req.value
+    if kind in (kconfiglib.BOOL, kconfiglib.TRISTATE):
+        if isinstance(v, bool):
+            return "y" if v else "n"
+        if isinstance(v, str) and v in ("y", "n", "m"):
+            return v
+        expected = "true or false"
+    elif kind == kconfiglib.INT:
+        if isinstance(v, int) and not isinstance(v, bool):
+            return str(v)
+        if isinstance(v, str) and v.lstrip("-").isdigit():
+            return v
+        expected = "an integer"
+    elif kind == kconfiglib.HEX:
+        if isinstance(v, int) and not isinstance(v, bool):
+            return hex(v)
+        if isinstance(v, str):
+            try:
+                return hex(int(v, 16))
+            except ValueError:
+                pass
+        expected = "a hexadecimal number"
+    elif kind == kconfiglib.STRING:
+        if isinstance(v, str):
+            return v
+        expected = "a string"
+    else:
+        raise KilnError(f"{req.origin}: option {req.name} cannot be set (it has no type)")
+    raise KilnError(f"{req.origin}: option {req.name} must be {expected}, not {v!r}")
+
+
+def _why_not(sym, wanted: str) -> str:
+    import kconfiglib
+    if not sym.visibility and sym.direct_dep is not sym.kconfig.y:
+        return f"it depends on {kconfiglib.expr_str(sym.direct_dep)}, which is not met"
+    if sym.orig_type in (kconfiglib.INT, kconfiglib.HEX) and sym.ranges:
+        low, high, _ = sym.ranges[0]
+        return f"it must be within [{low.str_value}, {high.str_value}]"
+    if not sym.visibility:
+        return "it cannot be changed (no prompt)"
+    return f"Kconfig kept {sym.str_value!r}"
+
+
+def apply(kconf, requests: list[Request]) -> list[str]:
+    """Sets each request; returns a warning for each one that did not take.
+    Requests are retried while any takes, so their order does not matter
+    (FOO=y then its dependency BASE=y works)."""
+    import kconfiglib
+    wanted = {}
+    for req in requests:
+        sym = kconf.syms.get(req.name)
+        if sym is None or not sym.nodes:
+            raise KilnError(f"{req.origin}: unknown option {req.name} for this image; "
+                            f"`kiln configure --list` shows the options")
+        wanted[req.name] = (sym, _as_kconfig_value(sym, req), req)
+
+    def took(sym, value):
+        return sym.str_value == value or (sym.orig_type == kconfiglib.HEX
+                                          and _same_hex(sym.str_value, value))
+
+    pending = list(wanted.values())
+    while pending:
+        for sym, value, _req in pending:
+            sym.set_value(value)
+        still = [p for p in pending if not took(p[0], p[1])]
+        if len(still) == len(pending):
+            break
+        pending = still
+    return [f"{req.origin}: {req.name}={value} did not take (now {sym.str_value!r}): "
+            f"{_why_not(sym, value)}"
+            for sym, value, req in wanted.values() if not took(sym, value)]
+
+
+def _same_hex(a: str, b: str) -> bool:
+    try:
+        return int(a, 16) == int(b, 16)
+    except ValueError:
+        return False
+
+
+def requests_for(app: AppManifest, overrides: dict) -> list[Request]:
+    reqs = [Request(k, v, f"{app.path}:{app.doc.line_of('config', k)}")
+            for k, v in app.config.items()]
+    reqs += [Request(k, v, "kiln configure") for k, v in overrides.items()]
+    return reqs
+
+
+def configure(res: Resolution, app: AppManifest, overrides: dict,
+              build: Path) -> ConfigResult:
+    top = write_top_kconfig(res, app, build / "Kconfig")
+    kconf = load_kconfig(top)
+    warnings = apply(kconf, requests_for(app, overrides))
+    config_path = build / ".config"
+    header_path = build / "include" / "kn" / "config.h"
+    header_path.parent.mkdir(parents=True, exist_ok=True)
+    kconf.write_config(str(config_path), header="# Generated by kiln; edit with "
+                       "`kiln configure -s` or `kiln menuconfig`\n", save_old=False)
+    kconf.write_autoconf(str(header_path), header="/* Generated by kiln. */\n")
+    values = {s.name: s.str_value for s in kconf.unique_defined_syms if s.str_value != ""}
+    return ConfigResult(warnings, values, config_path, header_path)
+
+
+def list_options(res: Resolution, app: AppManifest, overrides: dict, build: Path):
+    """(name, type, value, prompt, library) for every visible option."""
+    import kconfiglib
+    top = write_top_kconfig(res, app, build / "Kconfig")
+    kconf = load_kconfig(top)
+    apply(kconf, requests_for(app, overrides))
+    rows = []
+    for sym in kconf.unique_defined_syms:
+        for node in sym.nodes:
+            if node.prompt:
+                rows.append((sym.name, kconfiglib.TYPE_TO_STR[sym.orig_type],
+                             sym.str_value, node.prompt[0], Path(node.filename).parent.name))
+                break
+    return rows
+
+
+def menuconfig(res: Resolution, app: AppManifest, overrides: dict, build: Path) -> dict:
+    """Runs the menuconfig UI; returns the new overrides: every option whose
+    value differs from what kiln.toml alone gives."""
+    import kconfiglib
+    import menuconfig as ui
+    top = write_top_kconfig(res, app, build / "Kconfig")
+    base = load_kconfig(top)
+    apply(base, requests_for(app, {}))
+    baseline = {s.name: s.str_value for s in base.unique_defined_syms}
+    kconf = load_kconfig(top)
+    apply(kconf, requests_for(app, overrides))
+    config_path = build / ".config"
+    kconf.write_config(str(config_path), save_old=False)
+    os.environ["KCONFIG_CONFIG"] = str(config_path)
+    ui.menuconfig(kconf)
+    after = load_kconfig(top)
+    after.load_config(str(config_path))
+    changed = {}
+    for sym in after.unique_defined_syms:
+        if sym.visibility and sym.str_value != baseline.get(sym.name):
+            if sym.orig_type in (kconfiglib.BOOL, kconfiglib.TRISTATE):
+                changed[sym.name] = sym.str_value == "y"
+            elif sym.orig_type == kconfiglib.INT:
+                changed[sym.name] = int(sym.str_value)
+            else:
+                changed[sym.name] = sym.str_value
+    return changed

@@ -1,0 +1,123 @@
+"""kiln.toml: what the user wants built, validated with file:line errors."""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import tomlfile
+from .errors import KilnError
+from .tomlfile import BOOL, INT, SCALAR_MAP, STR, STR_LIST, STR_MAP
+
+MANIFEST = "kiln.toml"
+PLATFORMS = ("kvm", "linuxu")
+MACHINES = ("microvm", "pc")
+_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+_SIZE = re.compile(r"^(\d+)\s*([KMGkmg]?)i?[Bb]?$")
+
+_TABLES = {"app": "a table", "choose": "a table", "config": "a table", "run": "a table"}
+_APP = {"name": STR, "summary": STR, "sources": STR_LIST, "cflags": STR_LIST,
+        "include": STR_LIST, "requires": STR_LIST}
+_RUN = {"memory": STR, "args": STR_LIST, "kernel-args": STR_LIST, "timeout": INT,
+        "machine": STR, "platform": STR}
+
+
+@dataclass
+class RunSettings:
+    memory: str = "64M"
+    args: list[str] = field(default_factory=list)
+    kernel_args: list[str] = field(default_factory=list)
+    timeout: int = 0
+    machine: str = "microvm"
+    platform: str = "kvm"
+
+
+@dataclass
+class AppManifest:
+    path: Path
+    name: str
+    summary: str
+    sources: list[str]
+    cflags: list[str]
+    include: list[str]
+    requires: list[str]
+    choose: dict[str, str]
+    config: dict[str, str | int | bool]
+    run: RunSettings
+    doc: tomlfile.TomlDoc
+
+    @property
+    def dir(self) -> Path:
+        return self.path.parent
+
+
+def parse_size(text: str) -> int:
+    """'64M' -> bytes. Raises ValueError on anything else."""
+    match = _SIZE.match(text.strip())
+    if not match:
+        raise ValueError(text)
+    return int(match.group(1)) << {"": 20, "k": 10, "m": 20, "g": 30}[match.group(2).lower()]
+
+
+def find_app_dir(start: Path) -> Path:
+    """The app folder: `start` or the closest parent holding kiln.toml."""
+    start = start.resolve()
+    for folder in (start, *start.parents):
+        if (folder / MANIFEST).is_file():
+            return folder
+    raise KilnError(f"no {MANIFEST} in {start} or its parents; "
+                    f"run `kiln init` to create an app, or pass --app DIR")
+
+
+def load_app(app_dir: Path) -> AppManifest:
+    doc = tomlfile.load(app_dir / MANIFEST)
+    data = doc.data
+    for key, value in data.items():
+        if key not in _TABLES:
+            raise doc.error(None, key, f"unknown table or key '{key}'; "
+                                       f"known tables: [app] [choose] [config] [run]")
+        if not isinstance(value, dict):
+            raise doc.error(None, key, f"'{key}' must be a table: write [{key}]")
+    app = data.get("app")
+    if app is None:
+        raise KilnError(f"{doc.path}:1: missing [app] table; add [app] with name = \"...\"")
+    tomlfile.check_table(doc, "app", app, _APP, required=("name",))
+    if not _NAME.match(app["name"]):
+        raise doc.error("app", "name", f"app name {app['name']!r} must start with a "
+                                       f"letter and use only letters, digits, - and _")
+    choose = data.get("choose", {})
+    tomlfile.check_table(doc, "choose", choose, {k: STR for k in choose})
+    config = data.get("config", {})
+    for key, value in config.items():
+        if not isinstance(value, (str, int, bool)):
+            raise doc.error("config", key, f"option '{key}' must be a string, integer "
+                                           f"or boolean, not {type(value).__name__}")
+    run_table = data.get("run", {})
+    tomlfile.check_table(doc, "run", run_table, _RUN)
+    run = RunSettings(
+        memory=run_table.get("memory", "64M"),
+        args=run_table.get("args", []),
+        kernel_args=run_table.get("kernel-args", []),
+        timeout=run_table.get("timeout", 0),
+        machine=run_table.get("machine", "microvm"),
+        platform=run_table.get("platform", "kvm"),
+    )
+    try:
+        parse_size(run.memory)
+    except ValueError:
+        raise doc.error("run", "memory", f"memory {run.memory!r} is not a size; "
+                                         f"write e.g. \"64M\" or \"1G\"") from None
+    if run.platform not in PLATFORMS:
+        raise doc.error("run", "platform", f"unknown platform {run.platform!r}; "
+                                           f"choose one of: {', '.join(PLATFORMS)}")
+    if run.machine not in MACHINES:
+        raise doc.error("run", "machine", f"unknown machine {run.machine!r}; "
+                                          f"choose one of: {', '.join(MACHINES)}")
+    sources = app.get("sources", ["main.c"])
+    for src in sources:
+        if not (app_dir / src).is_file():
+            raise doc.error("app", "sources", f"source file '{src}' does not exist "
+                                              f"in {app_dir}")
+    return AppManifest(
+        path=doc.path, name=app["name"], summary=app.get("summary", ""),
+        sources=sources, cflags=app.get("cflags", []), include=app.get("include", []),
+        requires=app.get("requires", []), choose=choose, config=config, run=run, doc=doc)

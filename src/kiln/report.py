@@ -1,0 +1,99 @@
+"""Text and JSON views for the CLI: tables, library details, sizes."""
+
+from .catalog import Catalog
+from .errors import KilnError
+
+
+def table(rows: list[dict], columns: list[str]) -> str:
+    cells = [[_cell(r.get(c)) for c in columns] for r in rows]
+    widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    lines = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths)).rstrip()]
+    for row in cells:
+        lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+    return "\n".join(lines)
+
+
+def _cell(value) -> str:
+    if isinstance(value, list):
+        return ", ".join(value) or "-"
+    return "-" if value in (None, "") else str(value)
+
+
+def library_rows(cat: Catalog) -> list[dict]:
+    return [{"name": lib.name, "kind": lib.kind, "provides": lib.provides,
+             "requires": lib.requires, "summary": lib.summary}
+            for lib in sorted(cat.libraries.values(), key=lambda l: (l.kind, l.name))]
+
+
+def _options(lib) -> list[dict]:
+    if not lib.kconfig:
+        return []
+    import kconfiglib
+    kconf = kconfiglib.Kconfig(str(lib.kconfig), warn=False, suppress_traceback=True)
+    options = []
+    for sym in kconf.unique_defined_syms:
+        prompt = next((n.prompt[0] for n in sym.nodes if n.prompt), "")
+        options.append({"name": sym.name, "type": kconfiglib.TYPE_TO_STR[sym.orig_type],
+                        "default": sym.str_value, "help": prompt})
+    return options
+
+
+def library_details(cat: Catalog, name: str) -> dict:
+    lib = cat.libraries.get(name)
+    if lib is None:
+        import difflib
+        close = difflib.get_close_matches(name, list(cat.libraries), n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise KilnError(f"unknown library '{name}'; {hint}`kiln lib list` shows them")
+    return {"name": lib.name, "kind": lib.kind, "summary": lib.summary,
+            "provides": lib.provides, "requires": lib.requires,
+            "platforms": [lib.platform] if lib.platform else (lib.platforms or ["all"]),
+            "path": str(lib.dir), "sources": lib.sources,
+            "platform_sources": lib.platform_sources, "options": _options(lib),
+            "syscalls": []}
+
+
+def format_details(d: dict) -> str:
+    lines = [f"{d['name']}: {d['summary']}",
+             f"  kind:      {d['kind']}",
+             f"  provides:  {_cell(d['provides'])}",
+             f"  requires:  {_cell(d['requires'])}",
+             f"  platforms: {_cell(d['platforms'])}",
+             f"  path:      {d['path']}",
+             f"  sources:   {_cell(d['sources'])}"]
+    for plat, files in d["platform_sources"].items():
+        lines.append(f"    {plat}: {_cell(files)}")
+    lines.append(f"  syscalls:  {_cell(d['syscalls'])}")
+    if d["options"]:
+        lines.append("  options:")
+        for o in d["options"]:
+            lines.append(f"    {o['name']} ({o['type']}, default {o['default'] or '-'}): "
+                         f"{o['help']}")
+    else:
+        lines.append("  options:   -")
+    return "\n".join(lines)
+
+
+def _kib(n: int) -> str:
+    return f"{n / 1024:.1f} KiB"
+
+
+def size_summary(project) -> str:
+    from .inspect import size_report
+    report = size_report(project, top=0)
+    libs = report["libraries"]
+    totals = {k: sum(r[k] for r in libs) for k in ("text", "rodata", "data", "bss")}
+    biggest = ", ".join(f"{r['library']} {_kib(r['total'])}" for r in libs[:4])
+    return (f"kiln: built {report['image']}: {report['image_bytes']} bytes "
+            f"(text {_kib(totals['text'])}, rodata {_kib(totals['rodata'])}, "
+            f"data {_kib(totals['data'])}, bss {_kib(totals['bss'])}); "
+            f"largest: {biggest}")
+
+
+def format_size(report: dict) -> str:
+    out = [f"{report['image']}: {report['image_bytes']} bytes on disk", ""]
+    rows = [dict(r) for r in report["libraries"]]
+    out.append(table(rows, ["library", "text", "rodata", "data", "bss", "total"]))
+    if report["symbols"]:
+        out += ["", table(report["symbols"], ["symbol", "size", "library"])]
+    return "\n".join(out)

@@ -1,0 +1,1 @@
+"""Runners: boot an image under QEMU or run it as a Linux process."""

@@ -1,0 +1,95 @@
+"""`kiln run`: boot the built image on its platform and return the guest's
+exit code. Kept light: it imports neither the catalog nor Kconfig, so its
+own overhead stays small."""
+
+import shlex
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .errors import KilnError
+from .manifest import load_app, parse_size
+from .paths import build_dir
+
+
+@dataclass
+class RunRequest:
+    platform: str | None = None
+    machine: str | None = None
+    accel: str = "auto"
+    memory: str | None = None
+    args: list[str] = field(default_factory=list)
+    kernel_args: list[str] = field(default_factory=list)
+    initrd: str | None = None
+    timeout: float | None = None
+    dry_run: bool = False
+
+
+def _quote_word(word: str) -> str:
+    """Boot's command-line splitter groups words with double quotes."""
+    if '"' in word:
+        raise KilnError(f"argument {word!r} contains a double quote, which the kernel "
+                        f"command line cannot carry")
+    return f'"{word}"' if not word or any(c in word for c in " \t\n") else word
+
+
+def kernel_cmdline(kernel_args: list[str], app_args: list[str]) -> str:
+    words = [_quote_word(w) for w in kernel_args]
+    if app_args or kernel_args:
+        words.append("--")
+    return " ".join(words + [_quote_word(w) for w in app_args])
+
+
+def run_app(app_dir: Path, req: RunRequest) -> int:
+    app = load_app(app_dir)
+    platform = req.platform or app.run.platform
+    image = build_dir(app.dir, platform) / app.name
+    if not image.is_file():
+        raise KilnError(f"no image at {image}; run `kiln build -p {platform}` first")
+    memory = req.memory or app.run.memory
+    try:
+        memory_bytes = parse_size(memory)
+    except ValueError:
+        raise KilnError(f"memory {memory!r} is not a size; write e.g. 64M or 1G") from None
+    if req.args:
+        app_args = [word for arg in req.args for word in shlex.split(arg)]
+    else:
+        app_args = list(app.run.args)
+    kernel_args = list(app.run.kernel_args) + list(req.kernel_args)
+    timeout = req.timeout if req.timeout is not None else (app.run.timeout or None)
+
+    if platform == "linuxu":
+        argv = [str(image), f"linuxu.mem={memory_bytes}", *kernel_args, "--", *app_args]
+        if req.dry_run:
+            print(shlex.join(argv))
+            return 0
+        return _finish(argv, image, timeout, lambda status: (
+            (128 - status, None) if status < 0 else (status, None)))
+
+    from .run import qemu
+    cfg = qemu.QemuConfig(image=image, machine=req.machine or app.run.machine,
+                          accel=req.accel, memory=f"{memory_bytes >> 10}K",
+                          cmdline=kernel_cmdline(kernel_args, app_args),
+                          initrd=Path(req.initrd) if req.initrd else None)
+    if cfg.initrd and not cfg.initrd.is_file():
+        raise KilnError(f"initrd {cfg.initrd} does not exist")
+    argv, accel, why = qemu.command(cfg)
+    if req.dry_run:
+        print(qemu.format_command(argv))
+        return 0
+    print(f"kiln: accelerator {accel}: {why}", file=sys.stderr)
+    return _finish(argv, image, timeout, qemu.guest_status)
+
+
+def _finish(argv, image: Path, timeout, to_guest_status) -> int:
+    from .run.process import TIMEOUT_STATUS, run_streaming
+    from .run.symbolize import Symbolizer
+    symbolizer = Symbolizer(image.with_name(image.name + ".dbg"))
+    status = run_streaming(argv, symbolizer, timeout)
+    if status is None:
+        print(f"kiln: stopped the guest after the {timeout:g} s timeout", file=sys.stderr)
+        return TIMEOUT_STATUS
+    code, note = to_guest_status(status)
+    if note:
+        print(f"kiln: {note}", file=sys.stderr)
+    return code

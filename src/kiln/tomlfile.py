@@ -1,0 +1,105 @@
+"""Reading TOML files with errors that point at file:line.
+
+tomllib reports syntax errors with a line number but keeps no positions for
+values, so semantic errors find their line by scanning the text for the
+table header and key."""
+
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import KilnError
+
+_HEADER = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")
+_KEY = re.compile(r'^\s*"?([A-Za-z0-9_.-]+)"?\s*=')
+
+
+@dataclass
+class TomlDoc:
+    path: Path
+    text: str
+    data: dict
+
+    def line_of(self, table: str | None, key: str | None = None) -> int:
+        """Line (1-based) of `key` inside `[table]` (or of the header when
+        key is None); 1 when it cannot be found."""
+        current = None
+        for number, line in enumerate(self.text.splitlines(), 1):
+            header = _HEADER.match(line)
+            if header:
+                current = header.group(1)
+                if key is None and current == table:
+                    return number
+                continue
+            match = _KEY.match(line)
+            if key is not None and match and current == table and match.group(1) == key:
+                return number
+        return 1
+
+    def where(self, table: str | None, key: str | None = None) -> str:
+        return f"{self.path}:{self.line_of(table, key)}"
+
+    def error(self, table: str | None, key: str | None, message: str) -> KilnError:
+        return KilnError(f"{self.where(table, key)}: {message}")
+
+
+def load(path: Path) -> TomlDoc:
+    try:
+        text = path.read_text()
+    except FileNotFoundError:
+        raise KilnError(f"{path}: no such file") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise KilnError(f"{path}: cannot read: {exc}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line = re.search(r"line (\d+)", str(exc))
+        if line:
+            where = f"{path}:{line.group(1)}"
+        else:  # "at end of document"
+            where = f"{path}:{max(1, len(text.splitlines()))}"
+        reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", str(exc))
+        raise KilnError(f"{where}: invalid TOML: {reason}; fix the syntax") from None
+    return TomlDoc(path, text, data)
+
+
+# Field kinds understood by check_table.
+STR, STR_LIST, BOOL, INT, STR_MAP, SCALAR_MAP = (
+    "a string", "a list of strings", "true or false", "an integer",
+    "a table of strings", "a table of values")
+
+
+def _is(kind: str, value) -> bool:
+    if kind == STR:
+        return isinstance(value, str)
+    if kind == STR_LIST:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if kind == BOOL:
+        return isinstance(value, bool)
+    if kind == INT:
+        return isinstance(value, int) and not isinstance(value, bool)
+    if kind == STR_MAP:
+        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    if kind == SCALAR_MAP:
+        return isinstance(value, dict) and all(
+            isinstance(v, (str, int, bool)) for v in value.values())
+    raise AssertionError(kind)
+
+
+def check_table(doc: TomlDoc, table: str | None, data: dict, fields: dict[str, str],
+                required: tuple[str, ...] = ()) -> None:
+    """Rejects unknown keys, wrong types and missing required keys."""
+    label = f"[{table}]" if table else "the top level"
+    for key, value in data.items():
+        kind = fields.get(key)
+        if kind is None:
+            known = ", ".join(sorted(fields))
+            raise doc.error(table, key, f"unknown key '{key}' in {label}; "
+                                        f"known keys: {known}")
+        if not _is(kind, value):
+            raise doc.error(table, key, f"'{key}' must be {kind}, "
+                                        f"not {type(value).__name__} {value!r}")
+    for key in required:
+        if key not in data:
+            raise doc.error(table, None, f"{label} needs '{key}'")

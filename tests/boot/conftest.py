@@ -1,0 +1,46 @@
+"""Boot tests build real images (once per app, platform and allocator in a
+session) and run them with `kiln run`: QEMU TCG for kvm, a process for
+linuxu."""
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_kiln
+
+ALLOCATORS = ["region", "tlsf", "buddy"]
+# (platform, machine): kvm boots under both QEMU machines.
+TARGETS = [("kvm", "microvm"), ("kvm", "pc"), ("linuxu", None)]
+APP_DIRS = {"helloworld": ROOT / "apps/helloworld", "threads": ROOT / "apps/threads",
+            "crash": ROOT / "tests/apps/crash", "ktest": ROOT / "tests/apps/ktest"}
+
+
+class Images:
+    def __init__(self, base: Path):
+        self.base = base
+        self.built: dict[tuple, Path] = {}
+
+    def get(self, app: str, platform: str, alloc: str = "tlsf") -> Path:
+        key = (app, platform, alloc)
+        if key not in self.built:
+            folder = self.base / f"{app}-{alloc}"
+            if not folder.exists():
+                shutil.copytree(APP_DIRS[app], folder,
+                                ignore=shutil.ignore_patterns("build", ".kiln"))
+            proc = run_kiln("build", "-p", platform, "--use", f"alloc={alloc}", cwd=folder)
+            assert proc.returncode == 0, proc.stdout + proc.stderr
+            self.built[key] = folder
+        return self.built[key]
+
+
+@pytest.fixture(scope="session")
+def images(tmp_path_factory):
+    return Images(tmp_path_factory.mktemp("images"))
+
+
+def boot(folder: Path, platform: str, machine: str | None, *args, timeout=60):
+    cmd = ["run", "-p", platform, "--timeout", str(timeout), *args]
+    if machine:
+        cmd += ["--machine", machine]
+    return run_kiln(*cmd, cwd=folder, timeout=timeout + 30)

@@ -1,0 +1,63 @@
+"""Every allocator boots helloworld and threads on every target."""
+
+import re
+
+import pytest
+
+from .conftest import ALLOCATORS, TARGETS, boot
+
+pytestmark = pytest.mark.boot
+TARGET_IDS = [f"{p}-{m}" if m else p for p, m in TARGETS]
+
+
+@pytest.mark.parametrize("alloc", ALLOCATORS)
+@pytest.mark.parametrize("platform,machine", TARGETS, ids=TARGET_IDS)
+def test_helloworld(images, platform, machine, alloc):
+    folder = images.get("helloworld", platform, alloc)
+    proc = boot(folder, platform, machine, "-a", 'one "two three"')
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines()[:3] == ["Hello, world!", "arg 1: one", "arg 2: two three"]
+    if platform == "kvm":
+        assert "kiln: accelerator tcg" in proc.stderr
+
+
+@pytest.mark.parametrize("alloc", ALLOCATORS)
+@pytest.mark.parametrize("platform,machine", TARGETS, ids=TARGET_IDS)
+def test_threads_wake_in_order(images, platform, machine, alloc):
+    folder = images.get("threads", platform, alloc)
+    proc = boot(folder, platform, machine, "-a", "6")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    woke = [int(m) for m in re.findall(r"thread (\d+) woke", proc.stdout)]
+    assert woke == [5, 4, 3, 2, 1, 0]
+    assert "threads: 6 woke in order" in proc.stdout
+
+
+@pytest.mark.parametrize("platform,machine", TARGETS, ids=TARGET_IDS)
+def test_exit_code_reaches_the_host(images, platform, machine):
+    folder = images.get("threads", platform)
+    proc = boot(folder, platform, machine, "-a", "0")  # usage error: exit 2
+    assert proc.returncode == 2 and "usage: threads" in proc.stdout
+
+
+@pytest.mark.parametrize("platform,machine", TARGETS, ids=TARGET_IDS)
+def test_null_dereference_gives_symbolized_backtrace(images, platform, machine):
+    folder = images.get("crash", platform)
+    proc = boot(folder, platform, machine, timeout=30)
+    out = proc.stdout
+    assert proc.returncode == 125, out + proc.stderr
+    assert "about to dereference NULL" in out
+    assert re.search(r"kn: crash: .*(page fault|SIGSEGV)", out)
+    assert re.search(r"kn: at 0x[0-9a-f]+ read_through\+0x[0-9a-f]+ \(main\.c:\d+\)", out)
+    frames = re.findall(r"kn: bt #\d+ 0x[0-9a-f]+ (\w+)\+", out)
+    assert "crash_here" in frames or "main" in frames, out
+    assert "kn_boot" in frames
+
+
+@pytest.mark.parametrize("platform,machine", TARGETS, ids=TARGET_IDS)
+def test_boot_trace_parameter(images, platform, machine):
+    folder = images.get("helloworld", platform)
+    proc = boot(folder, platform, machine, "-k", "boot.trace=1", "-k", "nosuch.param=1")
+    assert proc.returncode == 0
+    assert re.search(r"kn: boot: first instruction to main: \d+ cycles", proc.stdout)
+    assert "kn: boot: init kn_heap_init" in proc.stdout
+    assert "unknown kernel parameter 'nosuch.param' ignored" in proc.stdout

@@ -1,0 +1,67 @@
+"""Accelerator choice and the QEMU command line."""
+
+import pytest
+
+from kiln.errors import KilnError
+from kiln.run import accel, qemu
+from kiln.runner import kernel_cmdline
+
+
+def cpuinfo(tmp_path, flags):
+    path = tmp_path / "cpuinfo"
+    path.write_text(f"processor\t: 0\nflags\t\t: fpu sse2 {flags}\n")
+    return path
+
+
+def test_no_vmx_means_tcg_even_with_dev_kvm(tmp_path):
+    dev = tmp_path / "kvm"
+    dev.write_text("")
+    picked, why = accel.pick("auto", cpuinfo(tmp_path, "lm"), dev)
+    assert picked == "tcg" and "no vmx/svm" in why
+
+
+def test_vmx_but_unusable_dev_kvm(tmp_path):
+    picked, why = accel.pick("auto", cpuinfo(tmp_path, "vmx"), tmp_path / "missing")
+    assert picked == "tcg" and "cannot be opened" in why
+
+
+def test_forced_kvm_refused_with_reason(tmp_path):
+    with pytest.raises(KilnError, match="--accel kvm is not possible: the host CPU has no vmx/svm"):
+        accel.pick("kvm", cpuinfo(tmp_path, ""), tmp_path / "kvm")
+
+
+def test_tcg_on_request(tmp_path):
+    assert accel.pick("tcg", cpuinfo(tmp_path, "vmx"))[0] == "tcg"
+
+
+def test_guest_status_mapping():
+    assert qemu.guest_status(1) == (0, None)
+    assert qemu.guest_status((42 << 1) | 1) == (42, None)
+    code, note = qemu.guest_status(0)
+    assert code != 0 and "without an exit code" in note
+
+
+def test_command_has_debug_exit_and_kernel(tmp_path, monkeypatch):
+    monkeypatch.setattr(qemu, "qemu_binary", lambda: "qemu-system-x86_64")
+    monkeypatch.setattr(accel, "pick", lambda requested: ("tcg", "test"))
+    argv, picked, _ = qemu.command(qemu.QemuConfig(image=tmp_path / "img", memory="2M",
+                                                   cmdline="a -- b"))
+    joined = " ".join(argv)
+    assert "isa-debug-exit,iobase=0xf4,iosize=4" in joined
+    assert "-kernel" in argv and "-no-reboot" in argv and picked == "tcg"
+    assert argv[argv.index("-append") + 1] == "a -- b"
+    assert argv[argv.index("-m") + 1] == "2M"
+
+
+def test_missing_qemu_is_one_line(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(KilnError, match="qemu-system-x86_64 is not installed.*apt-get install"):
+        qemu.qemu_binary()
+
+
+def test_kernel_cmdline_quoting():
+    assert kernel_cmdline([], []) == ""
+    assert kernel_cmdline(["boot.trace=1"], []) == "boot.trace=1 --"
+    assert kernel_cmdline([], ["a b", "c"]) == '-- "a b" c'
+    with pytest.raises(KilnError, match="double quote"):
+        kernel_cmdline([], ['say "hi"'])

@@ -1,0 +1,164 @@
+"""The kiln command as a user meets it: real files, real builds (linuxu,
+which needs no VM), and every bad input answered in one line."""
+
+import json
+
+import pytest
+
+from conftest import run_kiln, write
+
+
+def assert_one_line_error(proc, *fragments, status=2):
+    assert proc.returncode == status, proc.stdout + proc.stderr
+    assert "Traceback" not in proc.stderr
+    errors = [l for l in proc.stderr.splitlines() if l.startswith("kiln: error:")]
+    assert len(errors) == 1, proc.stderr
+    for fragment in fragments:
+        assert fragment in errors[0], errors[0]
+
+
+@pytest.fixture
+def console_app(tmp_path):
+    """An app that needs only the console (no libc): quick to build."""
+    folder = tmp_path / "con"
+    write(folder / "kiln.toml", """
+        [app]
+        name = "con"
+        requires = ["console"]
+    """)
+    write(folder / "main.c", """
+        #include <kn/console.h>
+        int main(int argc, char *argv[]) {
+            kn_printk("con says hi (%d args)\\n", argc - 1);
+            return argc - 1;
+        }
+    """)
+    write(folder / "Kconfig", """
+        config APP_BASE
+        \tbool "Base feature"
+        \tdefault n
+
+        config APP_EXTRA
+        \tbool "Extra feature (needs the base)"
+        \tdepends on APP_BASE
+    """)
+    return folder
+
+
+def test_no_manifest(tmp_path):
+    assert_one_line_error(run_kiln("build", cwd=tmp_path), "no kiln.toml", "kiln init")
+
+
+def test_unknown_command_is_one_line(tmp_path):
+    proc = run_kiln("biuld", cwd=tmp_path)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_lib_list_and_json():
+    proc = run_kiln("lib", "list")
+    assert proc.returncode == 0
+    assert "alloc-tlsf" in proc.stdout and "sched-coop" in proc.stdout
+    rows = json.loads(run_kiln("lib", "list", "--json").stdout)
+    by_name = {r["name"]: r for r in rows}
+    assert by_name["alloc-buddy"]["provides"] == ["alloc"]
+    assert by_name["plat-linuxu"]["kind"] == "platform"
+
+
+def test_lib_show():
+    proc = run_kiln("lib", "show", "sched-coop")
+    assert proc.returncode == 0
+    assert "SCHED_COOP_STACK_SIZE" in proc.stdout and "provides:  sched" in proc.stdout
+    data = json.loads(run_kiln("lib", "show", "boot", "--json").stdout)
+    assert any(o["name"] == "BOOT_MAX_ARGS" for o in data["options"])
+    assert_one_line_error(run_kiln("lib", "show", "sched-cop"), "did you mean 'sched-coop'")
+
+
+def test_build_run_noop_size_why_clean(console_app):
+    proc = run_kiln("build", "-p", "linuxu", cwd=console_app)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "kiln: built" in proc.stdout
+    image = console_app / "build/linuxu/con"
+    assert image.is_file() and (console_app / "build/linuxu/con.dbg").is_file()
+
+    again = run_kiln("build", "-p", "linuxu", cwd=console_app)
+    assert again.returncode == 0 and "nothing to do" in again.stdout
+
+    run = run_kiln("run", "-p", "linuxu", "-a", "x y z", cwd=console_app)
+    assert "con says hi (3 args)" in run.stdout and run.returncode == 3
+
+    size = run_kiln("size", "-p", "linuxu", "--json", cwd=console_app)
+    report = json.loads(size.stdout)
+    libs = {r["library"] for r in report["libraries"]}
+    assert {"console", "boot", "plat-linuxu", "con"} <= libs
+    assert report["image_bytes"] == image.stat().st_size
+
+    why = run_kiln("why", "console", "-p", "linuxu", cwd=console_app)
+    assert why.returncode == 0 and why.stdout.strip().endswith("app")
+    assert "not in the" in run_kiln("why", "sched-coop", "-p", "linuxu", cwd=console_app).stdout
+    assert_one_line_error(run_kiln("why", "nothing", "-p", "linuxu", cwd=console_app),
+                          "unknown library 'nothing'")
+
+    clean = run_kiln("clean", cwd=console_app)
+    assert clean.returncode == 0 and not image.exists()
+
+
+def test_configure_errors_and_unmet_dependency(console_app):
+    assert_one_line_error(run_kiln("configure", "-p", "linuxu", "-s", "NO_SUCH=1",
+                                   cwd=console_app), "unknown option NO_SUCH")
+    assert_one_line_error(run_kiln("configure", "-p", "linuxu", "-s", "BOOT_MAX_ARGS=lots",
+                                   cwd=console_app), "BOOT_MAX_ARGS must be an integer")
+    assert_one_line_error(run_kiln("configure", "-p", "linuxu", "-s", "novalue",
+                                   cwd=console_app), "NAME=VALUE")
+    proc = run_kiln("configure", "-p", "linuxu", "-s", "APP_EXTRA=y", cwd=console_app)
+    assert proc.returncode == 0
+    assert "APP_EXTRA=y did not take" in proc.stderr and "depends on APP_BASE" in proc.stderr
+    proc = run_kiln("configure", "-p", "linuxu", "-s", "BOOT_MAX_ARGS=2", cwd=console_app)
+    assert "within [4, 4096]" in proc.stderr
+    # What did not take was not saved; given with its dependency (in any
+    # order) it takes, and is remembered.
+    proc = run_kiln("configure", "-p", "linuxu", "-s", "APP_EXTRA=y", "-s", "APP_BASE=y",
+                    cwd=console_app)
+    assert proc.returncode == 0 and "did not take" not in proc.stderr
+    listing = run_kiln("configure", "-p", "linuxu", "--list", cwd=console_app).stdout
+    assert any(l.startswith("APP_EXTRA") and " y " in l for l in listing.splitlines())
+    assert (console_app / ".kiln/linuxu.toml").is_file()
+    assert run_kiln("configure", "-p", "linuxu", "--reset", cwd=console_app).returncode == 0
+    assert not (console_app / ".kiln/linuxu.toml").exists()
+
+
+def test_kiln_toml_config_that_does_not_take_names_the_line(console_app):
+    manifest = console_app / "kiln.toml"
+    manifest.write_text(manifest.read_text() + "\n[config]\nAPP_EXTRA = true\n")
+    proc = run_kiln("build", "-p", "linuxu", cwd=console_app)
+    assert proc.returncode == 0
+    assert "kiln.toml:7: APP_EXTRA=y did not take" in proc.stderr
+
+
+def test_bad_choice_and_unknown_requirement(console_app):
+    assert_one_line_error(run_kiln("build", "-p", "linuxu", "--use", "alloc=bump",
+                                   cwd=console_app), "'bump' is not an implementation")
+    manifest = console_app / "kiln.toml"
+    manifest.write_text(manifest.read_text().replace('["console"]', '["console", "shed"]'))
+    assert_one_line_error(run_kiln("build", "-p", "linuxu", cwd=console_app),
+                          "unknown library or API 'shed'", "did you mean 'sched'")
+
+
+def test_missing_api_at_link_time_gets_a_hint(console_app):
+    write(console_app / "main.c", """
+        #include <kn/sched.h>
+        int main(void) { kn_yield(); return 0; }
+    """)
+    proc = run_kiln("build", "-p", "linuxu", cwd=console_app)
+    assert_one_line_error(proc, "API 'sched'", "add \"sched\" to requires", status=1)
+
+
+def test_run_without_image_and_timeout(console_app, tmp_path):
+    assert_one_line_error(run_kiln("run", "-p", "linuxu", cwd=console_app),
+                          "no image", "kiln build")
+
+
+def test_init_refuses_to_overwrite(tmp_path):
+    target = tmp_path / "newapp"
+    proc = run_kiln("init", target)
+    assert proc.returncode == 0 and (target / "kiln.toml").is_file()
+    assert_one_line_error(run_kiln("init", target), "already exists")

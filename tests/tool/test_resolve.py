@@ -1,0 +1,101 @@
+"""Resolution: one implementation per API, with errors that explain."""
+
+import pytest
+
+from kiln import catalog
+from kiln.errors import KilnError
+from kiln.resolve import resolve
+from conftest import write
+
+
+def resolve_in(root, requires, choices=None, platform="kvm"):
+    return resolve(catalog.discover(), platform, requires, choices)
+
+
+def test_default_implementation_and_chain(fake_tree):
+    write(fake_tree / "lib/user/library.toml", """
+        name = "user"
+        summary = "needs memory"
+        requires = ["alloc"]
+    """)
+    res = resolve_in(fake_tree, ["user"])
+    assert res.chosen["alloc"] == "alloc-one"
+    names = res.names()
+    assert names.index("alloc-one") < names.index("user")  # dependencies first
+    assert res.chain("alloc-one") == ["alloc-one (API alloc)", "user", "app"]
+
+
+def test_choice_by_short_name(fake_tree):
+    res = resolve_in(fake_tree, ["alloc"], {"alloc": "two"})
+    assert "alloc-two" in res.names() and "alloc-one" not in res.names()
+
+
+def test_unknown_requirement_suggests(fake_tree):
+    with pytest.raises(KilnError, match="unknown library or API 'aloc'.*did you mean 'alloc'"):
+        resolve_in(fake_tree, ["aloc"])
+
+
+def test_unknown_choice(fake_tree):
+    with pytest.raises(KilnError, match="'three' is not an implementation of API 'alloc'"):
+        resolve_in(fake_tree, ["alloc"], {"alloc": "three"})
+
+
+def test_two_implementations_for_one_api(fake_tree):
+    with pytest.raises(KilnError, match="two implementations of API 'alloc'"):
+        resolve_in(fake_tree, ["alloc-one", "alloc-two"])
+
+
+def test_choice_conflicts_with_requirement(fake_tree):
+    with pytest.raises(KilnError, match="alloc-two is chosen but app requires alloc-one"):
+        resolve_in(fake_tree, ["alloc-one"], {"alloc": "two"})
+
+
+def test_no_implementation(fake_tree):
+    write(fake_tree / "lib/net/api.toml", 'name = "net"\nsummary = "network"\n')
+    with pytest.raises(KilnError, match="no implementation of API 'net'"):
+        resolve_in(fake_tree, ["net"])
+
+
+def test_several_implementations_without_default(fake_tree):
+    (fake_tree / "lib/alloc/api.toml").write_text('name = "alloc"\nsummary = "a"\n')
+    with pytest.raises(KilnError, match=r"several implementations.*\[choose\] alloc"):
+        resolve_in(fake_tree, ["alloc"])
+
+
+def test_dependency_cycle(fake_tree):
+    write(fake_tree / "lib/a/library.toml", 'name = "a"\nsummary = "a"\nrequires = ["b"]\n')
+    write(fake_tree / "lib/b/library.toml", 'name = "b"\nsummary = "b"\nrequires = ["c"]\n')
+    write(fake_tree / "lib/c/library.toml", 'name = "c"\nsummary = "c"\nrequires = ["a"]\n')
+    with pytest.raises(KilnError, match=r"dependency cycle: (a -> b -> c -> a|b -> c -> a -> b|c -> a -> b -> c)"):
+        resolve_in(fake_tree, ["a"])
+
+
+def test_platform_only_library(fake_tree):
+    write(fake_tree / "lib/hw/library.toml",
+          'name = "hw"\nsummary = "x"\nplatforms = ["linuxu"]\n')
+    with pytest.raises(KilnError, match="does not build for platform kvm"):
+        resolve_in(fake_tree, ["hw"])
+
+
+def test_duplicate_library_names(fake_tree):
+    write(fake_tree / "lib/dup/library.toml", 'name = "console"\nsummary = "again"\n')
+    with pytest.raises(KilnError, match="library 'console' is also defined"):
+        catalog.discover()
+
+
+def test_bad_library_manifest_names_file(fake_tree):
+    write(fake_tree / "lib/bad/library.toml", 'name = "bad"\nsummary = "x"\nsources = ["gone.c"]\n')
+    with pytest.raises(KilnError, match=r"bad/library.toml.*source 'gone.c' does not exist"):
+        catalog.discover()
+
+
+def test_unknown_platform(fake_tree):
+    with pytest.raises(KilnError, match="unknown platform 'xen'"):
+        resolve_in(fake_tree, [], platform="xen")
+
+
+def test_real_catalog_resolves_helloworld():
+    res = resolve(catalog.discover(), "kvm", ["libc"])
+    assert res.platform.name == "plat-kvm"
+    assert {"boot", "console", "libc-nolibc"} <= set(res.names())
+    assert res.chosen["alloc"] == "alloc-tlsf"

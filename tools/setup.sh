@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs everything Kiln needs on a fresh Debian 12 machine: the compiler
+# and QEMU from Debian, source-package access (deb-src) for fetching
+# upstream C sources, and the kiln Python package with its test tools.
+# Run as root (or with sudo). Safe to run again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "setup: run as root (sudo bash tools/setup.sh)" >&2
+	exit 2
+fi
+
+# deb-src: copy the system's Debian sources entry with Types: deb-src, so
+# `apt-get source` works (external C sources come from Debian packages).
+src_list=/etc/apt/sources.list.d/kiln-deb-src.sources
+if [ ! -f "$src_list" ] && [ -f /etc/apt/sources.list.d/debian.sources ]; then
+	sed 's/^Types:.*/Types: deb-src/' /etc/apt/sources.list.d/debian.sources >"$src_list"
+fi
+
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends \
+	gcc libc6-dev binutils make qemu-system-x86 python3 python3-pip python3-venv \
+	dpkg-dev cpio ca-certificates >/dev/null
+
+# The kiln package (editable: the libraries live in this tree) and pytest.
+pip_args=(install -q -e ".[test]")
+if python3 -m pip install --help | grep -q -- --break-system-packages &&
+	python3 -c 'import sys, sysconfig, os; sys.exit(not os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")))'; then
+	pip_args+=(--break-system-packages)
+fi
+python3 -m pip "${pip_args[@]}"
+echo "setup: done; run the tests with: python3 -m pytest -q"
