@@ -33,8 +33,7 @@ static int app_argc;
 
 static uint64_t tsc_to_us(uint64_t cycles)
 {
-	uint64_t hz = kn_boot_times.tsc_hz;
-	return hz ? cycles * 1000000 / hz : 0;
+	return cycles * 1000000 / kn_boot_times.tsc_hz;
 }
 
 static void run_init_table(void)
@@ -56,15 +55,19 @@ static void *main_thread(void *arg)
 		kn_boot_times.main_tsc = kn_arch_rdtsc();
 		uint64_t first = kn_boot_times.first_insn_tsc;
 		uint64_t cycles = first ? kn_boot_times.main_tsc - first : 0;
-		kn_printk("kn: boot: first instruction to main: %lu cycles, %lu us\n",
-			  (unsigned long)cycles, (unsigned long)tsc_to_us(cycles));
+		if (kn_boot_times.tsc_hz)
+			kn_printk("kn: boot: first instruction to main: %lu cycles, %lu us\n",
+				  (unsigned long)cycles, (unsigned long)tsc_to_us(cycles));
+		else /* linuxu: the host knows the TSC rate, we do not */
+			kn_printk("kn: boot: first instruction to main: %lu cycles\n",
+				  (unsigned long)cycles);
 	}
 	return (void *)(long)main(app_argc, app_argv);
 }
 
 void kn_boot(void)
 {
-	char *kargv[32];
+	char *kargv[KN_BOOT_MAX_KERNEL_ARGS];
 	int kargc;
 	app_argv[0] = CONFIG_APP_NAME;
 	app_argc = 1 + kn_boot_split_cmdline(kn_plat_cmdline(), kargv,

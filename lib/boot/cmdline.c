@@ -55,7 +55,7 @@ int kn_boot_split_cmdline(const char *cmdline, char **kargv, int kmax,
 			has_separator = 1;
 
 	char *p = cmdline_copy, *w;
-	int argc = 0, dropped = 0;
+	int argc = 0, kdropped = 0, adropped = 0;
 	*kargc = 0;
 	while (has_separator && (w = next_word(&p))) {
 		if (w[0] == '-' && w[1] == '-' && !w[2])
@@ -63,16 +63,19 @@ int kn_boot_split_cmdline(const char *cmdline, char **kargv, int kmax,
 		if (*kargc < kmax)
 			kargv[(*kargc)++] = w;
 		else
-			dropped++;
+			kdropped++;
 	}
 	while ((w = next_word(&p))) {
 		if (argc < amax)
 			argv[argc++] = w;
 		else
-			dropped++;
+			adropped++;
 	}
-	if (dropped)
-		kn_printk("kn: warning: %d command-line words dropped (raise BOOT_MAX_ARGS)\n",
-			  dropped);
+	if (kdropped)
+		kn_printk("kn: warning: %d kernel parameters dropped (at most %d)\n",
+			  kdropped, kmax);
+	if (adropped)
+		kn_printk("kn: warning: %d application arguments dropped (raise BOOT_MAX_ARGS)\n",
+			  adropped);
 	return argc;
 }

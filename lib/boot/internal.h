@@ -2,6 +2,8 @@
 #ifndef KN_BOOT_INTERNAL_H
 #define KN_BOOT_INTERNAL_H
 
+#define KN_BOOT_MAX_KERNEL_ARGS 64
+
 /* Splits the command line: "kernel params -- app args". Without "--" every
  * word is an application argument. Quotes ("a b") group words. */
 int kn_boot_split_cmdline(const char *cmdline, char **kargv, int kmax,

@@ -121,7 +121,9 @@ def write_ninja(project: Project, path: Path) -> None:
         n.build("lib/app.o", "app_partial", app_objs)
         script = plat.dir / (plat.link_script or "link.ld")
         dbg = f"{app.name}.dbg"
-        n.build(dbg, "link", lib_objects + ["lib/app.o"], implicit=[_quote(script)],
+        scripts = sorted({script, *plat.dir.glob("*.ld"), *arch_dir.glob("*.ld")})
+        n.build(dbg, "link", lib_objects + ["lib/app.o"],
+                implicit=[_quote(s) for s in scripts],
                 variables={"script": _quote(script), "map": f"{app.name}.map"})
         n.build(app.name, "strip", dbg)
         n.default(app.name)
@@ -132,6 +134,7 @@ def _ninja() -> str:
     return os.path.join(ninja.BIN_DIR, "ninja")
 
 
+_PROGRESS = re.compile(r"^\[\d+/\d+\] ")
 _UNDEFINED = re.compile(r"undefined reference to `([^']+)'")
 
 
@@ -163,8 +166,8 @@ def build(project: Project, jobs: int | None = None, verbose: bool = False) -> B
     reconfigured = False
     if not (ninja_path.exists() and stamp_path.exists()
             and stamp_path.read_text() == stamp):
-        result = kconfig.configure(project.res, project.app,
-                                   project.overrides.config, build_dir)
+        result = kconfig.configure(project.res, project.app, project.overrides.config,
+                                   build_dir, origin=str(project.settings_file))
         warnings = result.warnings
         write_ninja(project, ninja_path)
         stamp_path.write_text(stamp)
@@ -181,12 +184,25 @@ def build(project: Project, jobs: int | None = None, verbose: bool = False) -> B
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, env=env)
     lines = []
+    # On a terminal the [n/total] progress line rewrites itself; in a log
+    # every step gets its own line.
+    live = sys.stdout.isatty() and not verbose
+    pending_progress = False
     for line in proc.stdout:
         lines.append(line)
         if line.startswith("ninja: no work to do") or line.startswith("ninja: Entering"):
             continue
-        sys.stdout.write(line)
+        if live and _PROGRESS.match(line):
+            sys.stdout.write("\r\033[K" + line.rstrip("\n"))
+            pending_progress = True
+        else:
+            if pending_progress:
+                sys.stdout.write("\n")
+                pending_progress = False
+            sys.stdout.write(line)
         sys.stdout.flush()
+    if pending_progress:
+        sys.stdout.write("\r\033[K")
     rc = proc.wait()
     output = "".join(lines)
     if rc != 0:

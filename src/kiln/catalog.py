@@ -114,7 +114,7 @@ def _load_library(path: Path) -> Library:
     if kind not in ("library", "platform"):
         raise doc.error(None, "kind", "kind must be \"library\" or \"platform\"")
     if kind == "platform" and "platform" not in data:
-        raise doc.error(None, None, "a platform library needs platform = \"<short name>\"")
+        raise doc.error(None, "kind", "a platform library needs platform = \"<short name>\"")
     lib = Library(
         name=name, dir=path.parent, summary=data["summary"],
         provides=data.get("provides", []), requires=data.get("requires", []),
@@ -123,9 +123,12 @@ def _load_library(path: Path) -> Library:
         kind=kind, platform=data.get("platform"), platforms=data.get("platforms", []),
         link_script=data.get("link-script"), manifest=path,
         include=data.get("include", []))
-    for src in lib.sources + lib.ktest_sources + [s for v in per_platform.values() for s in v]:
-        if not (lib.dir / src).is_file():
-            raise doc.error(None, None, f"library {name}: source '{src}' does not exist")
+    listed = [("sources", None, lib.sources), ("ktest-sources", None, lib.ktest_sources)]
+    listed += [(plat, "platform-sources", files) for plat, files in per_platform.items()]
+    for key, table, files in listed:
+        for src in files:
+            if not (lib.dir / src).is_file():
+                raise doc.error(table, key, f"library {name}: source '{src}' does not exist")
     return lib
 
 

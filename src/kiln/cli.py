@@ -53,13 +53,23 @@ def lib_group():
     """The catalog of micro-libraries."""
 
 
+def _catalog(ctx):
+    """The catalog, with the current app's own lib/ folder when in an app."""
+    from . import catalog as catalog_mod
+    try:
+        extra = [_app_dir(ctx) / "lib"]
+    except KilnError:
+        extra = []
+    return catalog_mod.discover(extra)
+
+
 @lib_group.command("list")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def lib_list(as_json):
+@click.pass_context
+def lib_list(ctx, as_json):
     """List every library with the API it provides."""
-    from . import catalog as catalog_mod
     from .report import library_rows, table
-    cat = catalog_mod.discover()
+    cat = _catalog(ctx)
     rows = library_rows(cat)
     if as_json:
         click.echo(json.dumps(rows, indent=2))
@@ -70,11 +80,12 @@ def lib_list(as_json):
 @lib_group.command("show")
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
-def lib_show(name, as_json):
-    """Show one library: API, dependencies, options, sources."""
-    from . import catalog as catalog_mod
+@click.pass_context
+def lib_show(ctx, name, as_json):
+    """Show one library (API, dependencies, options, sources) or one API
+    (header, default, implementations)."""
     from .report import library_details
-    details = library_details(catalog_mod.discover(), name)
+    details = library_details(_catalog(ctx), name)
     if as_json:
         click.echo(json.dumps(details, indent=2))
     else:
@@ -88,15 +99,17 @@ def lib_show(name, as_json):
               help="Set a Kconfig option (remembered for this app and platform).")
 @click.option("--use", "uses", multiple=True, metavar="API=IMPL",
               help="Choose an implementation, e.g. --use alloc=buddy (remembered).")
+@click.option("--unset", multiple=True, metavar="NAME",
+              help="Forget one saved option or choice.")
 @click.option("--list", "list_", is_flag=True, help="List the image's options and values.")
 @click.option("--reset", is_flag=True, help="Forget every -s/--use/menuconfig choice.")
 @click.pass_context
-def configure(ctx, platform, settings, uses, list_, reset):
+def configure(ctx, platform, settings, uses, unset, list_, reset):
     """Configure the image (Kconfig); reports options that did not take."""
     from . import configure as conf
     app_dir = _app_dir(ctx)
     conf.run(app_dir, platform, _parse_pairs(settings, "-s"), _parse_pairs(uses, "--use"),
-             list_, reset)
+             unset, list_, reset)
 
 
 @cli.command()
@@ -120,7 +133,14 @@ def build(ctx, platform, jobs, uses, verbose):
     from . import build as build_mod
     from .project import open_project
     from .report import size_summary
-    project = open_project(_app_dir(ctx), platform, _parse_pairs(uses, "--use"))
+    from . import kconfig, state
+    choices = _parse_pairs(uses, "--use")
+    project = open_project(_app_dir(ctx), platform, choices, save_uses=False)
+    if choices:
+        # Remembered only once the image they make configures cleanly.
+        kconfig.check(project.res, project.app, project.overrides.config, project.build,
+                      origin=str(project.settings_file))
+        state.save(project.app.dir, project.platform, project.overrides)
     click.echo(f"kiln: {project.app.name} for {project.platform}: "
                + ", ".join(project.res.names()))
     outcome = build_mod.build(project, jobs, verbose)
@@ -134,7 +154,7 @@ def build(ctx, platform, jobs, uses, verbose):
 @PLATFORM
 @click.option("--machine", type=click.Choice(["microvm", "pc"]), default=None,
               help="QEMU machine (default: kiln.toml's, else microvm).")
-@click.option("--accel", type=click.Choice(["auto", "kvm", "tcg"]), default="auto",
+@click.option("--accel", type=click.Choice(["auto", "kvm", "tcg"]), default=None,
               help="KVM only when the host really has it (auto), or force one.")
 @click.option("-m", "--memory", default=None, help="Guest memory, e.g. 64M.")
 @click.option("-a", "--args", "args", multiple=True, help="Application arguments (one string, split like a shell).")

@@ -51,10 +51,10 @@ def load_kconfig(top: Path):
     import kconfiglib
     os.environ.setdefault("KCONFIG_WARN_UNDEF", "n")
     try:
-        return kconfiglib.Kconfig(str(top), warn_to_stderr=False, suppress_traceback=True)
-    except kconfiglib.KconfigError as exc:
+        return kconfiglib.Kconfig(str(top), warn_to_stderr=False)
+    except (kconfiglib.KconfigError, OSError) as exc:
         first = str(exc).strip().splitlines()[0]
-        raise KilnError(f"Kconfig error: {first}") from None
+        raise KilnError(f"Kconfig error: {first}; fix that Kconfig file") from None
 
 
 def _as_kconfig_value(sym, req: Request) -> str:
@@ -112,8 +112,10 @@ def apply(kconf, requests: list[Request]) -> list[str]:
     for req in requests:
         sym = kconf.syms.get(req.name)
         if sym is None or not sym.nodes:
-            raise KilnError(f"{req.origin}: unknown option {req.name} for this image; "
-                            f"`kiln configure --list` shows the options")
+            forget = (f"; forget it with `kiln configure --unset {req.name}`"
+                      if req.origin.endswith(".toml") and "/.kiln/" in req.origin else "")
+            raise KilnError(f"{req.origin}: unknown option {req.name} for this image"
+                            f"{forget}; `kiln configure --list` shows the options")
         wanted[req.name] = (sym, _as_kconfig_value(sym, req), req)
 
     def took(sym, value):
@@ -140,18 +142,28 @@ def _same_hex(a: str, b: str) -> bool:
         return False
 
 
-def requests_for(app: AppManifest, overrides: dict) -> list[Request]:
+def requests_for(app: AppManifest, overrides: dict,
+                 origin: str = "kiln configure") -> list[Request]:
+    """kiln.toml's [config] first, then the user's overrides (saved in
+    .kiln/<platform>.toml, or given on the command line)."""
     reqs = [Request(k, v, f"{app.path}:{app.doc.line_of('config', k)}")
             for k, v in app.config.items()]
-    reqs += [Request(k, v, "kiln configure") for k, v in overrides.items()]
+    reqs += [Request(k, v, origin) for k, v in overrides.items()]
     return reqs
 
 
+def check(res: Resolution, app: AppManifest, overrides: dict, build: Path,
+          origin: str = "kiln configure") -> list[str]:
+    """The warnings configure would give, writing nothing but the Kconfig."""
+    kconf = load_kconfig(write_top_kconfig(res, app, build / "Kconfig"))
+    return apply(kconf, requests_for(app, overrides, origin))
+
+
 def configure(res: Resolution, app: AppManifest, overrides: dict,
-              build: Path) -> ConfigResult:
+              build: Path, origin: str = "kiln configure") -> ConfigResult:
     top = write_top_kconfig(res, app, build / "Kconfig")
     kconf = load_kconfig(top)
-    warnings = apply(kconf, requests_for(app, overrides))
+    warnings = apply(kconf, requests_for(app, overrides, origin))
     config_path = build / ".config"
     header_path = build / "include" / "kn" / "config.h"
     header_path.parent.mkdir(parents=True, exist_ok=True)

@@ -23,7 +23,7 @@ _RUN = {"memory": STR, "args": STR_LIST, "kernel-args": STR_LIST, "timeout": INT
 
 @dataclass
 class RunSettings:
-    memory: str = "64M"
+    memory: str | None = None  # None: the platform's default
     args: list[str] = field(default_factory=list)
     kernel_args: list[str] = field(default_factory=list)
     timeout: int = 0
@@ -94,7 +94,7 @@ def load_app(app_dir: Path) -> AppManifest:
     run_table = data.get("run", {})
     tomlfile.check_table(doc, "run", run_table, _RUN)
     run = RunSettings(
-        memory=run_table.get("memory", "64M"),
+        memory=run_table.get("memory"),
         args=run_table.get("args", []),
         kernel_args=run_table.get("kernel-args", []),
         timeout=run_table.get("timeout", 0),
@@ -102,7 +102,8 @@ def load_app(app_dir: Path) -> AppManifest:
         platform=run_table.get("platform", "kvm"),
     )
     try:
-        parse_size(run.memory)
+        if run.memory is not None:
+            parse_size(run.memory)
     except ValueError:
         raise doc.error("run", "memory", f"memory {run.memory!r} is not a size; "
                                          f"write e.g. \"64M\" or \"1G\"") from None

@@ -37,6 +37,14 @@ class Project:
         return self.build / f"{self.app.name}.map"
 
     @property
+    def settings_file(self) -> Path:
+        return state.path(self.app.dir, self.platform)
+
+    def invalidate_build_files(self) -> None:
+        """Makes the next build reconfigure and regenerate its ninja file."""
+        (self.build / "kiln.stamp").unlink(missing_ok=True)
+
+    @property
     def with_ktests(self) -> bool:
         return "ktest" in self.res.names()
 

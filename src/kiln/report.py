@@ -29,7 +29,9 @@ def _options(lib) -> list[dict]:
     if not lib.kconfig:
         return []
     import kconfiglib
-    kconf = kconfiglib.Kconfig(str(lib.kconfig), warn=False, suppress_traceback=True)
+
+    from .kconfig import load_kconfig
+    kconf = load_kconfig(lib.kconfig)
     options = []
     for sym in kconf.unique_defined_syms:
         prompt = next((n.prompt[0] for n in sym.nodes if n.prompt), "")
@@ -40,6 +42,11 @@ def _options(lib) -> list[dict]:
 
 def library_details(cat: Catalog, name: str) -> dict:
     lib = cat.libraries.get(name)
+    if lib is None and name in cat.apis:
+        api = cat.apis[name]
+        return {"api": api.name, "summary": api.summary, "header": api.header,
+                "default": api.default, "implementations": sorted(api.implementations),
+                "path": str(api.dir) if api.dir else None}
     if lib is None:
         import difflib
         close = difflib.get_close_matches(name, list(cat.libraries), n=1)
@@ -54,6 +61,12 @@ def library_details(cat: Catalog, name: str) -> dict:
 
 
 def format_details(d: dict) -> str:
+    if "api" in d:
+        return "\n".join([f"API {d['api']}: {d['summary']}",
+                          f"  header:          {_cell(d['header'])}",
+                          f"  default:         {_cell(d['default'])}",
+                          f"  implementations: {_cell(d['implementations'])}",
+                          f"  path:            {_cell(d['path'])}"])
     lines = [f"{d['name']}: {d['summary']}",
              f"  kind:      {d['kind']}",
              f"  provides:  {_cell(d['provides'])}",

@@ -79,8 +79,9 @@ def resolve(catalog: Catalog, platform: str, requires: list[str],
         if api in choices:
             name = choices[api]
             if name not in impls:
+                others = ", ".join(impls) or "none exists"
                 raise KilnError(f"{name} (chosen for API {api}) does not build for "
-                                f"platform {platform}; choose one of: {', '.join(impls)}")
+                                f"platform {platform}; choose another ({others})")
         elif not impls:
             raise KilnError(f"no implementation of API '{api}' for platform {platform} "
                             f"(required by {requester}); add a library that provides it")
@@ -101,16 +102,17 @@ def resolve(catalog: Catalog, platform: str, requires: list[str],
 
     def add(lib: Library, requester: str, asked: str) -> None:
         for api in lib.provides:
-            other = chosen.get(api)
-            if other and other != lib.name:
-                raise KilnError(
-                    f"two implementations of API '{api}' in one image: {other} and "
-                    f"{lib.name} (required by {requester}); keep one, e.g. "
-                    f"[choose] {api} = \"{other}\"")
             if api in choices and choices[api] != lib.name:
                 raise KilnError(
                     f"two implementations of API '{api}': {choices[api]} is chosen but "
                     f"{requester} requires {lib.name}; remove one of them")
+            other = chosen.get(api)
+            if other and other != lib.name:
+                first = reasons.get(other, (APP, other))[0]
+                raise KilnError(
+                    f"two implementations of API '{api}' in one image: {other} (required "
+                    f"by {first}) and {lib.name} (required by {requester}); require the "
+                    f"API '{api}' instead of a library, or keep one of them")
             chosen[api] = lib.name
         if lib.name in picked:
             return

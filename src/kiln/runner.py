@@ -16,7 +16,7 @@ from .paths import build_dir
 class RunRequest:
     platform: str | None = None
     machine: str | None = None
-    accel: str = "auto"
+    accel: str | None = None      # auto when None
     memory: str | None = None
     args: list[str] = field(default_factory=list)
     kernel_args: list[str] = field(default_factory=list)
@@ -40,6 +40,9 @@ def kernel_cmdline(kernel_args: list[str], app_args: list[str]) -> str:
     return " ".join(words + [_quote_word(w) for w in app_args])
 
 
+DEFAULT_VM_MEMORY = "64M"
+
+
 def run_app(app_dir: Path, req: RunRequest) -> int:
     app = load_app(app_dir)
     platform = req.platform or app.run.platform
@@ -48,7 +51,7 @@ def run_app(app_dir: Path, req: RunRequest) -> int:
         raise KilnError(f"no image at {image}; run `kiln build -p {platform}` first")
     memory = req.memory or app.run.memory
     try:
-        memory_bytes = parse_size(memory)
+        memory_bytes = parse_size(memory) if memory else None
     except ValueError:
         raise KilnError(f"memory {memory!r} is not a size; write e.g. 64M or 1G") from None
     if req.args:
@@ -57,19 +60,28 @@ def run_app(app_dir: Path, req: RunRequest) -> int:
         app_args = list(app.run.args)
     kernel_args = list(app.run.kernel_args) + list(req.kernel_args)
     timeout = req.timeout if req.timeout is not None else (app.run.timeout or None)
+    # Both platforms hand boot one command line, so both refuse what it
+    # cannot carry.
+    cmdline = kernel_cmdline(kernel_args, app_args)
 
     if platform == "linuxu":
-        argv = [str(image), f"linuxu.mem={memory_bytes}", *kernel_args, "--", *app_args]
+        for option, value in (("--machine", req.machine), ("--accel", req.accel),
+                              ("--initrd", req.initrd)):
+            if value:
+                raise KilnError(f"{option} applies to the kvm platform only; drop it "
+                                f"or use -p kvm")
+        mem = [f"linuxu.mem={memory_bytes}"] if memory_bytes else []
+        argv = [str(image), *mem, *kernel_args, "--", *app_args]
         if req.dry_run:
             print(shlex.join(argv))
             return 0
-        return _finish(argv, image, timeout, lambda status: (
+        return _finish(argv, image, timeout, lambda status, _errors: (
             (128 - status, None) if status < 0 else (status, None)))
 
     from .run import qemu
+    vm_memory = f"{memory_bytes >> 10}K" if memory_bytes else DEFAULT_VM_MEMORY
     cfg = qemu.QemuConfig(image=image, machine=req.machine or app.run.machine,
-                          accel=req.accel, memory=f"{memory_bytes >> 10}K",
-                          cmdline=kernel_cmdline(kernel_args, app_args),
+                          accel=req.accel or "auto", memory=vm_memory, cmdline=cmdline,
                           initrd=Path(req.initrd) if req.initrd else None)
     if cfg.initrd and not cfg.initrd.is_file():
         raise KilnError(f"initrd {cfg.initrd} does not exist")
@@ -85,11 +97,11 @@ def _finish(argv, image: Path, timeout, to_guest_status) -> int:
     from .run.process import TIMEOUT_STATUS, run_streaming
     from .run.symbolize import Symbolizer
     symbolizer = Symbolizer(image.with_name(image.name + ".dbg"))
-    status = run_streaming(argv, symbolizer, timeout)
-    if status is None:
+    outcome = run_streaming(argv, symbolizer, timeout)
+    if outcome.status is None:
         print(f"kiln: stopped the guest after the {timeout:g} s timeout", file=sys.stderr)
         return TIMEOUT_STATUS
-    code, note = to_guest_status(status)
+    code, note = to_guest_status(outcome.status, outcome.stderr_lines)
     if note:
         print(f"kiln: {note}", file=sys.stderr)
     return code

@@ -19,15 +19,15 @@ class Overrides:
     use: dict[str, str] = field(default_factory=dict)
 
 
-def _path(app_dir: Path, platform: str) -> Path:
+def path(app_dir: Path, platform: str) -> Path:
     return state_dir(app_dir) / f"{platform}.toml"
 
 
 def load(app_dir: Path, platform: str) -> Overrides:
-    path = _path(app_dir, platform)
-    if not path.exists():
+    file = path(app_dir, platform)
+    if not file.exists():
         return Overrides()
-    doc = tomlfile.load(path)
+    doc = tomlfile.load(file)
     tomlfile.check_table(doc, None, doc.data, {"config": SCALAR_MAP, "use": STR_MAP})
     return Overrides(dict(doc.data.get("config", {})), dict(doc.data.get("use", {})))
 
@@ -41,24 +41,31 @@ def _value(v) -> str:
 
 
 def save(app_dir: Path, platform: str, ov: Overrides) -> None:
-    path = _path(app_dir, platform)
+    file = path(app_dir, platform)
     lines = ["# Written by `kiln configure`; `kiln configure --reset` removes it."]
+    if not ov.use and not ov.config:
+        reset(app_dir, platform)
+        return
     for table, values in (("use", ov.use), ("config", ov.config)):
         if values:
             lines.append(f"\n[{table}]")
             lines += [f"{k} = {_value(v)}" for k, v in sorted(values.items())]
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        file.parent.mkdir(parents=True, exist_ok=True)
+        tmp = file.with_suffix(".tmp")
         tmp.write_text("\n".join(lines) + "\n")
-        tmp.replace(path)
+        tmp.replace(file)
     except OSError as exc:
-        raise KilnError(f"cannot save settings to {path}: {exc.strerror}") from None
+        raise KilnError(f"cannot save settings to {file}: {exc.strerror}") from None
 
 
 def reset(app_dir: Path, platform: str) -> bool:
-    path = _path(app_dir, platform)
-    if path.exists():
-        path.unlink()
-        return True
-    return False
+    file = path(app_dir, platform)
+    if not file.exists():
+        return False
+    file.unlink()
+    try:
+        file.parent.rmdir()  # only when no other platform's settings are left
+    except OSError:
+        pass
+    return True

@@ -162,3 +162,82 @@ def test_init_refuses_to_overwrite(tmp_path):
     proc = run_kiln("init", target)
     assert proc.returncode == 0 and (target / "kiln.toml").is_file()
     assert_one_line_error(run_kiln("init", target), "already exists")
+
+
+def test_refused_setting_keeps_the_built_value(console_app):
+    config_h = console_app / "build/linuxu/include/kn/config.h"
+    assert run_kiln("configure", "-p", "linuxu", "-s", "BOOT_MAX_ARGS=32",
+                    cwd=console_app).returncode == 0
+    assert run_kiln("build", "-p", "linuxu", cwd=console_app).returncode == 0
+    assert "CONFIG_BOOT_MAX_ARGS 32" in config_h.read_text()
+    refused = run_kiln("configure", "-p", "linuxu", "-s", "BOOT_MAX_ARGS=2", cwd=console_app)
+    assert "did not take" in refused.stderr
+    assert run_kiln("build", "-p", "linuxu", cwd=console_app).returncode == 0
+    assert "CONFIG_BOOT_MAX_ARGS 32" in config_h.read_text()
+
+
+def test_broken_saved_settings_can_be_forgotten(console_app):
+    saved = write(console_app / ".kiln/linuxu.toml", '[use]\nalloc = "gone"\n')
+    assert_one_line_error(run_kiln("build", "-p", "linuxu", cwd=console_app),
+                          "'gone' is not an implementation")
+    assert run_kiln("configure", "-p", "linuxu", "--reset", cwd=console_app).returncode == 0
+    assert not saved.exists() and not saved.parent.exists()
+    write(saved, "[config]\nAPP_GONE = true\nBOOT_MAX_ARGS = 16\n")
+    assert_one_line_error(run_kiln("build", "-p", "linuxu", cwd=console_app),
+                          ".kiln/linuxu.toml", "unknown option APP_GONE",
+                          "kiln configure --unset APP_GONE")
+    assert run_kiln("configure", "-p", "linuxu", "--unset", "APP_GONE",
+                    cwd=console_app).returncode == 0
+    assert saved.read_text().count("=") == 1 and "BOOT_MAX_ARGS = 16" in saved.read_text()
+    assert run_kiln("build", "-p", "linuxu", cwd=console_app).returncode == 0
+    assert_one_line_error(run_kiln("configure", "-p", "linuxu", "--unset", "NOPE",
+                                   cwd=console_app), "NOPE is not a saved setting")
+
+
+def test_use_that_breaks_configuration_is_not_saved(console_app):
+    write(console_app / ".kiln/linuxu.toml", "[config]\nAPP_GONE = true\n")
+    proc = run_kiln("build", "-p", "linuxu", "--use", "alloc=buddy", cwd=console_app)
+    assert proc.returncode == 2
+    assert "alloc" not in (console_app / ".kiln/linuxu.toml").read_text()
+
+
+def test_kconfig_syntax_error_is_one_line(console_app):
+    write(console_app / "Kconfig", "config BROKEN\n\tbool \"x\"\n\tdepends on (\n")
+    assert_one_line_error(run_kiln("build", "-p", "linuxu", cwd=console_app), "Kconfig error")
+
+
+def test_options_for_vms_are_refused_on_linuxu(console_app):
+    assert run_kiln("build", "-p", "linuxu", cwd=console_app).returncode == 0
+    assert_one_line_error(run_kiln("run", "-p", "linuxu", "--machine", "pc", cwd=console_app),
+                          "--machine applies to the kvm platform only")
+    assert_one_line_error(run_kiln("run", "-p", "linuxu", "-a", "'say \"hi\"'",
+                                   cwd=console_app), "double quote")
+
+
+def test_timeout_stops_the_guest(tmp_path):
+    app = tmp_path / "sleepy"
+    write(app / "kiln.toml", '[app]\nname = "sleepy"\nrequires = ["console", "sched"]\n')
+    write(app / "main.c", """
+        #include <kn/sched.h>
+        int main(void) { kn_sleep_ns(100000000000ULL); return 0; }
+    """)
+    assert run_kiln("build", "-p", "linuxu", cwd=app).returncode == 0
+    proc = run_kiln("run", "-p", "linuxu", "--timeout", "1", cwd=app)
+    assert proc.returncode == 124 and "timeout" in proc.stderr
+
+
+def test_corrupt_image_is_a_one_line_qemu_error(console_app):
+    image = console_app / "build/kvm/con"
+    image.parent.mkdir(parents=True)
+    image.write_bytes(b"\x7fELF garbage, not a kernel")
+    proc = run_kiln("run", "--timeout", "30", cwd=console_app)
+    assert_one_line_error(proc, "QEMU failed", status=1)
+
+
+def test_lib_show_api_and_app_local_library(console_app):
+    api = run_kiln("lib", "show", "alloc")
+    assert api.returncode == 0
+    assert "implementations: alloc-buddy, alloc-region, alloc-tlsf" in api.stdout
+    write(console_app / "lib/extra/library.toml", 'name = "extra"\nsummary = "app-local"\n')
+    listing = run_kiln("lib", "list", cwd=console_app)
+    assert "extra" in listing.stdout and "app-local" in listing.stdout

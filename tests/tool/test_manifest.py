@@ -25,7 +25,7 @@ def test_minimal_manifest_defaults(app):
     assert m.name == "hello"
     assert m.sources == ["main.c"]
     assert m.run.platform == "kvm" and m.run.machine == "microvm"
-    assert m.run.memory == "64M"
+    assert m.run.memory is None  # the platform's default
 
 
 def test_syntax_error_has_line(app):

@@ -4,6 +4,7 @@ through the symbolizer and a wall-clock timeout."""
 import subprocess
 import sys
 import threading
+from dataclasses import dataclass, field
 
 from ..errors import KilnError
 from .symbolize import Symbolizer
@@ -11,28 +12,44 @@ from .symbolize import Symbolizer
 TIMEOUT_STATUS = 124
 
 
+@dataclass
+class Outcome:
+    status: int | None                  # None: killed at the timeout
+    stderr_lines: list[str] = field(default_factory=list)
+
+
 def run_streaming(cmd: list[str], symbolizer: Symbolizer | None,
-                  timeout: float | None) -> int | None:
-    """Runs cmd, copying its stdout line by line (annotated) to ours.
-    Returns the exit status, or None when it was killed at the timeout."""
+                  timeout: float | None) -> Outcome:
+    """Runs cmd, copying its stdout line by line (annotated) and its stderr
+    to ours; stderr is also kept, so a VMM's own error can be told apart
+    from the guest's exit code."""
     try:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE)
+        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     except FileNotFoundError:
         raise KilnError(f"{cmd[0]} is not installed; install it (README: set-up)") from None
     except PermissionError:
         raise KilnError(f"{cmd[0]} is not executable; run `kiln build` again") from None
-    out = sys.stdout.buffer
+    errors: list[str] = []
 
-    def pump():
+    def pump_stdout():
+        out = sys.stdout.buffer
         for raw in proc.stdout:
             if symbolizer and raw.startswith(b"kn: "):
-                text = symbolizer.annotate(raw.decode(errors="replace"))
-                raw = text.encode()
+                raw = symbolizer.annotate(raw.decode(errors="replace")).encode()
             out.write(raw)
             out.flush()
 
-    reader = threading.Thread(target=pump, daemon=True)
-    reader.start()
+    def pump_stderr():
+        err = sys.stderr.buffer
+        for raw in proc.stderr:
+            errors.append(raw.decode(errors="replace").rstrip())
+            err.write(raw)
+            err.flush()
+
+    readers = [threading.Thread(target=pump_stdout, daemon=True),
+               threading.Thread(target=pump_stderr, daemon=True)]
+    for reader in readers:
+        reader.start()
     try:
         status = proc.wait(timeout=timeout or None)
     except subprocess.TimeoutExpired:
@@ -43,5 +60,6 @@ def run_streaming(cmd: list[str], symbolizer: Symbolizer | None,
         proc.kill()
         proc.wait()
         raise
-    reader.join(timeout=5)
-    return status
+    for reader in readers:
+        reader.join(timeout=5)
+    return Outcome(status, errors)

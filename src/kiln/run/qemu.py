@@ -56,9 +56,14 @@ def command(cfg: QemuConfig) -> tuple[list[str], str, str]:
     return argv + cfg.extra, accel, why
 
 
-def guest_status(qemu_status: int) -> tuple[int, str | None]:
+def guest_status(qemu_status: int, qemu_errors: list[str] = ()) -> tuple[int, str | None]:
     """Maps QEMU's exit status to the guest's exit code (and a note when the
-    guest did not exit through isa-debug-exit)."""
+    guest did not exit through isa-debug-exit). Status 1 is both "guest
+    exited with 0" and QEMU's own failure; QEMU's error line tells them
+    apart."""
+    own = [l for l in qemu_errors if l.startswith("qemu-system-")]
+    if qemu_status == 1 and own:
+        raise KilnError(f"QEMU failed: {own[-1].split(': ', 1)[-1]}", status=1)
     if qemu_status & 1:
         return qemu_status >> 1, None
     if qemu_status == 0:
