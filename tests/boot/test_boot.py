@@ -45,12 +45,27 @@ def test_null_dereference_gives_symbolized_backtrace(images, platform, machine):
     proc = boot(folder, platform, machine, timeout=30)
     out = proc.stdout
     assert proc.returncode == 125, out + proc.stderr
-    assert "about to dereference NULL" in out
+    assert "about to crash: null" in out
     assert re.search(r"kn: crash: .*(page fault|SIGSEGV)", out)
     assert re.search(r"kn: at 0x[0-9a-f]+ read_through\+0x[0-9a-f]+ \(main\.c:\d+\)", out)
     frames = re.findall(r"kn: bt #\d+ 0x[0-9a-f]+ (\w+)\+", out)
     assert "crash_here" in frames or "main" in frames, out
     assert "kn_boot" in frames
+
+
+@pytest.mark.parametrize("mode,cause", [("rodata-write", r"page fault \(#PF\) error=0x3"),
+                                        ("exec-data", r"page fault \(#PF\) error=0x11"),
+                                        ("ud2", r"invalid opcode"),
+                                        ("divide", r"divide error")])
+def test_memory_protection_and_traps(images, mode, cause):
+    """W^X on kvm: rodata is read-only, data is not executable; traps are
+    reported like faults."""
+    folder = images.get("crash", "kvm")
+    proc = boot(folder, "kvm", "microvm", "-a", mode, timeout=30)
+    assert proc.returncode == 125, proc.stdout + proc.stderr
+    assert re.search(r"kn: crash: " + cause, proc.stdout), proc.stdout
+    assert f"survived {mode}" not in proc.stdout
+    assert re.search(r"kn: at 0x[0-9a-f]+ main\+", proc.stdout) or mode == "exec-data"
 
 
 @pytest.mark.parametrize("platform,machine", TARGETS, ids=TARGET_IDS)
