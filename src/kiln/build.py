@@ -10,7 +10,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__, kconfig
+from . import __version__, kconfig, syscalls
 from .catalog import Library
 from .errors import KilnError
 from .paths import kiln_root
@@ -101,7 +101,10 @@ def write_ninja(project: Project, path: Path) -> None:
         lib_objects = []
         for lib in res.libraries:
             objs = []
-            for src in lib.sources_for(project.platform, project.with_ktests):
+            sources = lib.sources_for(project.platform, project.with_ktests)
+            if lib.name == syscalls.DISPATCH_LIBRARY:
+                sources.append(syscalls.generate_table(res, build / "gen" / "syscall_table.c"))
+            for src in sources:
                 obj = _object_name(lib.name, lib.dir, src)
                 n.build(obj, "cc", _quote(src), variables={
                     "libflags": " ".join(["-fvisibility=hidden"] + lib.cflags),

@@ -11,13 +11,13 @@ from pathlib import Path
 from . import tomlfile
 from .errors import KilnError
 from .paths import kiln_root
-from .tomlfile import STR, STR_LIST, STR_MAP
+from .tomlfile import STR, STR_LIST, STR_LIST_MAP
 
 _LIBRARY = {"name": STR, "summary": STR, "provides": STR_LIST, "requires": STR_LIST,
-            "sources": STR_LIST, "platform-sources": "a table of string lists",
+            "sources": STR_LIST, "platform-sources": STR_LIST_MAP,
             "ktest-sources": STR_LIST, "cflags": STR_LIST, "kind": STR,
             "platform": STR, "platforms": STR_LIST, "link-script": STR,
-            "include": STR_LIST}
+            "include": STR_LIST, "syscalls": STR_LIST}
 _API = {"name": STR, "summary": STR, "header": STR, "default": STR}
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -39,6 +39,7 @@ class Library:
     link_script: str | None
     manifest: Path
     include: list[str] = field(default_factory=list)  # extra exported include dirs
+    syscalls: list[str] = field(default_factory=list)  # Linux syscalls it implements
 
     @property
     def kconfig(self) -> Path | None:
@@ -107,9 +108,6 @@ def _load_library(path: Path) -> Library:
         raise doc.error(None, "name", f"library name {name!r}: use lower case letters, "
                                       f"digits and -")
     per_platform = data.get("platform-sources", {})
-    for plat, files in per_platform.items():
-        if not (isinstance(files, list) and all(isinstance(f, str) for f in files)):
-            raise doc.error("platform-sources", plat, f"'{plat}' must be a list of strings")
     kind = data.get("kind", "library")
     if kind not in ("library", "platform"):
         raise doc.error(None, "kind", "kind must be \"library\" or \"platform\"")
@@ -122,7 +120,7 @@ def _load_library(path: Path) -> Library:
         ktest_sources=data.get("ktest-sources", []), cflags=data.get("cflags", []),
         kind=kind, platform=data.get("platform"), platforms=data.get("platforms", []),
         link_script=data.get("link-script"), manifest=path,
-        include=data.get("include", []))
+        include=data.get("include", []), syscalls=data.get("syscalls", []))
     listed = [("sources", None, lib.sources), ("ktest-sources", None, lib.ktest_sources)]
     listed += [(plat, "platform-sources", files) for plat, files in per_platform.items()]
     for key, table, files in listed:

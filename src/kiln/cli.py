@@ -201,6 +201,30 @@ def why(ctx, library, platform):
     click.echo(why_chain(open_project(_app_dir(ctx), platform), library))
 
 
+@cli.command("syscalls")
+@PLATFORM
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
+@click.option("--missing", is_flag=True, help="Also list the calls nothing implements.")
+@click.pass_context
+def syscalls_cmd(ctx, platform, as_json, missing):
+    """Which Linux system calls the image implements, and by which library."""
+    from .project import open_project
+    from .syscalls import coverage, linux_table
+    project = open_project(_app_dir(ctx), platform)
+    cov = coverage(project.res)
+    if as_json:
+        click.echo(json.dumps(cov.as_json(), indent=2))
+        return
+    table = linux_table()
+    for name, lib in sorted(cov.implemented.items(), key=lambda i: table[i[0]]):
+        click.echo(f"{table[name]:>4}  {name:<24} {lib}")
+    if missing:
+        for name in cov.missing:
+            click.echo(f"{table[name]:>4}  {name:<24} - (ENOSYS)")
+    click.echo(f"kiln: {len(cov.implemented)} of {len(table)} system calls implemented "
+               f"in the {project.platform} image of {project.app.name}")
+
+
 @cli.command()
 @PLATFORM
 @click.option("--all", "all_", is_flag=True, help="Also forget configure/menuconfig choices.")

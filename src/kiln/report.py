@@ -57,7 +57,7 @@ def library_details(cat: Catalog, name: str) -> dict:
             "platforms": [lib.platform] if lib.platform else (lib.platforms or ["all"]),
             "path": str(lib.dir), "sources": lib.sources,
             "platform_sources": lib.platform_sources, "options": _options(lib),
-            "syscalls": []}
+            "syscalls": lib.syscalls}
 
 
 def format_details(d: dict) -> str:

@@ -65,9 +65,9 @@ def load(path: Path) -> TomlDoc:
 
 
 # Field kinds understood by check_table.
-STR, STR_LIST, BOOL, INT, STR_MAP, SCALAR_MAP = (
+STR, STR_LIST, BOOL, INT, STR_MAP, SCALAR_MAP, STR_LIST_MAP = (
     "a string", "a list of strings", "true or false", "an integer",
-    "a table of strings", "a table of values")
+    "a table of strings", "a table of values", "a table of string lists")
 
 
 def _is(kind: str, value) -> bool:
@@ -84,6 +84,8 @@ def _is(kind: str, value) -> bool:
     if kind == SCALAR_MAP:
         return isinstance(value, dict) and all(
             isinstance(v, (str, int, bool)) for v in value.values())
+    if kind == STR_LIST_MAP:
+        return isinstance(value, dict) and all(_is(STR_LIST, v) for v in value.values())
     raise AssertionError(kind)
 
 

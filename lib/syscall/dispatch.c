@@ -1,0 +1,42 @@
+/* Dispatch by number through the table the tool generates for the image
+ * (build/<platform>/gen/syscall_table.c). */
+#include <kn/console.h>
+#include <kn/syscall.h>
+
+extern const kn_syscall_fn kn_syscall_table[];
+extern const char *const kn_syscall_names[];
+extern const long kn_syscall_count;
+
+static unsigned char reported[1024 / 8];
+
+const char *kn_syscall_name(long nr)
+{
+	return nr >= 0 && nr < kn_syscall_count ? kn_syscall_names[nr] : NULL;
+}
+
+long kn_syscall_enosys(long nr)
+{
+	unsigned long bit = (unsigned long)nr;
+	if (bit >= sizeof(reported) * 8 || !(reported[bit / 8] & (1u << (bit % 8)))) {
+		if (bit < sizeof(reported) * 8)
+			reported[bit / 8] |= 1u << (bit % 8);
+		const char *name = kn_syscall_name(nr);
+		kn_printk("kn: syscall %s (%ld) is not implemented\n", name ? name : "?", nr);
+	}
+	return -KN_ENOSYS;
+}
+
+long kn_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
+{
+	if (nr < 0 || nr >= kn_syscall_count || !kn_syscall_table[nr])
+		return kn_syscall_enosys(nr);
+	return kn_syscall_table[nr](a1, a2, a3, a4, a5, a6);
+}
+
+int kn_user_check(const void *ptr, size_t len)
+{
+	uintptr_t p = (uintptr_t)ptr;
+	if (p < 4096 || p + len < p)
+		return -KN_EFAULT;
+	return 0;
+}
