@@ -16,7 +16,7 @@ import statistics
 import subprocess
 import sys
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -31,11 +31,21 @@ QEMU_GUEST_OK = 1
 
 # ---------------------------------------------------------------- kiln
 
-def kiln_env() -> dict:
+def kiln_env(bytecode_cache: bool = True) -> dict:
+    """The environment kiln runs in: this checkout's src/ first, and (by
+    default) Python's bytecode cache on, as in a normal install, but kept
+    under the cache folder (PYTHONPYCACHEPREFIX) so nothing is written into
+    the repository, even where PYTHONDONTWRITEBYTECODE is set."""
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(
         [str(REPO / "src")] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
     env.pop("KILN_HOME", None)      # the tree next to src/kiln: this checkout
+    if bytecode_cache:
+        env.pop("PYTHONDONTWRITEBYTECODE", None)
+        env["PYTHONPYCACHEPREFIX"] = str(CACHE / "pycache")
+    else:
+        env["PYTHONDONTWRITEBYTECODE"] = "1"
+        env.pop("PYTHONPYCACHEPREFIX", None)
     return env
 
 
@@ -52,6 +62,27 @@ def kiln(*args, app: Path | None = None, check: bool = True) -> subprocess.Compl
         raise RuntimeError(f"kiln {' '.join(args)} failed ({proc.returncode}):\n"
                            f"{proc.stdout}{proc.stderr}")
     return proc
+
+
+def kiln_executables() -> tuple[str | None, str | None]:
+    """(the `kiln` console script, the pyenv shim for it) when installed. A
+    Python started through pyenv puts its own bin/ first on PATH, so the
+    shim is looked for in PYENV_ROOT/shims as well as on PATH."""
+    script = shim = None
+    dirs = os.environ.get("PATH", "").split(os.pathsep)
+    if os.environ.get("PYENV_ROOT"):
+        dirs.append(os.path.join(os.environ["PYENV_ROOT"], "shims"))
+    dirs.append(str(Path.home() / ".pyenv" / "shims"))
+    for d in dirs:
+        path = Path(d) / "kiln"
+        if not (path.is_file() and os.access(path, os.X_OK)):
+            continue
+        head = path.read_bytes()[:2048]
+        if b"pyenv" in head and b"bash" in head.split(b"\n", 1)[0]:
+            shim = shim or str(path)
+        elif head.startswith(b"#!") and b"kiln" in head:
+            script = script or str(path)
+    return script, shim
 
 
 def app_copy(app: str = "helloworld", variant: str = "default") -> Path:
@@ -118,6 +149,14 @@ def qemu_argv(image: Image, memory: str | None = None, machine: str | None = Non
     return shlex.split(kiln(*run, app=image.app_dir).stdout.strip())
 
 
+def with_option(argv: list[str], option: str, value: str) -> list[str]:
+    """argv with OPTION's value replaced (e.g. "-m" -> "1200K")."""
+    out = list(argv)
+    i = out.index(option)
+    out[i + 1] = value
+    return out
+
+
 def qemu_version() -> str:
     qemu = shutil.which("qemu-system-x86_64")
     if not qemu:
@@ -142,13 +181,13 @@ class Timing:
 
 
 def timed_run(argv: list[str], marker: bytes | None = HELLO, timeout: float = 60.0,
-              env: dict | None = None) -> Timing:
+              env: dict | None = None, cwd: Path | None = None) -> Timing:
     """Starts argv and reads its stdout pipe as it comes, noting when MARKER
     first appears; returns when the process exits (or is killed at TIMEOUT
     seconds). Times are from just before the fork."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, env=env)
+                            stderr=subprocess.PIPE, env=env, cwd=cwd)
     sel = selectors.DefaultSelector()
     bufs = {proc.stdout.fileno(): bytearray(), proc.stderr.fileno(): bytearray()}
     out_fd, err_fd = proc.stdout.fileno(), proc.stderr.fileno()

@@ -61,6 +61,18 @@ void kn_kvm_mem_init(void)
 {
 	struct kn_kvm_regions *rs = &kn_kvm_free;
 	kn_kvm_start_info_ram(rs);
+	/* Below the memory floor the image's end (bss, stacks) lies past
+	 * RAM: say so instead of running on memory that is not there. */
+	uint64_t start = (uintptr_t)__kn_image_start, end = (uintptr_t)__kn_image_end;
+	int fits = 0;
+	for (size_t i = 0; i < rs->n; i++)
+		if (rs->r[i].base <= start && rs->r[i].base + rs->r[i].len >= end)
+			fits = 1;
+	if (!fits) {
+		kn_printk("kn: kvm: the image needs RAM up to 0x%lx, which the VM does not "
+			  "have; give it more memory (-m)\n", (unsigned long)end);
+		kn_plat_exit(KN_EXIT_PANIC);
+	}
 	kn_kvm_regions_remove(rs, 0, PAGE); /* NULL stays unmapped */
 	kn_kvm_regions_remove(rs, LEGACY_HOLE_START, LEGACY_HOLE_END);
 	kn_kvm_regions_remove(rs, (uintptr_t)__kn_image_start,

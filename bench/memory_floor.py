@@ -1,0 +1,180 @@
+"""Memory floor: the smallest guest RAM (QEMU -m, in KiB) with which the
+helloworld image still prints "Hello, world!" and exits with code 0, per
+allocator, on QEMU microvm and pc.
+
+    python3 bench/memory_floor.py [--quick] [--runs N] [--timeout S]
+"""
+
+import common
+
+GOAL_KIB = 2048
+START_HI_KIB = 4096       # first upper bound; doubled while it fails
+CHECK_SPAN_KIB = 1024     # how far above the floor the grid check goes
+LOAD_KIB = 1024           # the PVH image is linked at 1 MiB: less RAM cannot hold it
+
+
+def classify(t: common.Timing) -> tuple[bool, str]:
+    """(passed, what happened) for one boot."""
+    hello = common.HELLO in t.stdout
+    kn = next((l.strip() for l in t.stdout.decode(errors="replace").splitlines()
+               if l.startswith("kn: ")), "")
+    if t.timed_out:
+        return False, "hang (killed at the timeout)"
+    if t.status == common.QEMU_GUEST_OK:
+        if hello:
+            return True, "ok"
+        if b"\0" in t.stdout:
+            return False, "exit 0 but NUL bytes instead of the hello line"
+        return False, "exit 0 without the hello line" + (f" ({kn})" if kn else "")
+    if t.status == 0:
+        return False, "reset/shutdown without an exit code"
+    if t.status & 1:
+        return False, f"guest exit {t.status >> 1}" + (f": {kn}" if kn else "")
+    return False, f"QEMU status {t.status}"
+
+
+class Prober:
+    def __init__(self, argv, runs, timeout):
+        self.argv, self.runs, self.timeout = argv, runs, timeout
+        self.seen: dict[int, tuple[bool, str]] = {}
+
+    def __call__(self, kib: int) -> bool:
+        if kib not in self.seen:
+            result = (True, "ok")
+            for _ in range(self.runs):
+                t = common.timed_run(common.with_option(self.argv, "-m", f"{kib}K"),
+                                     timeout=self.timeout)
+                result = classify(t)
+                if not result[0]:
+                    break
+            self.seen[kib] = result
+        return self.seen[kib][0]
+
+
+def search(probe: Prober, grid_kib: int):
+    """Binary search for the smallest passing size, then a check of every
+    GRID_KIB step over the CHECK_SPAN_KIB above it: a failure there restarts
+    the search above that failure. Returns (floor, upper bound, islands of
+    passing sizes below the floor)."""
+    hi = START_HI_KIB
+    while not probe(hi):
+        hi *= 2
+        if hi > 1 << 22:
+            raise RuntimeError("helloworld does not boot even with 4 GiB")
+    lo = LOAD_KIB
+    while probe(lo):
+        lo //= 2
+        if lo < 1:
+            return 1, hi, []
+    top = hi
+    while True:
+        a, b = lo, hi                   # a fails, b passes
+        while b - a > 1:
+            mid = (a + b) // 2
+            if probe(mid):
+                b = mid
+            else:
+                a = mid
+        floor = b
+        check_to = min(top, floor + CHECK_SPAN_KIB)
+        failing = [k for k in range(floor + grid_kib, check_to + 1, grid_kib)
+                   if not probe(k)]
+        if not failing:
+            break
+        lo, hi = max(failing), top
+    # Below the floor: sizes that pass anyway show the failures are not just
+    # "too little RAM". Stop at the first hang (they cost the whole timeout).
+    for k in range(floor - grid_kib, max(floor - CHECK_SPAN_KIB // 4, LOAD_KIB), -grid_kib):
+        probe(k)
+        if probe.seen[k][1].startswith("hang"):
+            break
+    islands = sorted(k for k, (ok, _) in probe.seen.items() if ok and k < floor)
+    return floor, top, islands
+
+
+def runs_of(failures):
+    """[(kib, what)] sorted by size -> [(first, last, count, what)] for
+    neighbours that failed the same way."""
+    out = []
+    for kib, what in failures:
+        if out and out[-1][3] == what:
+            out[-1][1], out[-1][2] = kib, out[-1][2] + 1
+        else:
+            out.append([kib, kib, 1, what])
+    return [tuple(r) for r in out]
+
+
+def main(argv=None):
+    parser = common.arg_parser(__doc__.splitlines()[0], runs=1, quick_runs=1)
+    parser.add_argument("--timeout", type=float, default=2.5,
+                        help="seconds per boot before it counts as a hang (default 2.5)")
+    args = common.parse_args(parser, argv)
+    allocators = ("tlsf",) if args.quick else common.ALLOCATORS
+    machines = ("microvm", "pc")
+    grid = 32 if args.quick else 8
+    common.banner(
+        "memory floor: smallest -m that boots helloworld",
+        f"<= {GOAL_KIB} KiB ({GOAL_KIB // 1024} MiB)",
+        f"""binary search on QEMU -m in 1 KiB steps over the command `kiln run --dry-run`
+        prints (QEMU TCG); a size passes when every one of {args.runs} boot(s) prints
+        "Hello, world!" and exits with guest code 0; a boot is a hang after {args.timeout} s.
+        Then every {grid} KiB over the {CHECK_SPAN_KIB} KiB above the floor is booted too; a
+        failure there restarts the search above it (so the floor is the size from
+        which every size tried passes). Sizes down to {CHECK_SPAN_KIB // 4} KiB below the floor
+        are booted as well, to show failures that are not a plain lack of RAM.""")
+    rows = []
+    for alloc in allocators:
+        image = common.build_image("helloworld", "kvm", alloc)
+        for machine in machines:
+            probe = Prober(common.qemu_argv(image, machine=machine), args.runs, args.timeout)
+            floor, top, islands = search(probe, grid)
+            below = probe.seen.get(floor - 1, (False, "not tried"))[1]
+            failures = sorted((k, what) for k, (ok, what) in probe.seen.items()
+                              if not ok and k > min(islands, default=floor))
+            rows.append({"alloc": alloc, "machine": machine, "floor_kib": floor,
+                         "checked_up_to_kib": top, "below_floor": below,
+                         "passing_islands_below_floor_kib": islands,
+                         "failures_above_first_pass": failures,
+                         "probes": len(probe.seen)})
+            print(f"  {alloc:6} {machine:7} floor {floor} KiB after {len(probe.seen)} "
+                  f"probes; at {floor - 1} KiB: {below}", flush=True)
+    print()
+    print(common.table(
+        ["alloc", "machine", "floor KiB", "MiB", "goal / floor", "goal", "at floor-1 KiB"],
+        [[r["alloc"], r["machine"], common.fmt(r["floor_kib"]),
+          common.fmt(r["floor_kib"] / 1024, 2), common.fmt_ratio(GOAL_KIB / r["floor_kib"]),
+          common.verdict(r["floor_kib"] <= GOAL_KIB), r["below_floor"]] for r in rows]))
+    odd = [r for r in rows if r["passing_islands_below_floor_kib"]]
+    if odd:
+        print()
+        print("not monotonic: sizes below the floor that passed, and what failed between:")
+        for r in odd:
+            isl = r["passing_islands_below_floor_kib"]
+            print(f"  {r['alloc']}/{r['machine']}: passed at {', '.join(map(str, isl))} KiB")
+            for first, last, count, what in runs_of(r["failures_above_first_pass"]):
+                sizes = f"{first} KiB" if count == 1 else f"{first}-{last} KiB ({count} sizes)"
+                print(f"      {sizes}: {what}")
+    print()
+    worst = max(r["floor_kib"] for r in rows)
+    print(f"highest floor: {worst} KiB = {worst / 1024:.2f} MiB, "
+          f"{GOAL_KIB / worst:.2f}x under the {GOAL_KIB} KiB goal: "
+          f"{common.verdict(worst <= GOAL_KIB)}")
+    common.save_results("memory_floor", {"goal_kib": GOAL_KIB, "runs_per_probe": args.runs,
+                                         "timeout_s": args.timeout, "grid_kib": grid,
+                                         "floors": rows})
+
+    def draw(plt):
+        fig, ax = plt.subplots(figsize=(6, 3))
+        labels = [f"{r['alloc']}\n{r['machine']}" for r in rows]
+        ax.bar(labels, [r["floor_kib"] for r in rows])
+        ax.axhline(GOAL_KIB, color="red", linestyle="--", label="goal 2 MiB")
+        ax.set_ylabel("KiB")
+        ax.set_title("helloworld memory floor")
+        ax.legend()
+        return fig
+    common.save_plot("memory_floor", draw)
+    return rows
+
+
+if __name__ == "__main__":
+    main()
