@@ -214,4 +214,9 @@ def build(project: Project, jobs: int | None = None, verbose: bool = False) -> B
                                           " (the compiler's messages are above)"),
                         status=1)
     did_work = reconfigured or "no work to do" not in output
+    if project.app.rootfs:
+        from .rootfs import build_initrd
+        before = project.initrd.stat().st_mtime_ns if project.initrd.exists() else None
+        build_initrd(project.app.dir / project.app.rootfs, project.initrd)
+        did_work = did_work or project.initrd.stat().st_mtime_ns != before
     return BuildOutcome(did_work, warnings)

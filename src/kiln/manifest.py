@@ -16,7 +16,7 @@ _SIZE = re.compile(r"^(\d+)\s*([KMGkmg]?)i?[Bb]?$")
 
 _TABLES = {"app": "a table", "choose": "a table", "config": "a table", "run": "a table"}
 _APP = {"name": STR, "summary": STR, "sources": STR_LIST, "cflags": STR_LIST,
-        "include": STR_LIST, "requires": STR_LIST}
+        "include": STR_LIST, "requires": STR_LIST, "rootfs": STR}
 _RUN = {"memory": STR, "args": STR_LIST, "kernel-args": STR_LIST, "timeout": INT,
         "machine": STR, "platform": STR}
 
@@ -40,6 +40,7 @@ class AppManifest:
     cflags: list[str]
     include: list[str]
     requires: list[str]
+    rootfs: str | None
     choose: dict[str, str]
     config: dict[str, str | int | bool]
     run: RunSettings
@@ -118,7 +119,10 @@ def load_app(app_dir: Path) -> AppManifest:
         if not (app_dir / src).is_file():
             raise doc.error("app", "sources", f"source file '{src}' does not exist "
                                               f"in {app_dir}")
+    if "rootfs" in app and not (app_dir / app["rootfs"]).is_dir():
+        raise doc.error("app", "rootfs", f"rootfs folder '{app['rootfs']}' does not exist "
+                                         f"in {app_dir}")
     return AppManifest(
         path=doc.path, name=app["name"], summary=app.get("summary", ""),
         sources=sources, cflags=app.get("cflags", []), include=app.get("include", []),
-        requires=app.get("requires", []), choose=choose, config=config, run=run, doc=doc)
+        requires=app.get("requires", []), rootfs=app.get("rootfs"), choose=choose, config=config, run=run, doc=doc)

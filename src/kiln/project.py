@@ -37,6 +37,10 @@ class Project:
         return self.build / f"{self.app.name}.map"
 
     @property
+    def initrd(self) -> Path:
+        return self.build / "initrd.cpio"
+
+    @property
     def settings_file(self) -> Path:
         return state.path(self.app.dir, self.platform)
 

@@ -80,11 +80,14 @@ def run_app(app_dir: Path, req: RunRequest) -> int:
 
     from .run import qemu
     vm_memory = f"{memory_bytes >> 10}K" if memory_bytes else DEFAULT_VM_MEMORY
+    initrd = req.initrd
+    if not initrd and app.rootfs:  # built by `kiln build` from [app] rootfs
+        initrd = str(image.parent / "initrd.cpio")
     cfg = qemu.QemuConfig(image=image, machine=req.machine or app.run.machine,
                           accel=req.accel or "auto", memory=vm_memory, cmdline=cmdline,
-                          initrd=Path(req.initrd) if req.initrd else None)
+                          initrd=Path(initrd) if initrd else None)
     if cfg.initrd and not cfg.initrd.is_file():
-        raise KilnError(f"initrd {cfg.initrd} does not exist")
+        raise KilnError(f"initrd {cfg.initrd} does not exist; run `kiln build` first")
     argv, accel, why = qemu.command(cfg)
     if req.dry_run:
         print(qemu.format_command(argv))

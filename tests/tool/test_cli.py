@@ -241,3 +241,19 @@ def test_lib_show_api_and_app_local_library(console_app):
     write(console_app / "lib/extra/library.toml", 'name = "extra"\nsummary = "app-local"\n')
     listing = run_kiln("lib", "list", cwd=console_app)
     assert "extra" in listing.stdout and "app-local" in listing.stdout
+
+
+def test_rootfs_is_packed_and_passed_to_qemu(console_app):
+    write(console_app / "root/etc/motd", "hi\n")
+    manifest = console_app / "kiln.toml"
+    manifest.write_text(manifest.read_text().replace('name = "con"',
+                                                     'name = "con"\nrootfs = "root"'))
+    assert run_kiln("build", cwd=console_app).returncode == 0
+    initrd = console_app / "build/kvm/initrd.cpio"
+    assert initrd.read_bytes().startswith(b"070701") and b"etc/motd" in initrd.read_bytes()
+    again = run_kiln("build", cwd=console_app)
+    assert "nothing to do" in again.stdout
+    dry = run_kiln("run", "--dry-run", cwd=console_app).stdout
+    assert f"-initrd {initrd}" in dry
+    manifest.write_text(manifest.read_text().replace('"root"', '"nowhere"'))
+    assert_one_line_error(run_kiln("build", cwd=console_app), "rootfs folder 'nowhere'")

@@ -1,0 +1,103 @@
+"""Initrd images: a folder packed as a cpio archive in the "newc" format
+(what the kernel-side initrd library unpacks into ramfs at boot).
+
+The archive is reproducible: entries sorted by path, owner 0, times 0,
+inode numbers in order; only regular files, directories and symlinks."""
+
+import os
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import KilnError
+
+MAGIC = b"070701"
+TRAILER = "TRAILER!!!"
+
+
+@dataclass
+class Entry:
+    path: str        # relative, without a leading "/"
+    mode: int
+    data: bytes      # file contents, or the symlink target
+
+
+def _pad4(n: int) -> bytes:
+    return b"\0" * (-n % 4)
+
+
+def _header(ino: int, mode: int, nlink: int, size: int, name: bytes) -> bytes:
+    fields = [ino, mode, 0, 0, nlink, 0, size, 0, 0, 0, 0, len(name) + 1, 0]
+    return MAGIC + b"".join(b"%08X" % f for f in fields)
+
+
+def collect(folder: Path) -> list[Entry]:
+    if not folder.is_dir():
+        raise KilnError(f"rootfs folder {folder} does not exist; create it or fix "
+                        f"`rootfs` in kiln.toml")
+    entries = []
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
+        dirnames.sort()
+        for name in sorted(dirnames + filenames):
+            path = Path(dirpath) / name
+            rel = path.relative_to(folder).as_posix()
+            st = path.lstat()
+            if stat.S_ISLNK(st.st_mode):
+                entries.append(Entry(rel, stat.S_IFLNK | 0o777, os.readlink(path).encode()))
+            elif stat.S_ISDIR(st.st_mode):
+                entries.append(Entry(rel, stat.S_IFDIR | stat.S_IMODE(st.st_mode), b""))
+            elif stat.S_ISREG(st.st_mode):
+                try:
+                    data = path.read_bytes()
+                except OSError as exc:
+                    raise KilnError(f"cannot read {path} for the rootfs: {exc.strerror}") from None
+                entries.append(Entry(rel, stat.S_IFREG | stat.S_IMODE(st.st_mode), data))
+            else:
+                raise KilnError(f"{path} is neither a file, a folder nor a symlink; "
+                                f"remove it from the rootfs folder")
+    return sorted(entries, key=lambda e: e.path)
+
+
+def pack(entries: list[Entry]) -> bytes:
+    out = bytearray()
+    for ino, e in enumerate(entries, 1):
+        name = e.path.encode()
+        nlink = 2 if stat.S_ISDIR(e.mode) else 1
+        out += _header(ino, e.mode, nlink, len(e.data), name) + name + b"\0"
+        out += _pad4(len(out))
+        out += e.data + _pad4(len(e.data))
+    name = TRAILER.encode()
+    out += _header(0, 0, 1, 0, name) + name + b"\0"
+    out += _pad4(len(out))
+    return bytes(out)
+
+
+def unpack(blob: bytes) -> list[Entry]:
+    """Reads a newc archive (the inverse of pack); errors name the offset."""
+    entries, pos = [], 0
+    while True:
+        if blob[pos:pos + 6] != MAGIC:
+            raise KilnError(f"cpio: bad magic at offset {pos}")
+        try:
+            fields = [int(blob[pos + 6 + 8 * i: pos + 14 + 8 * i], 16) for i in range(13)]
+        except ValueError:
+            raise KilnError(f"cpio: bad header at offset {pos}") from None
+        mode, size, namesize = fields[1], fields[6], fields[11]
+        start = pos + 110
+        name = blob[start:start + namesize - 1].decode()
+        pos = start + namesize
+        pos += -pos % 4
+        if name == TRAILER:
+            return entries
+        if pos + size > len(blob):
+            raise KilnError(f"cpio: {name} runs past the end of the archive")
+        entries.append(Entry(name, mode, blob[pos:pos + size]))
+        pos += size + (-size % 4)
+
+
+def build_initrd(folder: Path, out: Path) -> Path:
+    blob = pack(collect(folder))
+    if not out.exists() or out.read_bytes() != blob:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_bytes(blob)
+    return out
