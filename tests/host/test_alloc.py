@@ -48,7 +48,7 @@ def binaries(tmp_path_factory):
         cmd = [gcc(), "-std=gnu11", "-O1", "-g", "-Wall", "-Wextra",
                "-Wno-unused-parameter", "-Werror",
                "-fsanitize=address,undefined", "-fno-sanitize-recover=all",
-               *INCLUDES, str(ALLOC / impl / f"{impl}.c"), *tests, "-o", str(exe)]
+               *INCLUDES, str(ALLOC / impl / f"{impl}.c"), str(ALLOC / "calloc.c"), *tests, "-o", str(exe)]
         builds[impl] = (exe, subprocess.Popen(cmd, stderr=subprocess.PIPE, text=True))
     for impl, (exe, proc) in builds.items():
         _, err = proc.communicate()
@@ -122,6 +122,6 @@ def test_library_manifest(impl):
     assert manifest["name"] == f"alloc-{impl}"
     assert manifest["provides"] == ["alloc"]
     assert set(manifest["requires"]) == {"plat", "boot", "console"}
-    assert manifest["sources"] == [f"{impl}.c", "../heap.c"]
+    assert manifest["sources"] == [f"{impl}.c", "../calloc.c", "../heap.c"]
     api = tomllib.loads((ALLOC / "api.toml").read_text())
     assert api["name"] == "alloc" and api["default"] == "alloc-tlsf"

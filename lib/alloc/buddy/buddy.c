@@ -213,19 +213,6 @@ void *kn_memalign(size_t align, size_t size)
 	return kn_malloc(KN_MAX(size, align)); /* blocks are naturally aligned */
 }
 
-void *kn_calloc(size_t nmemb, size_t size)
-{
-	size_t bytes;
-	void *p;
-
-	if (__builtin_mul_overflow(nmemb, size, &bytes))
-		return NULL;
-	p = kn_malloc(bytes);
-	if (p)
-		__builtin_memset(p, 0, bytes);
-	return p;
-}
-
 void kn_free(void *ptr)
 {
 	const struct region *r;

@@ -337,19 +337,6 @@ void *kn_memalign(size_t align, size_t size)
 	return payload(b);
 }
 
-void *kn_calloc(size_t nmemb, size_t size)
-{
-	size_t bytes;
-	void *p;
-
-	if (__builtin_mul_overflow(nmemb, size, &bytes))
-		return NULL;
-	p = kn_malloc(bytes);
-	if (p)
-		__builtin_memset(p, 0, bytes);
-	return p;
-}
-
 void kn_free(void *ptr)
 {
 	struct blk *b;
