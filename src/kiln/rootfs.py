@@ -1,5 +1,5 @@
 """Initrd images: a folder packed as a cpio archive in the "newc" format
-(what the kernel-side initrd library unpacks into ramfs at boot).
+(for the kernel-side initrd library to unpack into ramfs at boot).
 
 The archive is reproducible: entries sorted by path, owner 0, times 0,
 inode numbers in order; only regular files, directories and symlinks."""

@@ -1,0 +1,533 @@
+/* vfs-core: file objects, the per-image fd table and the fd syscalls. */
+#include <kn/alloc.h>
+#include <kn/errno.h>
+#include <kn/syscall.h>
+#include "vfs_internal.h"
+
+uint32_t kn_vfs_umask(void);
+
+static struct {
+	struct kn_file *f;
+	int cloexec;
+} fds[KN_FD_MAX];
+static struct kn_vnode *cwd;
+
+struct kn_vnode *kn_vfs_cwd(void)
+{
+	struct kn_vnode *vn = cwd ? cwd : kn_vfs_root();
+	if (vn)
+		kn_vnode_get(vn);
+	return vn;
+}
+
+void kn_vfs_set_cwd(struct kn_vnode *vn)
+{
+	kn_vnode_put(cwd);
+	cwd = vn;
+}
+
+struct kn_file *kn_vfs_fget(int fd)
+{
+	if (fd < 0 || fd >= KN_FD_MAX || !fds[fd].f)
+		return 0;
+	fds[fd].f->refs++;
+	return fds[fd].f;
+}
+
+void kn_vfs_fput(struct kn_file *f)
+{
+	if (--f->refs == 0) {
+		kn_vnode_put(f->vn);
+		kn_free(f);
+	}
+}
+
+static int lowest_free(int from)
+{
+	for (int i = from; i < KN_FD_MAX; i++)
+		if (!fds[i].f)
+			return i;
+	return -KN_EMFILE;
+}
+
+static void install(int fd, struct kn_file *f, int cloexec)
+{
+	struct kn_file *old = fds[fd].f;
+	fds[fd].f = f;
+	fds[fd].cloexec = cloexec;
+	if (old)
+		kn_vfs_fput(old);
+}
+
+/* Takes the vnode reference. */
+static int open_file(struct kn_vnode *vn, int flags, int fd)
+{
+	if (fd < 0)
+		fd = lowest_free(0);
+	if (fd < 0 || fd >= KN_FD_MAX) {
+		kn_vnode_put(vn);
+		return fd < 0 ? fd : -KN_EBADF;
+	}
+	struct kn_file *f = kn_calloc(1, sizeof(*f));
+	if (!f) {
+		kn_vnode_put(vn);
+		return -KN_ENOMEM;
+	}
+	f->vn = vn;
+	f->flags = flags & ~KN_O_CLOEXEC;
+	f->refs = 1;
+	install(fd, f, !!(flags & KN_O_CLOEXEC));
+	return fd;
+}
+
+int kn_vfs_open_vnode(struct kn_vnode *vn, int flags, int fd)
+{
+	kn_vnode_get(vn);
+	return open_file(vn, flags, fd);
+}
+
+KN_SYSCALL(openat)(int dirfd, const char *path, int flags, uint32_t mode)
+{
+	int acc = flags & KN_O_ACCMODE, r;
+	struct kn_vnode *vn = 0;
+	if (acc == 3)
+		return -KN_EINVAL;
+	if (lowest_free(0) < 0)
+		return -KN_EMFILE;
+	if (flags & KN_O_CREAT) {
+		struct kn_vnode *dir;
+		char name[KN_NAME_MAX + 1];
+		int trail;
+		r = kn_vfs_walk_parent(dirfd, path, &dir, name, &trail);
+		if (r)
+			return r;
+		if (trail) {
+			kn_vnode_put(dir);
+			return -KN_EISDIR;
+		}
+		r = kn_vfs_walk(dirfd, path, (flags & (KN_O_NOFOLLOW | KN_O_EXCL)) ? 0 : WALK_FOLLOW,
+				&vn);
+		if (r == 0) {
+			kn_vnode_put(dir);
+			if (flags & KN_O_EXCL) {
+				kn_vnode_put(vn);
+				return -KN_EEXIST;
+			}
+		} else if (r == -KN_ENOENT) {
+			struct kn_vnode *tmp;
+			/* The name itself is absent (not a dangling symlink). */
+			if (kn_vfs_walk(dirfd, path, 0, &tmp) == 0) {
+				kn_vnode_put(tmp);
+				kn_vnode_put(dir);
+				return -KN_ENOENT;
+			}
+			r = dir->ops->create ? dir->ops->create(dir, name, __builtin_strlen(name),
+								mode & ~kn_vfs_umask() & 07777, &vn)
+					     : -KN_EPERM;
+			if (!r) {
+				vn->mnt = dir->mnt;
+				kn_vnode_get(vn);
+			}
+			kn_vnode_put(dir);
+			if (r)
+				return r;
+		} else {
+			kn_vnode_put(dir);
+			return r;
+		}
+	} else {
+		r = kn_vfs_walk(dirfd, path, (flags & KN_O_NOFOLLOW) ? 0 : WALK_FOLLOW, &vn);
+		if (r)
+			return r;
+	}
+	if (KN_S_ISLNK(vn->mode) && !(flags & KN_O_PATH))
+		r = -KN_ELOOP;
+	else if ((flags & KN_O_DIRECTORY) && !KN_S_ISDIR(vn->mode))
+		r = -KN_ENOTDIR;
+	else if (KN_S_ISDIR(vn->mode) && (acc != KN_O_RDONLY || (flags & KN_O_CREAT)))
+		r = -KN_EISDIR;
+	else if ((flags & KN_O_TRUNC) && acc != KN_O_RDONLY && KN_S_ISREG(vn->mode))
+		r = vn->ops->truncate ? vn->ops->truncate(vn, 0) : -KN_EPERM;
+	if (r) {
+		kn_vnode_put(vn);
+		return r;
+	}
+	return open_file(vn, flags, -1);
+}
+
+KN_SYSCALL(open)(const char *path, int flags, uint32_t mode)
+{
+	return kn_sys_openat(KN_AT_FDCWD, path, flags, mode);
+}
+
+KN_SYSCALL(creat)(const char *path, uint32_t mode)
+{
+	return kn_sys_openat(KN_AT_FDCWD, path, KN_O_CREAT | KN_O_WRONLY | KN_O_TRUNC, mode);
+}
+
+KN_SYSCALL(close)(int fd)
+{
+	if (fd < 0 || fd >= KN_FD_MAX || !fds[fd].f)
+		return -KN_EBADF;
+	struct kn_file *f = fds[fd].f;
+	fds[fd].f = 0;
+	kn_vfs_fput(f);
+	return 0;
+}
+
+static long do_read(struct kn_file *f, void *buf, size_t n, uint64_t off)
+{
+	struct kn_vnode *vn = f->vn;
+	if ((f->flags & KN_O_PATH) || (f->flags & KN_O_ACCMODE) == KN_O_WRONLY)
+		return -KN_EBADF;
+	if (KN_S_ISDIR(vn->mode))
+		return -KN_EISDIR;
+	if (n == 0)
+		return 0;
+	if (kn_user_check(buf, n))
+		return -KN_EFAULT;
+	if (!vn->ops->read)
+		return -KN_EINVAL;
+	return vn->ops->read(vn, f, buf, n, off);
+}
+
+static long do_write(struct kn_file *f, const void *buf, size_t n, uint64_t *off)
+{
+	struct kn_vnode *vn = f->vn;
+	if ((f->flags & KN_O_PATH) || (f->flags & KN_O_ACCMODE) == KN_O_RDONLY)
+		return -KN_EBADF;
+	if (n == 0)
+		return 0;
+	if (kn_user_check(buf, n))
+		return -KN_EFAULT;
+	if (!vn->ops->write)
+		return -KN_EINVAL;
+	if (f->flags & KN_O_APPEND) { /* pwrite too, as on Linux */
+		struct kn_stat st;
+		if (!kn_vfs_getattr(vn, &st) && KN_S_ISREG(vn->mode))
+			*off = (uint64_t)st.st_size;
+	}
+	return vn->ops->write(vn, f, buf, n, *off);
+}
+
+KN_SYSCALL(read)(int fd, void *buf, size_t n)
+{
+	struct kn_file *f = kn_vfs_fget(fd);
+	if (!f)
+		return -KN_EBADF;
+	long r = do_read(f, buf, n, f->off);
+	if (r > 0)
+		f->off += (uint64_t)r;
+	kn_vfs_fput(f);
+	return r;
+}
+
+KN_SYSCALL(write)(int fd, const void *buf, size_t n)
+{
+	struct kn_file *f = kn_vfs_fget(fd);
+	if (!f)
+		return -KN_EBADF;
+	long r = do_write(f, buf, n, &f->off);
+	if (r > 0)
+		f->off += (uint64_t)r;
+	kn_vfs_fput(f);
+	return r;
+}
+
+KN_SYSCALL(pread64)(int fd, void *buf, size_t n, int64_t off)
+{
+	struct kn_file *f = kn_vfs_fget(fd);
+	if (!f)
+		return -KN_EBADF;
+	long r = off < 0 ? -KN_EINVAL : do_read(f, buf, n, (uint64_t)off);
+	kn_vfs_fput(f);
+	return r;
+}
+
+KN_SYSCALL(pwrite64)(int fd, const void *buf, size_t n, int64_t off)
+{
+	struct kn_file *f = kn_vfs_fget(fd);
+	if (!f)
+		return -KN_EBADF;
+	uint64_t o = (uint64_t)off;
+	long r = off < 0 ? -KN_EINVAL : do_write(f, buf, n, &o);
+	kn_vfs_fput(f);
+	return r;
+}
+
+static long rw_vec(int fd, const struct kn_iovec *iov, int cnt, int wr)
+{
+	if (cnt < 0 || cnt > 1024)
+		return -KN_EINVAL;
+	if (cnt && kn_user_check(iov, sizeof(*iov) * (size_t)cnt))
+		return -KN_EFAULT;
+	struct kn_file *f = kn_vfs_fget(fd);
+	if (!f)
+		return -KN_EBADF;
+	long total = 0;
+	for (int i = 0; i < cnt; i++) {
+		long r = wr ? do_write(f, iov[i].iov_base, iov[i].iov_len, &f->off)
+			    : do_read(f, iov[i].iov_base, iov[i].iov_len, f->off);
+		if (r < 0) {
+			if (!total)
+				total = r;
+			break;
+		}
+		f->off += (uint64_t)r;
+		total += r;
+		if ((size_t)r < iov[i].iov_len)
+			break;
+	}
+	kn_vfs_fput(f);
+	return total;
+}
+
+KN_SYSCALL(readv)(int fd, const struct kn_iovec *iov, int cnt)
+{
+	return rw_vec(fd, iov, cnt, 0);
+}
+
+KN_SYSCALL(writev)(int fd, const struct kn_iovec *iov, int cnt)
+{
+	return rw_vec(fd, iov, cnt, 1);
+}
+
+KN_SYSCALL(lseek)(int fd, int64_t off, int whence)
+{
+	struct kn_file *f = kn_vfs_fget(fd);
+	if (!f)
+		return -KN_EBADF;
+	int64_t base;
+	struct kn_stat st;
+	long r = 0;
+	switch (whence) {
+	case KN_SEEK_SET: base = 0; break;
+	case KN_SEEK_CUR: base = (int64_t)f->off; break;
+	case KN_SEEK_END:
+		r = kn_vfs_getattr(f->vn, &st);
+		base = st.st_size;
+		break;
+	default: r = -KN_EINVAL; base = 0;
+	}
+	if (!r) {
+		if (base + off < 0)
+			r = -KN_EINVAL;
+		else
+			r = (long)(f->off = (uint64_t)(base + off));
+	}
+	kn_vfs_fput(f);
+	return r;
+}
+
+static long dup_to(int oldfd, int newfd, int cloexec)
+{
+	struct kn_file *f = kn_vfs_fget(oldfd);
+	if (!f)
+		return -KN_EBADF;
+	install(newfd, f, cloexec);
+	return newfd;
+}
+
+KN_SYSCALL(dup)(int fd)
+{
+	if (!kn_vfs_fget(fd))
+		return -KN_EBADF;
+	kn_vfs_fput(fds[fd].f);
+	int n = lowest_free(0);
+	return n < 0 ? n : dup_to(fd, n, 0);
+}
+
+KN_SYSCALL(dup3)(int oldfd, int newfd, int flags)
+{
+	if (flags & ~KN_O_CLOEXEC)
+		return -KN_EINVAL;
+	if (oldfd == newfd)
+		return -KN_EINVAL;
+	if (oldfd < 0 || oldfd >= KN_FD_MAX || !fds[oldfd].f || newfd < 0 || newfd >= KN_FD_MAX)
+		return -KN_EBADF;
+	return dup_to(oldfd, newfd, !!(flags & KN_O_CLOEXEC));
+}
+
+KN_SYSCALL(dup2)(int oldfd, int newfd)
+{
+	if (oldfd == newfd)
+		return oldfd >= 0 && oldfd < KN_FD_MAX && fds[oldfd].f ? newfd : -KN_EBADF;
+	return kn_sys_dup3(oldfd, newfd, 0);
+}
+
+KN_SYSCALL(fcntl)(int fd, int cmd, unsigned long arg)
+{
+	if (fd < 0 || fd >= KN_FD_MAX || !fds[fd].f)
+		return -KN_EBADF;
+	struct kn_file *f = fds[fd].f;
+	int n;
+	switch (cmd) {
+	case KN_F_DUPFD:
+	case KN_F_DUPFD_CLOEXEC:
+		if (arg >= KN_FD_MAX)
+			return -KN_EINVAL;
+		n = lowest_free((int)arg);
+		return n < 0 ? n : dup_to(fd, n, cmd == KN_F_DUPFD_CLOEXEC);
+	case KN_F_GETFD:
+		return fds[fd].cloexec ? KN_FD_CLOEXEC : 0;
+	case KN_F_SETFD:
+		fds[fd].cloexec = arg & KN_FD_CLOEXEC;
+		return 0;
+	case KN_F_GETFL:
+		return f->flags;
+	case KN_F_SETFL: {
+		int mask = KN_O_APPEND | KN_O_NONBLOCK;
+		f->flags = (f->flags & ~mask) | ((int)arg & mask);
+		return 0;
+	}
+	default:
+		return -KN_EINVAL;
+	}
+}
+
+KN_SYSCALL(ioctl)(int fd, unsigned long cmd, unsigned long arg)
+{
+	struct kn_file *f = kn_vfs_fget(fd);
+	if (!f)
+		return -KN_EBADF;
+	long r = f->vn->ops->ioctl ? f->vn->ops->ioctl(f->vn, f, cmd, (void *)arg) : -KN_ENOTTY;
+	kn_vfs_fput(f);
+	return r;
+}
+
+KN_SYSCALL(fstat)(int fd, struct kn_stat *st)
+{
+	if (kn_user_check(st, sizeof(*st)))
+		return -KN_EFAULT;
+	struct kn_file *f = kn_vfs_fget(fd);
+	if (!f)
+		return -KN_EBADF;
+	long r = kn_vfs_getattr(f->vn, st);
+	kn_vfs_fput(f);
+	return r;
+}
+
+static void put_name(struct kn_linux_dirent64 *d, const char *name, size_t len)
+{
+	__builtin_memcpy(d->d_name, name, len);
+	d->d_name[len] = 0;
+}
+
+KN_SYSCALL(getdents64)(int fd, void *buf, size_t n)
+{
+	struct kn_file *f = kn_vfs_fget(fd);
+	if (!f)
+		return -KN_EBADF;
+	long r = 0;
+	struct kn_vnode *dir = f->vn;
+	struct kn_dirent *e = 0;
+	if (!KN_S_ISDIR(dir->mode)) {
+		r = -KN_ENOTDIR;
+		goto out;
+	}
+	if (kn_user_check(buf, n)) {
+		r = -KN_EFAULT;
+		goto out;
+	}
+	e = kn_malloc(sizeof(*e));
+	if (!e) {
+		r = -KN_ENOMEM;
+		goto out;
+	}
+	size_t used = 0;
+	for (;;) {
+		uint64_t pos = f->off;
+		if (pos < 2) {
+			struct kn_vnode *vn = dir;
+			struct kn_stat st;
+			if (pos == 1 && kn_vfs_parent(dir, &vn))
+				vn = dir, kn_vnode_get(vn);
+			else if (pos == 0)
+				kn_vnode_get(vn);
+			kn_vfs_getattr(vn, &st);
+			kn_vnode_put(vn);
+			e->ino = st.st_ino;
+			e->type = KN_DT_DIR;
+			e->name[0] = '.';
+			e->name[1] = pos ? '.' : 0;
+			e->name[2] = 0;
+		} else if (!dir->ops->readdir || dir->ops->readdir(dir, pos - 2, e) != 1) {
+			break;
+		}
+		size_t len = __builtin_strlen(e->name);
+		size_t rec = (19 + len + 1 + 7) & ~(size_t)7;
+		if (used + rec > n) {
+			if (!used)
+				r = -KN_EINVAL;
+			break;
+		}
+		struct kn_linux_dirent64 *d = (struct kn_linux_dirent64 *)((char *)buf + used);
+		d->d_ino = e->ino;
+		d->d_off = (int64_t)pos + 1;
+		d->d_reclen = (uint16_t)rec;
+		d->d_type = e->type;
+		put_name(d, e->name, len);
+		used += rec;
+		f->off = pos + 1;
+	}
+	if (!r)
+		r = (long)used;
+out:
+	kn_free(e);
+	kn_vfs_fput(f);
+	return r;
+}
+
+KN_SYSCALL(ftruncate)(int fd, int64_t len)
+{
+	struct kn_file *f = kn_vfs_fget(fd);
+	if (!f)
+		return -KN_EBADF;
+	long r;
+	if (len < 0 || (f->flags & KN_O_ACCMODE) == KN_O_RDONLY || !KN_S_ISREG(f->vn->mode))
+		r = -KN_EINVAL;
+	else
+		r = f->vn->ops->truncate ? f->vn->ops->truncate(f->vn, (uint64_t)len) : -KN_EPERM;
+	kn_vfs_fput(f);
+	return r;
+}
+
+static long fd_ok(int fd)
+{
+	return fd >= 0 && fd < KN_FD_MAX && fds[fd].f ? 0 : -KN_EBADF;
+}
+
+KN_SYSCALL(fsync)(int fd)
+{
+	return fd_ok(fd);
+}
+
+KN_SYSCALL(fdatasync)(int fd)
+{
+	return fd_ok(fd);
+}
+
+KN_SYSCALL(fchmod)(int fd, uint32_t mode)
+{
+	return fd_ok(fd);
+}
+
+KN_SYSCALL(fchown)(int fd, uint32_t uid, uint32_t gid)
+{
+	return fd_ok(fd);
+}
+
+KN_SYSCALL(fchdir)(int fd)
+{
+	struct kn_file *f = kn_vfs_fget(fd);
+	if (!f)
+		return -KN_EBADF;
+	long r = -KN_ENOTDIR;
+	if (KN_S_ISDIR(f->vn->mode)) {
+		kn_vnode_get(f->vn);
+		kn_vfs_set_cwd(f->vn);
+		r = 0;
+	}
+	kn_vfs_fput(f);
+	return r;
+}

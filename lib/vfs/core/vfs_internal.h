@@ -1,0 +1,32 @@
+/* vfs-core internals shared by vfs.c and fd.c. */
+#ifndef KN_VFS_INTERNAL_H
+#define KN_VFS_INTERNAL_H
+#include <kn/vfs.h>
+
+struct kn_mount {
+	struct kn_vnode *covered; /* NULL for "/" */
+	struct kn_vnode *root;
+	int id;
+};
+
+#define WALK_FOLLOW 1 /* follow a symlink in the last component */
+
+/* Walks path from dirfd to a referenced vnode. */
+int kn_vfs_walk(int dirfd, const char *path, int flags, struct kn_vnode **out);
+/* Walks all but the last component: a referenced directory and the last
+ * name (NUL-terminated, may be "." or ".."). *trail is set when the path
+ * ends with '/'. */
+int kn_vfs_walk_parent(int dirfd, const char *path, struct kn_vnode **dir, char *name,
+		       int *trail);
+/* A referenced file for fd, or NULL. */
+struct kn_file *kn_vfs_fget(int fd);
+void kn_vfs_fput(struct kn_file *f);
+struct kn_vnode *kn_vfs_cwd(void);
+struct kn_vnode *kn_vfs_root(void); /* not referenced */
+void kn_vfs_set_cwd(struct kn_vnode *vn);
+int kn_vfs_getattr(struct kn_vnode *vn, struct kn_stat *st);
+int kn_vfs_is_root(struct kn_vnode *vn);
+/* ".." of vn across mounts, referenced. */
+int kn_vfs_parent(struct kn_vnode *vn, struct kn_vnode **out);
+int kn_vfs_strcmp(const char *a, const char *b);
+#endif

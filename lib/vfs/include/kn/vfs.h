@@ -1,0 +1,282 @@
+/* The virtual filesystem: the contract between vfs-core (path walk, mounts,
+ * file objects, the fd table, the POSIX file syscalls) and filesystems.
+ *
+ * Filesystems register a struct kn_fs_type at run time (kn_vfs_register_fs,
+ * usually from a KN_INIT_FS entry); several may coexist. kn_vfs_mount()
+ * instantiates one at a path ("/" first). Each instance hands out vnodes:
+ *  - a vnode pointer is the identity of a file: lookup() of the same name
+ *    returns the same pointer while the file exists (mount crossing
+ *    compares pointers);
+ *  - vfs-core counts references (refs) around every use; when refs drops to
+ *    0 it calls ops->release (optional), and the filesystem may then free a
+ *    file that has no link left. Ops never take or drop references.
+ *  - names passed to ops are (name, len), never ".", "..", never empty, at
+ *    most KN_NAME_MAX bytes; dir is always a directory of the same
+ *    instance; lookup(".."), the only exception, returns the parent (the
+ *    root returns itself).
+ *  - ops return 0 / a count, or -KN_E*; missing optional ops mean -KN_EPERM
+ *    (namespace ops), -KN_EINVAL (readlink) or -KN_ENOTTY (ioctl).
+ * Syscalls (kn_sys_open, ...) follow Linux semantics and errno values;
+ * paths are at most KN_PATH_MAX-1 bytes and symlinks are followed at most
+ * KN_SYMLOOP_MAX times per walk (then -KN_ELOOP). */
+#ifndef KN_VFS_H
+#define KN_VFS_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <kn/compiler.h>
+
+#define KN_PATH_MAX 4096
+#define KN_NAME_MAX 255
+#define KN_SYMLOOP_MAX 40
+#define KN_FD_MAX 1024
+
+/* Linux x86-64 open(2) flags, modes, fcntl, *at flags. */
+#define KN_O_ACCMODE 03
+#define KN_O_RDONLY 00
+#define KN_O_WRONLY 01
+#define KN_O_RDWR 02
+#define KN_O_CREAT 0100
+#define KN_O_EXCL 0200
+#define KN_O_NOCTTY 0400
+#define KN_O_TRUNC 01000
+#define KN_O_APPEND 02000
+#define KN_O_NONBLOCK 04000
+#define KN_O_DIRECTORY 0200000
+#define KN_O_NOFOLLOW 0400000
+#define KN_O_CLOEXEC 02000000
+#define KN_O_PATH 010000000
+
+#define KN_S_IFMT 0170000
+#define KN_S_IFSOCK 0140000
+#define KN_S_IFLNK 0120000
+#define KN_S_IFREG 0100000
+#define KN_S_IFBLK 0060000
+#define KN_S_IFDIR 0040000
+#define KN_S_IFCHR 0020000
+#define KN_S_IFIFO 0010000
+#define KN_S_ISDIR(m) (((m) & KN_S_IFMT) == KN_S_IFDIR)
+#define KN_S_ISREG(m) (((m) & KN_S_IFMT) == KN_S_IFREG)
+#define KN_S_ISLNK(m) (((m) & KN_S_IFMT) == KN_S_IFLNK)
+
+#define KN_DT_UNKNOWN 0
+#define KN_DT_CHR 2
+#define KN_DT_DIR 4
+#define KN_DT_REG 8
+#define KN_DT_LNK 10
+
+#define KN_AT_FDCWD (-100)
+#define KN_AT_SYMLINK_NOFOLLOW 0x100
+#define KN_AT_REMOVEDIR 0x200
+#define KN_AT_SYMLINK_FOLLOW 0x400
+#define KN_AT_EMPTY_PATH 0x1000
+
+#define KN_F_DUPFD 0
+#define KN_F_GETFD 1
+#define KN_F_SETFD 2
+#define KN_F_GETFL 3
+#define KN_F_SETFL 4
+#define KN_F_DUPFD_CLOEXEC 1030
+#define KN_FD_CLOEXEC 1
+
+#define KN_SEEK_SET 0
+#define KN_SEEK_CUR 1
+#define KN_SEEK_END 2
+
+#define KN_TCGETS 0x5401
+#define KN_TCSETS 0x5402
+#define KN_TCSETSW 0x5403
+#define KN_TCSETSF 0x5404
+#define KN_TIOCGWINSZ 0x5413
+
+/* struct stat of Linux x86-64 (144 bytes). */
+struct kn_timespec {
+	int64_t tv_sec;
+	int64_t tv_nsec;
+};
+
+struct kn_stat {
+	uint64_t st_dev;
+	uint64_t st_ino;
+	uint64_t st_nlink;
+	uint32_t st_mode;
+	uint32_t st_uid;
+	uint32_t st_gid;
+	uint32_t __pad0;
+	uint64_t st_rdev;
+	int64_t st_size;
+	int64_t st_blksize;
+	int64_t st_blocks;
+	struct kn_timespec st_atim;
+	struct kn_timespec st_mtim;
+	struct kn_timespec st_ctim;
+	int64_t __reserved[3];
+};
+
+/* What getdents64 writes: d_reclen is 8-aligned, d_name NUL-terminated. */
+struct kn_linux_dirent64 {
+	uint64_t d_ino;
+	int64_t d_off;
+	uint16_t d_reclen;
+	uint8_t d_type;
+	char d_name[];
+};
+
+struct kn_iovec {
+	void *iov_base;
+	size_t iov_len;
+};
+
+struct kn_winsize {
+	uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
+};
+
+/* The kernel's struct termios (TCGETS), 36 bytes. */
+struct kn_termios {
+	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
+	uint8_t c_line;
+	uint8_t c_cc[19];
+};
+
+struct kn_vnode;
+struct kn_file;
+
+/* One directory entry, as readdir() returns it. */
+struct kn_dirent {
+	uint64_t ino;
+	uint8_t type; /* KN_DT_* */
+	char name[KN_NAME_MAX + 1];
+};
+
+struct kn_vnode_ops {
+	/* Namespace (dir is a directory of this instance). */
+	int (*lookup)(struct kn_vnode *dir, const char *name, size_t len, struct kn_vnode **out);
+	/* create: a regular file (mode has no type bits); the name is absent. */
+	int (*create)(struct kn_vnode *dir, const char *name, size_t len, uint32_t mode,
+		      struct kn_vnode **out);
+	int (*mkdir)(struct kn_vnode *dir, const char *name, size_t len, uint32_t mode);
+	/* unlink: never a directory (core checks); rmdir: an empty directory
+	 * (the fs returns -KN_ENOTEMPTY otherwise). */
+	int (*unlink)(struct kn_vnode *dir, const char *name, size_t len);
+	int (*rmdir)(struct kn_vnode *dir, const char *name, size_t len);
+	/* rename: Linux rules (replaces the target; -KN_EINVAL when moving a
+	 * directory into itself, -KN_ENOTEMPTY, -KN_EISDIR, -KN_ENOTDIR). */
+	int (*rename)(struct kn_vnode *odir, const char *oname, size_t olen,
+		      struct kn_vnode *ndir, const char *nname, size_t nlen);
+	int (*link)(struct kn_vnode *dir, const char *name, size_t len, struct kn_vnode *target);
+	int (*symlink)(struct kn_vnode *dir, const char *name, size_t len, const char *target);
+	/* readlink: copies at most size bytes (no NUL), returns the count. */
+	long (*readlink)(struct kn_vnode *vn, char *buf, size_t size);
+	/* Data: off is the file position (ignored by devices). */
+	long (*read)(struct kn_vnode *vn, struct kn_file *f, void *buf, size_t n, uint64_t off);
+	long (*write)(struct kn_vnode *vn, struct kn_file *f, const void *buf, size_t n,
+		      uint64_t off);
+	int (*truncate)(struct kn_vnode *vn, uint64_t size);
+	/* getattr fills everything but st_dev (core sets it). */
+	int (*getattr)(struct kn_vnode *vn, struct kn_stat *st);
+	/* readdir: entry number index (0-based, "." and ".." excluded, core
+	 * adds them); returns 1 and fills out, or 0 past the end. */
+	int (*readdir)(struct kn_vnode *dir, uint64_t index, struct kn_dirent *out);
+	long (*ioctl)(struct kn_vnode *vn, struct kn_file *f, unsigned long cmd, void *arg);
+	void (*release)(struct kn_vnode *vn);
+};
+
+struct kn_mount;
+
+struct kn_vnode {
+	const struct kn_vnode_ops *ops;
+	uint32_t mode; /* KN_S_IF* type bits, fixed at creation */
+	long refs;     /* counted by vfs-core */
+	struct kn_mount *mnt; /* set by vfs-core when the vnode is walked */
+	void *priv;
+};
+
+/* An open file description, shared by dup'ed descriptors. */
+struct kn_file {
+	struct kn_vnode *vn;
+	uint64_t off;
+	int flags; /* open flags, without O_CLOEXEC */
+	long refs;
+};
+
+/* A filesystem type: mount() makes an instance and returns its root. */
+struct kn_fs_type {
+	const char *name;
+	int (*mount)(const char *source, void *data, struct kn_vnode **root);
+	struct kn_fs_type *next; /* owned by vfs-core */
+};
+
+KN_API_BEGIN
+/* Registers a filesystem type; -KN_EEXIST if the name is taken. */
+int kn_vfs_register_fs(struct kn_fs_type *fs);
+struct kn_fs_type *kn_vfs_find_fs(const char *name);
+/* Mounts an instance of fstype at path (an existing directory, or "/" when
+ * nothing is mounted yet). -KN_ENODEV for an unknown type, -KN_EBUSY if
+ * the path is already a mount point. */
+int kn_vfs_mount(const char *fstype, const char *source, const char *path, void *data);
+/* Whether "/" is mounted. */
+int kn_vfs_has_root(void);
+
+void kn_vnode_get(struct kn_vnode *vn);
+void kn_vnode_put(struct kn_vnode *vn);
+
+/* Installs vn as a new open file at descriptor fd (or the lowest free
+ * one when fd < 0); returns the descriptor or -KN_E*. Used by devfs to
+ * pre-open 0/1/2. */
+int kn_vfs_open_vnode(struct kn_vnode *vn, int flags, int fd);
+
+/* Resolves path (relative to the cwd) to a referenced vnode. */
+int kn_vfs_lookup(const char *path, int follow, struct kn_vnode **out);
+
+long kn_sys_open(const char *path, int flags, uint32_t mode);
+long kn_sys_openat(int dirfd, const char *path, int flags, uint32_t mode);
+long kn_sys_creat(const char *path, uint32_t mode);
+long kn_sys_read(int fd, void *buf, size_t n);
+long kn_sys_write(int fd, const void *buf, size_t n);
+long kn_sys_pread64(int fd, void *buf, size_t n, int64_t off);
+long kn_sys_pwrite64(int fd, const void *buf, size_t n, int64_t off);
+long kn_sys_readv(int fd, const struct kn_iovec *iov, int cnt);
+long kn_sys_writev(int fd, const struct kn_iovec *iov, int cnt);
+long kn_sys_lseek(int fd, int64_t off, int whence);
+long kn_sys_close(int fd);
+long kn_sys_dup(int fd);
+long kn_sys_dup2(int oldfd, int newfd);
+long kn_sys_dup3(int oldfd, int newfd, int flags);
+long kn_sys_fcntl(int fd, int cmd, unsigned long arg);
+long kn_sys_ioctl(int fd, unsigned long cmd, unsigned long arg);
+long kn_sys_stat(const char *path, struct kn_stat *st);
+long kn_sys_lstat(const char *path, struct kn_stat *st);
+long kn_sys_fstat(int fd, struct kn_stat *st);
+long kn_sys_newfstatat(int dirfd, const char *path, struct kn_stat *st, int flags);
+long kn_sys_getdents64(int fd, void *buf, size_t n);
+long kn_sys_mkdir(const char *path, uint32_t mode);
+long kn_sys_mkdirat(int dirfd, const char *path, uint32_t mode);
+long kn_sys_rmdir(const char *path);
+long kn_sys_unlink(const char *path);
+long kn_sys_unlinkat(int dirfd, const char *path, int flags);
+long kn_sys_rename(const char *oldp, const char *newp);
+long kn_sys_renameat(int odirfd, const char *oldp, int ndirfd, const char *newp);
+long kn_sys_link(const char *oldp, const char *newp);
+long kn_sys_linkat(int odirfd, const char *oldp, int ndirfd, const char *newp, int flags);
+long kn_sys_symlink(const char *target, const char *path);
+long kn_sys_symlinkat(const char *target, int dirfd, const char *path);
+long kn_sys_readlink(const char *path, char *buf, size_t n);
+long kn_sys_readlinkat(int dirfd, const char *path, char *buf, size_t n);
+long kn_sys_chdir(const char *path);
+long kn_sys_fchdir(int fd);
+long kn_sys_getcwd(char *buf, size_t n);
+long kn_sys_truncate(const char *path, int64_t len);
+long kn_sys_ftruncate(int fd, int64_t len);
+long kn_sys_fsync(int fd);
+long kn_sys_fdatasync(int fd);
+long kn_sys_access(const char *path, int mode);
+long kn_sys_faccessat(int dirfd, const char *path, int mode);
+long kn_sys_umask(int mask);
+long kn_sys_chmod(const char *path, uint32_t mode);
+long kn_sys_fchmod(int fd, uint32_t mode);
+long kn_sys_chown(const char *path, uint32_t uid, uint32_t gid);
+long kn_sys_fchown(int fd, uint32_t uid, uint32_t gid);
+long kn_sys_lchown(const char *path, uint32_t uid, uint32_t gid);
+KN_API_END
+
+#endif

@@ -1,0 +1,385 @@
+/* ramfs: an in-memory filesystem. Nodes embed their vnode; directories
+ * hold a singly linked list of entries; regular files and symlink targets
+ * live in one kn_realloc'ed buffer. A node is freed when it has neither a
+ * link nor a vfs reference. */
+#include <kn/alloc.h>
+#include <kn/errno.h>
+#include <kn/init.h>
+#include <kn/vfs.h>
+
+struct rnode;
+
+struct rdent {
+	struct rdent *next;
+	struct rnode *node;
+	size_t len;
+	char name[];
+};
+
+struct rnode {
+	struct kn_vnode vn;
+	uint64_t ino;
+	uint32_t perm;
+	uint32_t nlink;
+	struct rnode *parent; /* directories */
+	struct rdent *children;
+	char *data;
+	size_t size, cap;
+};
+
+static const struct kn_vnode_ops ramfs_ops;
+static uint64_t next_ino = 1;
+
+#define RN(v) ((struct rnode *)(v))
+
+static struct rnode *rnode_new(uint32_t type, uint32_t perm)
+{
+	struct rnode *n = kn_calloc(1, sizeof(*n));
+	if (!n)
+		return 0;
+	n->vn.ops = &ramfs_ops;
+	n->vn.mode = type;
+	n->vn.priv = n;
+	n->ino = next_ino++;
+	n->perm = perm & 07777;
+	return n;
+}
+
+static void maybe_free(struct rnode *n)
+{
+	if (n->nlink == 0 && n->vn.refs == 0) {
+		kn_free(n->data);
+		kn_free(n);
+	}
+}
+
+static struct rdent **find(struct rnode *dir, const char *name, size_t len)
+{
+	for (struct rdent **pp = &dir->children; *pp; pp = &(*pp)->next)
+		if ((*pp)->len == len && !__builtin_memcmp((*pp)->name, name, len))
+			return pp;
+	return 0;
+}
+
+static int add(struct rnode *dir, const char *name, size_t len, struct rnode *n)
+{
+	struct rdent *d = kn_malloc(sizeof(*d) + len + 1);
+	if (!d)
+		return -KN_ENOMEM;
+	__builtin_memcpy(d->name, name, len);
+	d->name[len] = 0;
+	d->len = len;
+	d->node = n;
+	struct rdent **pp = &dir->children; /* append: readdir order = creation order */
+	while (*pp)
+		pp = &(*pp)->next;
+	d->next = 0;
+	*pp = d;
+	n->nlink++;
+	if (KN_S_ISDIR(n->vn.mode)) {
+		n->parent = dir;
+		dir->nlink++;
+	}
+	return 0;
+}
+
+/* Removes the entry (drops the link count; the node may be freed). */
+static void del(struct rnode *dir, struct rdent **pp)
+{
+	struct rdent *d = *pp;
+	struct rnode *n = d->node;
+	*pp = d->next;
+	kn_free(d);
+	if (KN_S_ISDIR(n->vn.mode)) {
+		dir->nlink--;
+		n->nlink = 0;
+	} else {
+		n->nlink--;
+	}
+	maybe_free(n);
+}
+
+static int r_lookup(struct kn_vnode *dir, const char *name, size_t len, struct kn_vnode **out)
+{
+	struct rnode *d = RN(dir);
+	if (len == 2 && name[0] == '.' && name[1] == '.') {
+		*out = &(d->parent ? d->parent : d)->vn;
+		return 0;
+	}
+	if (KN_S_ISDIR(d->vn.mode) && d->nlink == 0)
+		return -KN_ENOENT;
+	struct rdent **pp = find(d, name, len);
+	if (!pp)
+		return -KN_ENOENT;
+	*out = &(*pp)->node->vn;
+	return 0;
+}
+
+static int make(struct kn_vnode *dir, const char *name, size_t len, uint32_t type,
+		uint32_t perm, struct rnode **out)
+{
+	struct rnode *d = RN(dir);
+	if (d->nlink == 0)
+		return -KN_ENOENT;
+	if (find(d, name, len))
+		return -KN_EEXIST;
+	struct rnode *n = rnode_new(type, perm);
+	if (!n)
+		return -KN_ENOMEM;
+	int r = add(d, name, len, n);
+	if (r) {
+		kn_free(n);
+		return r;
+	}
+	if (KN_S_ISDIR(type))
+		n->nlink++; /* "." */
+	*out = n;
+	return 0;
+}
+
+static int r_create(struct kn_vnode *dir, const char *name, size_t len, uint32_t mode,
+		    struct kn_vnode **out)
+{
+	struct rnode *n;
+	int r = make(dir, name, len, KN_S_IFREG, mode, &n);
+	if (!r)
+		*out = &n->vn;
+	return r;
+}
+
+static int r_mkdir(struct kn_vnode *dir, const char *name, size_t len, uint32_t mode)
+{
+	struct rnode *n;
+	return make(dir, name, len, KN_S_IFDIR, mode, &n);
+}
+
+static int r_symlink(struct kn_vnode *dir, const char *name, size_t len, const char *target)
+{
+	size_t tl = __builtin_strlen(target);
+	char *data = kn_malloc(tl + 1);
+	if (!data)
+		return -KN_ENOMEM;
+	struct rnode *n;
+	int r = make(dir, name, len, KN_S_IFLNK, 0777, &n);
+	if (r) {
+		kn_free(data);
+		return r;
+	}
+	__builtin_memcpy(data, target, tl);
+	n->data = data;
+	n->size = n->cap = tl;
+	return 0;
+}
+
+static int r_link(struct kn_vnode *dir, const char *name, size_t len, struct kn_vnode *target)
+{
+	struct rnode *d = RN(dir);
+	if (d->nlink == 0)
+		return -KN_ENOENT;
+	if (find(d, name, len))
+		return -KN_EEXIST;
+	if (RN(target)->nlink == 0)
+		return -KN_ENOENT;
+	return add(d, name, len, RN(target));
+}
+
+static int r_unlink(struct kn_vnode *dir, const char *name, size_t len)
+{
+	struct rdent **pp = find(RN(dir), name, len);
+	if (!pp)
+		return -KN_ENOENT;
+	if (KN_S_ISDIR((*pp)->node->vn.mode))
+		return -KN_EISDIR;
+	del(RN(dir), pp);
+	return 0;
+}
+
+static int r_rmdir(struct kn_vnode *dir, const char *name, size_t len)
+{
+	struct rdent **pp = find(RN(dir), name, len);
+	if (!pp)
+		return -KN_ENOENT;
+	struct rnode *n = (*pp)->node;
+	if (!KN_S_ISDIR(n->vn.mode))
+		return -KN_ENOTDIR;
+	if (n->children)
+		return -KN_ENOTEMPTY;
+	del(RN(dir), pp);
+	return 0;
+}
+
+static int r_rename(struct kn_vnode *odir, const char *oname, size_t olen, struct kn_vnode *ndir,
+		    const char *nname, size_t nlen)
+{
+	struct rnode *od = RN(odir), *nd = RN(ndir);
+	struct rdent **op = find(od, oname, olen);
+	if (!op)
+		return -KN_ENOENT;
+	struct rnode *n = (*op)->node;
+	int isdir = KN_S_ISDIR(n->vn.mode);
+	if (isdir)
+		for (struct rnode *p = nd; p; p = p->parent == p ? 0 : p->parent)
+			if (p == n)
+				return -KN_EINVAL;
+	if (nd->nlink == 0)
+		return -KN_ENOENT;
+	struct rdent **np = find(nd, nname, nlen);
+	if (np) {
+		struct rnode *t = (*np)->node;
+		if (t == n)
+			return 0;
+		/* the target is an ancestor of the source: not empty */
+		for (struct rnode *p = od; p; p = p->parent)
+			if (p == t)
+				return -KN_ENOTEMPTY;
+		if (isdir && !KN_S_ISDIR(t->vn.mode))
+			return -KN_ENOTDIR;
+		if (!isdir && KN_S_ISDIR(t->vn.mode))
+			return -KN_EISDIR;
+		if (isdir && t->children)
+			return -KN_ENOTEMPTY;
+	}
+	/* Link the new name first so the node survives the removal. */
+	n->vn.refs++;
+	if (np)
+		del(nd, np);
+	op = find(od, oname, olen);
+	int r = add(nd, nname, nlen, n);
+	if (!r) {
+		if (isdir)
+			n->nlink--; /* add() counted an extra link */
+		struct rdent *d = *op;
+		*op = d->next;
+		kn_free(d);
+		if (isdir)
+			od->nlink--;
+		else
+			n->nlink--;
+	}
+	n->vn.refs--;
+	return r;
+}
+
+static long r_readlink(struct kn_vnode *vn, char *buf, size_t size)
+{
+	struct rnode *n = RN(vn);
+	size_t len = n->size < size ? n->size : size;
+	__builtin_memcpy(buf, n->data, len);
+	return (long)len;
+}
+
+static long r_read(struct kn_vnode *vn, struct kn_file *f, void *buf, size_t len, uint64_t off)
+{
+	struct rnode *n = RN(vn);
+	if (off >= n->size)
+		return 0;
+	if (len > n->size - off)
+		len = n->size - off;
+	__builtin_memcpy(buf, n->data + off, len);
+	return (long)len;
+}
+
+static int grow(struct rnode *n, uint64_t size)
+{
+	if (size > ((uint64_t)1 << 40))
+		return -KN_EFBIG;
+	if (size > n->cap) {
+		size_t cap = n->cap ? n->cap : 64;
+		while (cap < size)
+			cap *= 2;
+		char *p = kn_realloc(n->data, cap);
+		if (!p)
+			return -KN_ENOSPC;
+		n->data = p;
+		n->cap = cap;
+	}
+	if (size > n->size)
+		__builtin_memset(n->data + n->size, 0, size - n->size);
+	return 0;
+}
+
+static long r_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, size_t len,
+		    uint64_t off)
+{
+	struct rnode *n = RN(vn);
+	int r = grow(n, off + len);
+	if (r)
+		return r;
+	__builtin_memcpy(n->data + off, buf, len);
+	if (off + len > n->size)
+		n->size = off + len;
+	return (long)len;
+}
+
+static int r_truncate(struct kn_vnode *vn, uint64_t size)
+{
+	struct rnode *n = RN(vn);
+	int r = grow(n, size);
+	if (!r)
+		n->size = size;
+	return r;
+}
+
+static int r_getattr(struct kn_vnode *vn, struct kn_stat *st)
+{
+	struct rnode *n = RN(vn);
+	st->st_ino = n->ino;
+	st->st_nlink = n->nlink;
+	st->st_mode = n->vn.mode | n->perm;
+	st->st_size = KN_S_ISDIR(vn->mode) ? 4096 : (int64_t)n->size;
+	st->st_blksize = 4096;
+	st->st_blocks = (int64_t)((n->cap + 511) / 512);
+	return 0;
+}
+
+static uint8_t dtype(uint32_t mode)
+{
+	return KN_S_ISDIR(mode) ? KN_DT_DIR : KN_S_ISLNK(mode) ? KN_DT_LNK : KN_DT_REG;
+}
+
+static int r_readdir(struct kn_vnode *dir, uint64_t index, struct kn_dirent *out)
+{
+	struct rdent *d = RN(dir)->children;
+	while (d && index--)
+		d = d->next;
+	if (!d)
+		return 0;
+	out->ino = d->node->ino;
+	out->type = dtype(d->node->vn.mode);
+	__builtin_memcpy(out->name, d->name, d->len + 1);
+	return 1;
+}
+
+static void r_release(struct kn_vnode *vn)
+{
+	maybe_free(RN(vn));
+}
+
+static const struct kn_vnode_ops ramfs_ops = {
+	.lookup = r_lookup, .create = r_create, .mkdir = r_mkdir, .unlink = r_unlink,
+	.rmdir = r_rmdir, .rename = r_rename, .link = r_link, .symlink = r_symlink,
+	.readlink = r_readlink, .read = r_read, .write = r_write, .truncate = r_truncate,
+	.getattr = r_getattr, .readdir = r_readdir, .release = r_release,
+};
+
+static int ramfs_mount(const char *source, void *data, struct kn_vnode **root)
+{
+	struct rnode *n = rnode_new(KN_S_IFDIR, 0755);
+	if (!n)
+		return -KN_ENOMEM;
+	n->nlink = 2;
+	*root = &n->vn;
+	return 0;
+}
+
+static struct kn_fs_type ramfs_type = {.name = "ramfs", .mount = ramfs_mount};
+
+int kn_ramfs_boot(void);
+int kn_ramfs_boot(void)
+{
+	int r = kn_vfs_register_fs(&ramfs_type);
+	if (r)
+		return r;
+	return kn_vfs_has_root() ? 0 : kn_vfs_mount("ramfs", "", "/", 0);
+}
+KN_INIT(kn_ramfs_boot, KN_INIT_FS, 10);

@@ -1,0 +1,47 @@
+/* Host shim for the vfs unit tests: the kernel services vfs uses. */
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <kn/alloc.h>
+#include <kn/console.h>
+#include <kn/errno.h>
+#include <kn/syscall.h>
+
+long live_allocs;
+
+void *kn_malloc(size_t n)
+{
+	live_allocs++;
+	return malloc(n ? n : 1);
+}
+
+void *kn_calloc(size_t a, size_t b)
+{
+	live_allocs++;
+	return calloc(a ? a : 1, b ? b : 1);
+}
+
+void *kn_realloc(void *p, size_t n)
+{
+	if (!p)
+		live_allocs++;
+	return realloc(p, n ? n : 1);
+}
+
+void kn_free(void *p)
+{
+	if (p)
+		live_allocs--;
+	free(p);
+}
+
+void kn_console_write(const char *s, size_t n)
+{
+	fwrite(s, 1, n, stdout);
+}
+
+int kn_user_check(const void *ptr, size_t len)
+{
+	uintptr_t p = (uintptr_t)ptr;
+	return p < 4096 || p + len < p ? -KN_EFAULT : 0;
+}
