@@ -361,3 +361,239 @@ def require(tool: str, package: str) -> str:
     if not path:
         sys.exit(f"{tool} is not installed: apt-get install {package}")
     return path
+
+
+# ---------------------------------------------------------------- cycle benchmarks
+# syscall_cost.py and open_cost.py: Kiln apps under bench/apps/ and static
+# Linux programs under bench/native/ that print "bench: NAME ITERS T1 T2 ..."
+# (TSC ticks per batch, bench/native/cycles.h), run side by side.
+
+BENCH_APPS = BENCH / "apps"
+NATIVE = BENCH / "native"
+BENCH_TREE = CACHE / "bench-tree"
+TCG_CYCLES_NOTE = ("under QEMU TCG a 'cycle' is a host TSC tick spent emulating the guest "
+                   "(TCG's rdtsc reads the host TSC): compare ratios, not absolute figures")
+
+
+def _sync_folder(src: Path, dst: Path) -> None:
+    """Copies SRC's files into DST (skipping build/ and .kiln/), rewriting only
+    what changed so ninja's no-op rebuild stays a no-op."""
+    dst.mkdir(parents=True, exist_ok=True)
+    for item in src.iterdir():
+        if item.name in ("build", ".kiln"):
+            continue
+        target = dst / item.name
+        if item.is_dir():
+            _sync_folder(item, target)
+        elif not target.exists() or target.read_bytes() != item.read_bytes():
+            shutil.copy2(item, target)
+
+
+def build_bench_app(app: str, platform: str) -> Image:
+    """Builds bench/apps/APP for PLATFORM in a cached copy laid out like
+    bench/ (apps/APP-PLATFORM beside native/), since the apps include
+    ../../native/cycles.h."""
+    app_dir = BENCH_TREE / "apps" / f"{app}-{platform}"
+    _sync_folder(BENCH_APPS / app, app_dir)
+    _sync_folder(NATIVE, BENCH_TREE / "native")
+    kiln("build", "-p", platform, app=app_dir)
+    image = Image(app_dir, app, platform, "default")
+    if not image.path.is_file():
+        raise RuntimeError(f"kiln build did not produce {image.path}")
+    return image
+
+
+def compile_native(name: str) -> Path:
+    """bench/native/NAME.c as a static Linux executable (it runs from a bare
+    busybox initramfs as well as on the host)."""
+    gcc = require("gcc", "gcc")
+    out = CACHE / "native"
+    out.mkdir(parents=True, exist_ok=True)
+    exe = out / name
+    subprocess.run([gcc, "-O2", "-static", "-Wall", "-Wextra", "-o", str(exe),
+                    str(NATIVE / f"{name}.c")], check=True)
+    return exe
+
+
+LINUX_VM_CMDLINE = "console=ttyS0 quiet panic=-1"
+
+
+def host_tsc_khz() -> int | None:
+    """The host CPU's clock from /proc/cpuinfo, in kHz (None if unknown)."""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("cpu MHz"):
+                return int(float(line.split(":", 1)[1]) * 1000)
+    except (OSError, ValueError):
+        pass
+    return None
+
+
+def linux_microvm_initrd(name: str, programs: dict[str, Path],
+                         command: str) -> tuple[Path, Path, str]:
+    """(vmlinuz, initramfs, kernel description) for the Debian microVM of
+    boot_e2e.py, with PROGRAMS in /bin and an /init that prints the CPU
+    vulnerability lines the guest kernel reports (its mitigations shape a
+    syscall's cost), runs COMMAND, prints "bench-exit: STATUS" and powers
+    off. The initramfs is the rootfs (tmpfs); /etc exists and is empty."""
+    import stat as st
+    import boot_e2e              # not at the top: boot_e2e imports this module
+
+    kernel, version = boot_e2e.linux_packages()
+    debs = boot_e2e.fetch_debs([kernel, "busybox-static"])
+    vmlinuz = boot_e2e.extract_vmlinuz(debs[kernel],
+                                       boot_e2e.LINUX_CACHE / f"vmlinuz-{kernel}-{version}")
+    bb_dir = boot_e2e.LINUX_CACHE / "busybox"
+    busybox = bb_dir / "bin" / "busybox"
+    if not busybox.is_file():
+        subprocess.run(["dpkg-deb", "-x", str(debs["busybox-static"]), str(bb_dir)], check=True)
+    bb = "/bin/busybox"
+    init = (f"#!{bb} sh\n"
+            f"{bb} mount -t sysfs sysfs /sys\n"
+            f"{bb} grep -H . /sys/devices/system/cpu/vulnerabilities/* | "
+            f"{bb} sed 's/^/bench-vuln: /'\n"
+            f"{command}\n"
+            f"{bb} echo \"bench-exit: $?\"\n"
+            f"{bb} poweroff -f\n").encode()
+    d = st.S_IFDIR | 0o755
+    entries = [("bin", d, b"", (0, 0)), ("dev", d, b"", (0, 0)), ("etc", d, b"", (0, 0)),
+               ("sys", d, b"", (0, 0)),
+               ("dev/console", st.S_IFCHR | 0o600, b"", (5, 1)),
+               ("bin/busybox", st.S_IFREG | 0o755, busybox.read_bytes(), (0, 0))]
+    entries += [(f"bin/{prog}", st.S_IFREG | 0o755, path.read_bytes(), (0, 0))
+                for prog, path in sorted(programs.items())]
+    entries.append(("init", st.S_IFREG | 0o755, init, (0, 0)))
+    image = boot_e2e.newc_cpio(entries)
+    initrd = boot_e2e.LINUX_CACHE / f"initramfs-{name}.cpio"
+    if not initrd.is_file() or initrd.read_bytes() != image:
+        initrd.write_bytes(image)
+    return vmlinuz, initrd, f"{kernel} {version}"
+
+
+def linux_microvm_argv(kiln_argv: list[str], vmlinuz: Path, initrd: Path) -> list[str]:
+    """A kvm image's QEMU command with the Debian kernel and initramfs in
+    its place (the same machine, CPU model, memory and accelerator)."""
+    argv = list(kiln_argv)
+    if "-append" in argv:
+        i = argv.index("-append")
+        del argv[i:i + 2]
+    cmdline = LINUX_VM_CMDLINE
+    khz = host_tsc_khz()
+    if khz:
+        # Under TCG the guest's TSC is the host's. Telling the guest its rate
+        # skips the PIT calibration, which fails when the host is busy and
+        # then leaves the 6.1 kernel hanging; the figures are raw TSC reads
+        # and do not depend on it.
+        cmdline += f" tsc_early_khz={khz}"
+    return with_option(argv, "-kernel", str(vmlinuz)) + [
+        "-initrd", str(initrd), "-append", cmdline]
+
+
+@dataclass
+class CycleRun:
+    info: list[str]                         # "bench-info: ..." / "bench-vuln: ..." lines
+    series: dict[str, tuple[int, list[int]]]  # name -> (iterations per batch, ticks per batch)
+
+
+def parse_cycles(output: bytes) -> CycleRun:
+    info, series = [], {}
+    for raw in output.decode(errors="replace").splitlines():
+        line = raw.strip()
+        if line.startswith(("bench-info:", "bench-vuln:", "bench-exit:")):
+            info.append(line)
+        elif line.startswith("bench: "):
+            words = line.split()
+            series[words[1]] = (int(words[2]), [int(w) for w in words[3:]])
+    return CycleRun(info, series)
+
+
+def run_cycles(argv: list[str], ok_status: int, timeout: float = 600.0,
+               cwd: Path | None = None) -> CycleRun:
+    """Runs one measuring program to its end and parses its figures; any
+    other exit status, or a Linux guest whose program failed, is an error
+    showing the end of the output."""
+    t = timed_run(argv, marker=None, timeout=timeout, cwd=cwd)
+    run = parse_cycles(t.stdout)
+    exit_line = [x for x in run.info if x.startswith("bench-exit:")]
+    failed = (t.status != ok_status or not run.series
+              or (exit_line and exit_line[-1] != "bench-exit: 0"))
+    if failed:
+        raise RuntimeError(f"{shlex.join(argv)}: status {t.status}, output ends:\n"
+                           f"{t.stdout[-1500:].decode(errors='replace')}"
+                           f"{t.stderr[-800:].decode(errors='replace')}")
+    return run
+
+
+def merge_cycles(runs: list[CycleRun]) -> CycleRun:
+    """Batches of several runs of one program pooled per series."""
+    info, series = [], {}
+    for run in runs:
+        info += [x for x in run.info if x not in info]
+        for name, (iters, ticks) in run.series.items():
+            series.setdefault(name, (iters, []))[1].extend(ticks)
+    return CycleRun(info, series)
+
+
+def cycles_per_op(run: CycleRun, name: str) -> dict | None:
+    """Median, min and max ticks per operation over the batches of series
+    NAME, and the same net of the empty loop's median ("loop" series)."""
+    if name not in run.series:
+        return None
+    iters, ticks = run.series[name]
+    per_op = [t / iters for t in ticks]
+    out = {"iters": iters, "batches": len(ticks), "median": statistics.median(per_op),
+           "min": min(per_op), "max": max(per_op), "samples": per_op}
+    if name != "loop" and "loop" in run.series:
+        out["net"] = out["median"] - cycles_per_op(run, "loop")["median"]
+    return out
+
+
+def linux_mitigations(run: CycleRun) -> str:
+    """The guest kernel's CPU vulnerability lines that are not "Not affected"."""
+    out = [x.split("/vulnerabilities/", 1)[1].replace(":", ": ", 1) for x in run.info
+           if "/vulnerabilities/" in x and not x.endswith(":Not affected")]
+    return "; ".join(out) or "none reported"
+
+
+def run_cycle_guests(guests: dict[str, tuple[list[str], int]], runs: int,
+                     cwd: Path | None = None) -> dict[str, CycleRun]:
+    """Runs every guest (name -> (argv, exit status that means success))
+    RUNS times, alternating guests within each round, and pools the batches."""
+    pooled = {name: [] for name in guests}
+    for _ in range(runs):
+        for name, (argv, ok) in guests.items():
+            pooled[name].append(run_cycles(argv, ok, cwd=cwd))
+    return {name: merge_cycles(r) for name, r in pooled.items()}
+
+
+def cycle_figures(runs: dict[str, CycleRun], paths: dict[str, tuple[str, ...]],
+                  label=lambda guest, path: path) -> tuple[dict, list[list]]:
+    """({(guest, path): cycles_per_op}, table rows) for the PATHS (series
+    names) of each guest that ran."""
+    figures, rows = {}, []
+    for guest, run in runs.items():
+        for path in paths.get(guest, ()):
+            c = cycles_per_op(run, path)
+            if c is None:
+                continue
+            figures[(guest, path)] = c
+            rows.append([guest, label(guest, path), f"{c['batches']} x {c['iters']:,}",
+                         fmt(c["median"]), f"{c['min']:,.1f}-{c['max']:,.1f}",
+                         fmt(c.get("net"))])
+    return figures, rows
+
+
+CYCLE_HEADERS = ["where", "path", "batches x ops", "cycles/op", "min-max", "net of loop"]
+
+
+# ---------------------------------------------------------------- fetched sources
+
+def fetch_tree(app: str, name: str) -> Path:
+    """The cached tree of APP's [[fetch]] NAME, prepared by `kiln fetch` in
+    the app's cached copy (the line it prints: NAME, package=version, path)."""
+    out = kiln("fetch", app=app_copy(app, "fetch")).stdout
+    for line in out.splitlines():
+        words = line.split("\t")
+        if len(words) == 3 and words[0] == name:
+            return Path(words[2])
+    raise RuntimeError(f"kiln fetch for {app} names no tree {name!r}:\n{out}")

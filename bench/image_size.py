@@ -1,7 +1,8 @@
 """Image size: the stripped helloworld image for kvm and linuxu with each
 allocator, and where its bytes go (`kiln size --json`, per library).
+--app sqlite-bench or --app sqlite measures the SQLite images instead.
 
-    python3 bench/image_size.py [--quick]
+    python3 bench/image_size.py [--quick] [--app NAME]
 """
 
 import json
@@ -10,13 +11,25 @@ import common
 
 GOAL_BYTES = 64 * 1024
 UNIKRAFT_BYTES = (193_000, 257_000)   # Unikraft helloworld images, as stated in the brief
+# Per app: (goal, Unikraft's sizes, what those are).
+APPS = {"helloworld": (GOAL_BYTES, UNIKRAFT_BYTES, "Unikraft helloworld"),
+        # Issue 3: SQLite <= 1.0 MB; the paper's SQLite image is 1.6 MB, 833 KB with DCE.
+        "sqlite-bench": (1_000_000, (1_600_000, 833_000), "Unikraft SQLite, plain / DCE"),
+        "sqlite": (1_000_000, (1_600_000, 833_000), "Unikraft SQLite, plain / DCE")}
 
 
-def measure(platforms, allocators):
+def goal_text(goal_bytes: int) -> str:
+    """64 KiB, or 1,000,000 bytes (1.0 MB) for a goal given in decimal units."""
+    if goal_bytes % 1024 == 0:
+        return f"{goal_bytes // 1024} KiB"
+    return f"{goal_bytes:,} bytes ({goal_bytes / 1e6:.1f} MB)"
+
+
+def measure(platforms, allocators, app: str = "helloworld"):
     rows = []
     for platform in platforms:
         for alloc in allocators:
-            image = common.build_image("helloworld", platform, alloc)
+            image = common.build_image(app, platform, alloc)
             report = json.loads(common.kiln("size", "-p", platform, "--json",
                                             app=image.app_dir).stdout)
             rows.append({
@@ -32,25 +45,29 @@ def measure(platforms, allocators):
 
 def main(argv=None):
     parser = common.arg_parser(__doc__.splitlines()[0], runs=1, quick_runs=1)
+    parser.add_argument("--app", default="helloworld", choices=sorted(APPS),
+                        help="the app under apps/ (default helloworld)")
     args = common.parse_args(parser, argv)
+    app = args.app
+    goal_bytes, unikraft_bytes, unikraft_what = APPS[app]
     allocators = ("tlsf",) if args.quick else common.ALLOCATORS
     common.banner(
-        "image size: stripped helloworld image",
-        f"<= {GOAL_BYTES // 1024} KiB (Unikraft helloworld: "
-        f"{UNIKRAFT_BYTES[0] // 1000}-{UNIKRAFT_BYTES[1] // 1000} KB)",
-        """kiln build -p P --use alloc=A in a cached copy of apps/helloworld;
-        size of build/P/helloworld (stripped, what ships) on disk;
+        f"image size: stripped {app} image",
+        f"<= {goal_text(goal_bytes)} ({unikraft_what}: "
+        f"{unikraft_bytes[0] // 1000}-{unikraft_bytes[1] // 1000} KB)",
+        f"""kiln build -p P --use alloc=A in a cached copy of apps/{app};
+        size of build/P/{app} (stripped, what ships) on disk;
         per-library text/rodata/data/bss from `kiln size --json` (the linker map).
         Sizes are deterministic: --runs does not apply.""")
-    rows = measure(("kvm", "linuxu"), allocators)
+    rows = measure(("kvm", "linuxu"), allocators, app)
 
     print(common.table(
         ["platform", "alloc", "image bytes", "KiB", "of goal", "goal",
          "Unikraft / kiln", "bss KiB (RAM only)"],
         [[r["platform"], r["alloc"], common.fmt(r["bytes"]),
-          common.fmt(r["bytes"] / 1024), f"{100 * r['bytes'] / GOAL_BYTES:.0f}%",
-          common.verdict(r["bytes"] <= GOAL_BYTES),
-          f"{UNIKRAFT_BYTES[0] / r['bytes']:.1f}-{UNIKRAFT_BYTES[1] / r['bytes']:.1f}x",
+          common.fmt(r["bytes"] / 1024), f"{100 * r['bytes'] / goal_bytes:.0f}%",
+          common.verdict(r["bytes"] <= goal_bytes),
+          f"{unikraft_bytes[0] / r['bytes']:.1f}-{unikraft_bytes[1] / r['bytes']:.1f}x",
           common.fmt(sum(l["bss"] for l in r["libraries"].values()) / 1024)]
          for r in rows]))
     print()
@@ -70,10 +87,12 @@ def main(argv=None):
 
     largest = max(rows, key=lambda r: r["bytes"])
     print(f"largest image: {largest['platform']}/{largest['alloc']} "
-          f"{largest['bytes']:,} bytes = {largest['bytes'] / GOAL_BYTES:.2f} of the "
-          f"{GOAL_BYTES // 1024} KiB goal: {common.verdict(largest['bytes'] <= GOAL_BYTES)}")
-    common.save_results("image_size", {"goal_bytes": GOAL_BYTES,
-                                       "unikraft_bytes": list(UNIKRAFT_BYTES),
+          f"{largest['bytes']:,} bytes = {largest['bytes'] / goal_bytes:.3f} of the "
+          f"{goal_text(goal_bytes)} goal: {common.verdict(largest['bytes'] <= goal_bytes)}")
+    # helloworld keeps its historical file name; other apps get their own.
+    name = "image_size" if app == "helloworld" else f"image_size-{app}"
+    common.save_results(name, {"app": app, "goal_bytes": goal_bytes,
+                                       "unikraft_bytes": list(unikraft_bytes),
                                        "images": rows})
 
     def draw(plt):
@@ -84,12 +103,12 @@ def main(argv=None):
             vals = [r["libraries"].get(lib, {}).get("total", 0) / 1024 for r in rows]
             ax.bar(labels, vals, bottom=bottoms, label=lib)
             bottoms = [b + v for b, v in zip(bottoms, vals)]
-        ax.axhline(GOAL_BYTES / 1024, color="red", linestyle="--", label="goal 64 KiB")
+        ax.axhline(goal_bytes / 1024, color="red", linestyle="--", label=f"goal {goal_text(goal_bytes)}")
         ax.set_ylabel("KiB (text+rodata+data)")
-        ax.set_title("helloworld image size per library")
+        ax.set_title(f"{app} image size per library")
         ax.legend(fontsize=7, ncol=2)
         return fig
-    common.save_plot("image_size", draw)
+    common.save_plot(name, draw)
     return rows
 
 

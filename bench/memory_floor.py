@@ -1,21 +1,27 @@
 """Memory floor: the smallest guest RAM (QEMU -m, in KiB) with which the
 helloworld image still prints "Hello, world!" and exits with code 0, per
-allocator, on QEMU microvm and pc.
+allocator, on QEMU microvm and pc. --app takes another app (copied from
+apps/) and the line that says it succeeded.
 
     python3 bench/memory_floor.py [--quick] [--runs N] [--timeout S]
+                                  [--app NAME [--marker TEXT] [--goal-kib N]]
 """
 
 import common
 
 GOAL_KIB = 2048
+# Apps with a known success line, goal and per-boot timeout (a boot slower
+# than it counts as a hang); --marker/--goal-kib/--timeout override them.
+APPS = {"helloworld": (common.HELLO, GOAL_KIB, 2.5),
+        "sqlite-bench": (b"inserts=60000 ", 3072, 15.0)}
 START_HI_KIB = 4096       # first upper bound; doubled while it fails
 CHECK_SPAN_KIB = 1024     # how far above the floor the grid check goes
 LOAD_KIB = 1024           # the PVH image is linked at 1 MiB: less RAM cannot hold it
 
 
-def classify(t: common.Timing) -> tuple[bool, str]:
+def classify(t: common.Timing, marker: bytes = common.HELLO) -> tuple[bool, str]:
     """(passed, what happened) for one boot."""
-    hello = common.HELLO in t.stdout
+    hello = marker in t.stdout
     kn = next((l.strip() for l in t.stdout.decode(errors="replace").splitlines()
                if l.startswith("kn: ")), "")
     if t.timed_out:
@@ -25,17 +31,20 @@ def classify(t: common.Timing) -> tuple[bool, str]:
             return True, "ok"
         if b"\0" in t.stdout:
             return False, "exit 0 but NUL bytes instead of the hello line"
-        return False, "exit 0 without the hello line" + (f" ({kn})" if kn else "")
+        return False, "exit 0 without the success line" + (f" ({kn})" if kn else "")
     if t.status == 0:
         return False, "reset/shutdown without an exit code"
     if t.status & 1:
-        return False, f"guest exit {t.status >> 1}" + (f": {kn}" if kn else "")
+        # Else the app's last line (e.g. SQLite's "out of memory") says why.
+        last = [l.strip() for l in t.stdout.decode(errors="replace").splitlines() if l.strip()]
+        why = kn or (last[-1][:100] if last else "")
+        return False, f"guest exit {t.status >> 1}" + (f": {why}" if why else "")
     return False, f"QEMU status {t.status}"
 
 
 class Prober:
-    def __init__(self, argv, runs, timeout):
-        self.argv, self.runs, self.timeout = argv, runs, timeout
+    def __init__(self, argv, runs, timeout, marker: bytes = common.HELLO):
+        self.argv, self.runs, self.timeout, self.marker = argv, runs, timeout, marker
         self.seen: dict[int, tuple[bool, str]] = {}
 
     def __call__(self, kib: int) -> bool:
@@ -43,8 +52,8 @@ class Prober:
             result = (True, "ok")
             for _ in range(self.runs):
                 t = common.timed_run(common.with_option(self.argv, "-m", f"{kib}K"),
-                                     timeout=self.timeout)
-                result = classify(t)
+                                     marker=self.marker, timeout=self.timeout)
+                result = classify(t, self.marker)
                 if not result[0]:
                     break
             self.seen[kib] = result
@@ -60,7 +69,7 @@ def search(probe: Prober, grid_kib: int):
     while not probe(hi):
         hi *= 2
         if hi > 1 << 22:
-            raise RuntimeError("helloworld does not boot even with 4 GiB")
+            raise RuntimeError("the app does not succeed even with 4 GiB")
     lo = LOAD_KIB
     while probe(lo):
         lo //= 2
@@ -104,46 +113,34 @@ def runs_of(failures):
     return [tuple(r) for r in out]
 
 
-def main(argv=None):
-    parser = common.arg_parser(__doc__.splitlines()[0], runs=1, quick_runs=1)
-    parser.add_argument("--timeout", type=float, default=2.5,
-                        help="seconds per boot before it counts as a hang (default 2.5)")
-    args = common.parse_args(parser, argv)
-    allocators = ("tlsf",) if args.quick else common.ALLOCATORS
-    machines = ("microvm", "pc")
-    grid = 32 if args.quick else 8
-    common.banner(
-        "memory floor: smallest -m that boots helloworld",
-        f"<= {GOAL_KIB} KiB ({GOAL_KIB // 1024} MiB)",
-        f"""binary search on QEMU -m in 1 KiB steps over the command `kiln run --dry-run`
-        prints (QEMU TCG); a size passes when every one of {args.runs} boot(s) prints
-        "Hello, world!" and exits with guest code 0; a boot is a hang after {args.timeout} s.
-        Then every {grid} KiB over the {CHECK_SPAN_KIB} KiB above the floor is booted too; a
-        failure there restarts the search above it (so the floor is the size from
-        which every size tried passes). Sizes down to {CHECK_SPAN_KIB // 4} KiB below the floor
-        are booted as well, to show failures that are not a plain lack of RAM.""")
+def measure_floors(app: str, marker: bytes, allocators, machines, runs: int,
+                   timeout: float, grid: int) -> list[dict]:
+    """The floor of APP's kvm image per allocator and machine (one row each)."""
     rows = []
     for alloc in allocators:
-        image = common.build_image("helloworld", "kvm", alloc)
+        image = common.build_image(app, "kvm", alloc)
         for machine in machines:
-            probe = Prober(common.qemu_argv(image, machine=machine), args.runs, args.timeout)
+            probe = Prober(common.qemu_argv(image, machine=machine), runs, timeout, marker)
             floor, top, islands = search(probe, grid)
             below = probe.seen.get(floor - 1, (False, "not tried"))[1]
             failures = sorted((k, what) for k, (ok, what) in probe.seen.items()
                               if not ok and k > min(islands, default=floor))
-            rows.append({"alloc": alloc, "machine": machine, "floor_kib": floor,
+            rows.append({"app": app, "alloc": alloc, "machine": machine, "floor_kib": floor,
                          "checked_up_to_kib": top, "below_floor": below,
                          "passing_islands_below_floor_kib": islands,
                          "failures_above_first_pass": failures,
                          "probes": len(probe.seen)})
             print(f"  {alloc:6} {machine:7} floor {floor} KiB after {len(probe.seen)} "
                   f"probes; at {floor - 1} KiB: {below}", flush=True)
-    print()
+    return rows
+
+
+def print_floors(rows: list[dict], goal_kib: int) -> None:
     print(common.table(
         ["alloc", "machine", "floor KiB", "MiB", "goal / floor", "goal", "at floor-1 KiB"],
         [[r["alloc"], r["machine"], common.fmt(r["floor_kib"]),
-          common.fmt(r["floor_kib"] / 1024, 2), common.fmt_ratio(GOAL_KIB / r["floor_kib"]),
-          common.verdict(r["floor_kib"] <= GOAL_KIB), r["below_floor"]] for r in rows]))
+          common.fmt(r["floor_kib"] / 1024, 2), common.fmt_ratio(goal_kib / r["floor_kib"]),
+          common.verdict(r["floor_kib"] <= goal_kib), r["below_floor"]] for r in rows]))
     odd = [r for r in rows if r["passing_islands_below_floor_kib"]]
     if odd:
         print()
@@ -157,22 +154,61 @@ def main(argv=None):
     print()
     worst = max(r["floor_kib"] for r in rows)
     print(f"highest floor: {worst} KiB = {worst / 1024:.2f} MiB, "
-          f"{GOAL_KIB / worst:.2f}x under the {GOAL_KIB} KiB goal: "
-          f"{common.verdict(worst <= GOAL_KIB)}")
-    common.save_results("memory_floor", {"goal_kib": GOAL_KIB, "runs_per_probe": args.runs,
-                                         "timeout_s": args.timeout, "grid_kib": grid,
-                                         "floors": rows})
+          f"{goal_kib / worst:.2f}x under the {goal_kib} KiB goal: "
+          f"{common.verdict(worst <= goal_kib)}")
+
+
+def main(argv=None):
+    parser = common.arg_parser(__doc__.splitlines()[0], runs=1, quick_runs=1)
+    parser.add_argument("--timeout", type=float, default=None,
+                        help="seconds per boot before it counts as a hang "
+                             "(default 2.5; sqlite-bench 15)")
+    parser.add_argument("--app", default="helloworld",
+                        help="app under apps/ (default helloworld)")
+    parser.add_argument("--marker", default=None,
+                        help="output text that means success (known for "
+                             f"{', '.join(APPS)}; required for other apps)")
+    parser.add_argument("--goal-kib", type=int, default=None, help="the goal in KiB")
+    args = common.parse_args(parser, argv)
+    known = APPS.get(args.app)
+    if known is None and args.marker is None:
+        parser.error(f"--marker is required for app {args.app!r}")
+    marker = args.marker.encode() if args.marker is not None else known[0]
+    goal_kib = args.goal_kib or (known[1] if known else GOAL_KIB)
+    timeout = args.timeout or (known[2] if known else 2.5)
+    allocators = ("tlsf",) if args.quick else common.ALLOCATORS
+    machines = ("microvm", "pc")
+    grid = 32 if args.quick else 8
+    common.banner(
+        f"memory floor: smallest -m with which {args.app} succeeds",
+        f"<= {goal_kib} KiB ({goal_kib / 1024:g} MiB)",
+        f"""binary search on QEMU -m in 1 KiB steps over the command `kiln run --dry-run`
+        prints (QEMU TCG; the app's [run] args); a size passes when every one of {args.runs}
+        boot(s) prints {marker.decode()!r} and exits with guest code 0; a boot is a hang
+        after {timeout} s.
+        Then every {grid} KiB over the {CHECK_SPAN_KIB} KiB above the floor is booted too; a
+        failure there restarts the search above it (so the floor is the size from
+        which every size tried passes). Sizes down to {CHECK_SPAN_KIB // 4} KiB below the floor
+        are booted as well, to show failures that are not a plain lack of RAM.""")
+    rows = measure_floors(args.app, marker, allocators, machines, args.runs, timeout, grid)
+    print()
+    print_floors(rows, goal_kib)
+    # helloworld keeps its historical file name; other apps get their own.
+    name = "memory_floor" if args.app == "helloworld" else f"memory_floor-{args.app}"
+    common.save_results(name, {"app": args.app, "marker": marker.decode(),
+                               "goal_kib": goal_kib, "runs_per_probe": args.runs,
+                               "timeout_s": timeout, "grid_kib": grid, "floors": rows})
 
     def draw(plt):
         fig, ax = plt.subplots(figsize=(6, 3))
         labels = [f"{r['alloc']}\n{r['machine']}" for r in rows]
         ax.bar(labels, [r["floor_kib"] for r in rows])
-        ax.axhline(GOAL_KIB, color="red", linestyle="--", label="goal 2 MiB")
+        ax.axhline(goal_kib, color="red", linestyle="--", label=f"goal {goal_kib / 1024:g} MiB")
         ax.set_ylabel("KiB")
-        ax.set_title("helloworld memory floor")
+        ax.set_title(f"{args.app} memory floor")
         ax.legend()
         return fig
-    common.save_plot("memory_floor", draw)
+    common.save_plot(name, draw)
     return rows
 
 

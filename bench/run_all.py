@@ -9,7 +9,8 @@ import sys
 import time
 from pathlib import Path
 
-BENCHMARKS = ("image_size", "memory_floor", "boot_time", "boot_e2e", "build_time")
+BENCHMARKS = ("image_size", "memory_floor", "boot_time", "boot_e2e", "build_time",
+              "syscall_cost", "open_cost", "sqlite_inserts")
 
 
 def main(argv=None):

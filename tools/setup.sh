@@ -22,7 +22,12 @@ export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
 apt-get install -y -qq --no-install-recommends \
 	gcc libc6-dev binutils make qemu-system-x86 python3 python3-pip python3-venv \
-	dpkg-dev cpio ca-certificates >/dev/null
+	dpkg-dev patch linux-libc-dev cpio ca-certificates >/dev/null
+# Autoport: SQLite's amalgamation is generated with tclsh, patch applies our
+# patches; the host's lua5.4 and sqlite3 are the references of the app tests;
+# musl-tools' musl-gcc builds the same SQLite as a static Linux program
+# (bench/sqlite_inserts.py).
+apt-get install -y -qq --no-install-recommends tcl patch lua5.4 sqlite3 musl-tools >/dev/null
 
 # The kiln package (editable: the libraries live in this tree) and pytest.
 pip_args=(install -q -e ".[test]")

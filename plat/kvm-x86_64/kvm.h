@@ -71,6 +71,8 @@ KN_NORETURN void kn_kvm_trap(struct kn_kvm_trap_frame *f);
 
 /* irq.c: 8259s masked, local APIC on. */
 void kn_kvm_irq_init(void);
+/* Picks how the FS base is loaded (WRFSBASE when CPUID offers it). */
+void kn_kvm_tls_init(void);
 void kn_kvm_lapic_write(uint32_t reg, uint32_t v);
 uint32_t kn_kvm_lapic_read(uint32_t reg);
 

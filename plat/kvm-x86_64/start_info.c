@@ -75,6 +75,24 @@ static void kn_kvm_cmdline_copy(uint64_t paddr)
 			  KN_KVM_CMDLINE_MAX - 1);
 }
 
+/* The initrd is read after paging.c has mapped only RAM: it must lie in
+ * one RAM range of the memory map (and not wrap around). */
+static void kn_kvm_initrd_check(void)
+{
+	uint64_t base = kn_kvm_initrd_base, end = base + kn_kvm_initrd_len;
+	if (!kn_kvm_initrd_len)
+		return;
+	if (end < base)
+		kn_kvm_bad_boot("initrd size", kn_kvm_initrd_len);
+	for (uint32_t i = 0; i < kn_kvm_si->memmap_entries; i++) {
+		const struct kn_kvm_pvh_memmap_entry *e = &kn_kvm_memmap[i];
+		if (e->type == KN_KVM_MEMMAP_RAM && base >= e->addr && base != 0 &&
+		    end <= e->addr + e->size)
+			return;
+	}
+	kn_kvm_bad_boot("initrd outside RAM", base);
+}
+
 void kn_kvm_start_info_init(uint32_t paddr)
 {
 	const struct kn_kvm_pvh_start_info *si =
@@ -94,6 +112,7 @@ void kn_kvm_start_info_init(uint32_t paddr)
 			"module list", si->modlist_paddr, sizeof(*m));
 		kn_kvm_initrd_base = m->paddr;
 		kn_kvm_initrd_len = m->size;
+		kn_kvm_initrd_check();
 	}
 }
 

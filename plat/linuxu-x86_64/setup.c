@@ -38,11 +38,6 @@ const char *kn_plat_cmdline(void)
 	return cmdline;
 }
 
-int kn_plat_initrd(const void **base, size_t *len)
-{
-	return -1;
-}
-
 unsigned long kn_plat_irq_save(void)
 {
 	return 0; /* nothing asynchronous reaches the unikernel */

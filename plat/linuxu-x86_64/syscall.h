@@ -6,11 +6,15 @@
 #define KN_SYS_mmap 9
 #define KN_SYS_rt_sigaction 13
 #define KN_SYS_sigaltstack 131
+#define KN_SYS_arch_prctl 158
 #define KN_SYS_clock_gettime 228
 #define KN_SYS_clock_settime 227
 #define KN_SYS_clock_nanosleep 230
 #define KN_SYS_exit_group 231
 #define KN_SYS_read 0
+#define KN_SYS_open 2
+#define KN_SYS_close 3
+#define KN_SYS_lseek 8
 
 static inline long kn_linuxu_syscall6(long n, long a, long b, long c, long d,
 				      long e, long f)

@@ -23,6 +23,7 @@ void kn_arch_ctx_init(struct kn_arch_ctx *ctx, void *stack_top,
 	*--sp = 0;                             /* r15 */
 	*--sp = 0x1f80 | (0x037fULL << 32);    /* mxcsr, x87 control word */
 	ctx->sp = (uintptr_t)sp;
+	ctx->tls = 0; /* no TLS until someone sets it (arch_prctl, clone) */
 }
 
 /* Frames are only followed while they look sane (growing upwards, aligned,

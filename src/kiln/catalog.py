@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from . import fetchspec as fetch_mod
 from . import tomlfile
 from .errors import KilnError
 from .paths import kiln_root
@@ -17,7 +18,8 @@ _LIBRARY = {"name": STR, "summary": STR, "provides": STR_LIST, "requires": STR_L
             "sources": STR_LIST, "platform-sources": STR_LIST_MAP,
             "ktest-sources": STR_LIST, "cflags": STR_LIST, "kind": STR,
             "platform": STR, "platforms": STR_LIST, "link-script": STR,
-            "include": STR_LIST, "syscalls": STR_LIST}
+            "include": STR_LIST, "syscalls": STR_LIST, "objects": STR_LIST,
+            "app-include": STR_LIST}
 _API = {"name": STR, "summary": STR, "header": STR, "default": STR}
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
@@ -40,6 +42,16 @@ class Library:
     manifest: Path
     include: list[str] = field(default_factory=list)  # extra exported include dirs
     syscalls: list[str] = field(default_factory=list)  # Linux syscalls it implements
+    objects: list[str] = field(default_factory=list)  # prebuilt objects/archives to link
+    app_include: list[str] = field(default_factory=list)  # include dirs for the app only
+    fetches: list = field(default_factory=list)  # [[fetch]] entries (kiln.fetch.Fetch)
+    # Every fetched tree of the image by name, set by `kiln build` before
+    # "@name/..." paths are resolved.
+    trees: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def path(self, text: str, what: str = "sources") -> Path:
+        """A path of this library's manifest: "@fetch/rel" or relative."""
+        return fetch_mod.resolve_ref(text, self.trees, self.dir, f"{self.manifest}: {what}")
 
     @property
     def kconfig(self) -> Path | None:
@@ -55,7 +67,7 @@ class Library:
         names = self.sources + self.platform_sources.get(platform, [])
         if with_ktests:
             names = names + self.ktest_sources
-        return [(self.dir / n).resolve() for n in names]
+        return [self.path(n) for n in names]
 
     def supports(self, platform: str) -> bool:
         if self.kind == "platform":
@@ -92,7 +104,7 @@ class Catalog:
         dirs: list[Path] = []
         candidates = [api.dir / "include" for api in self.apis.values() if api.dir]
         for lib in libs:
-            candidates += [lib.dir / "include"] + [(lib.dir / d).resolve() for d in lib.include]
+            candidates += [lib.dir / "include"] + [lib.path(d, "include") for d in lib.include]
         for cand in candidates:
             if cand.is_dir() and cand not in dirs:
                 dirs.append(cand)
@@ -102,7 +114,8 @@ class Catalog:
 def _load_library(path: Path) -> Library:
     doc = tomlfile.load(path)
     data = doc.data
-    tomlfile.check_table(doc, None, data, _LIBRARY, required=("name", "summary"))
+    tomlfile.check_table(doc, None, {k: v for k, v in data.items() if k != "fetch"},
+                         _LIBRARY, required=("name", "summary"))
     name = data["name"]
     if not _NAME.match(name):
         raise doc.error(None, "name", f"library name {name!r}: use lower case letters, "
@@ -120,12 +133,14 @@ def _load_library(path: Path) -> Library:
         ktest_sources=data.get("ktest-sources", []), cflags=data.get("cflags", []),
         kind=kind, platform=data.get("platform"), platforms=data.get("platforms", []),
         link_script=data.get("link-script"), manifest=path,
-        include=data.get("include", []), syscalls=data.get("syscalls", []))
+        include=data.get("include", []), syscalls=data.get("syscalls", []),
+        objects=data.get("objects", []), app_include=data.get("app-include", []),
+        fetches=fetch_mod.parse(doc, path.parent, f"library {name}"))
     listed = [("sources", None, lib.sources), ("ktest-sources", None, lib.ktest_sources)]
     listed += [(plat, "platform-sources", files) for plat, files in per_platform.items()]
     for key, table, files in listed:
         for src in files:
-            if not (lib.dir / src).is_file():
+            if not src.startswith("@") and not (lib.dir / src).is_file():
                 raise doc.error(table, key, f"library {name}: source '{src}' does not exist")
     return lib
 

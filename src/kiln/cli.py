@@ -150,6 +150,24 @@ def build(ctx, platform, jobs, uses, verbose):
         click.echo(size_summary(project))
 
 
+@cli.command("fetch")
+@PLATFORM
+@click.option("-j", "--jobs", type=click.IntRange(1, 256), default=None,
+              help="Parallel jobs for build commands.")
+@click.pass_context
+def fetch_cmd(ctx, platform, jobs):
+    """Download, verify, patch and build the image's external sources
+    ([[fetch]]) into the cache, and print where each tree is."""
+    from . import fetch
+    from .project import open_project
+    project = open_project(_app_dir(ctx), platform)
+    fetches = fetch.prepare(project, jobs)
+    for f in fetches.values():
+        click.echo(f"{f.name}\t{f.package}={f.version}\t{f.tree}")
+    if not fetches:
+        click.echo(f"kiln: {project.app.name} fetches nothing (cache: {fetch.cache_root()})")
+
+
 @cli.command(context_settings={"ignore_unknown_options": False})
 @PLATFORM
 @click.option("--machine", type=click.Choice(["microvm", "pc"]), default=None,
@@ -223,6 +241,23 @@ def syscalls_cmd(ctx, platform, as_json, missing):
             click.echo(f"{table[name]:>4}  {name:<24} - (ENOSYS)")
     click.echo(f"kiln: {len(cov.implemented)} of {len(table)} system calls implemented "
                f"in the {project.platform} image of {project.app.name}")
+
+
+@cli.command("env", context_settings={"ignore_unknown_options": True,
+                                     "allow_interspersed_args": False})
+@PLATFORM
+@click.argument("command", nargs=-1, type=click.UNPROCESSED)
+@click.pass_context
+def env_cmd(ctx, platform, command):
+    """Run COMMAND (after --) with CC, AR, ... set to build against the
+    image's musl; without COMMAND, print them as shell exports."""
+    from . import autoport
+    from .project import open_project
+    env = autoport.project_env(open_project(_app_dir(ctx), platform))
+    if not command:
+        click.echo(autoport.shell_exports(env), nl=False)
+        return
+    sys.exit(autoport.run_with_env(env, list(command)))
 
 
 @cli.command()

@@ -4,9 +4,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import tomlfile
+from . import fetchspec, tomlfile
 from .errors import KilnError
-from .tomlfile import BOOL, INT, SCALAR_MAP, STR, STR_LIST, STR_MAP
+from .tomlfile import INT, STR, STR_LIST
 
 MANIFEST = "kiln.toml"
 PLATFORMS = ("kvm", "linuxu")
@@ -14,9 +14,10 @@ MACHINES = ("microvm", "pc")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _SIZE = re.compile(r"^(\d+)\s*([KMGkmg]?)i?[Bb]?$")
 
-_TABLES = {"app": "a table", "choose": "a table", "config": "a table", "run": "a table"}
+_TABLES = {"app": "a table", "choose": "a table", "config": "a table", "run": "a table",
+           "fetch": "an array of tables"}
 _APP = {"name": STR, "summary": STR, "sources": STR_LIST, "cflags": STR_LIST,
-        "include": STR_LIST, "requires": STR_LIST, "rootfs": STR}
+        "include": STR_LIST, "requires": STR_LIST, "rootfs": STR, "objects": STR_LIST}
 _RUN = {"memory": STR, "args": STR_LIST, "kernel-args": STR_LIST, "timeout": INT,
         "machine": STR, "platform": STR}
 
@@ -45,6 +46,8 @@ class AppManifest:
     config: dict[str, str | int | bool]
     run: RunSettings
     doc: tomlfile.TomlDoc
+    objects: list[str] = field(default_factory=list)  # prebuilt objects/archives to link
+    fetches: list = field(default_factory=list)       # [[fetch]] entries (kiln.fetch.Fetch)
 
     @property
     def dir(self) -> Path:
@@ -75,7 +78,10 @@ def load_app(app_dir: Path) -> AppManifest:
     for key, value in data.items():
         if key not in _TABLES:
             raise doc.error(None, key, f"unknown table or key '{key}'; "
-                                       f"known tables: [app] [choose] [config] [run]")
+                                       f"known tables: [app] [choose] [config] [run] "
+                                       f"[[fetch]]")
+        if key == "fetch":
+            continue  # checked by fetch.parse
         if not isinstance(value, dict):
             raise doc.error(None, key, f"'{key}' must be a table: write [{key}]")
     app = data.get("app")
@@ -116,7 +122,7 @@ def load_app(app_dir: Path) -> AppManifest:
                                           f"choose one of: {', '.join(MACHINES)}")
     sources = app.get("sources", ["main.c"])
     for src in sources:
-        if not (app_dir / src).is_file():
+        if not src.startswith("@") and not (app_dir / src).is_file():
             raise doc.error("app", "sources", f"source file '{src}' does not exist "
                                               f"in {app_dir}")
     if "rootfs" in app and not (app_dir / app["rootfs"]).is_dir():
@@ -125,4 +131,6 @@ def load_app(app_dir: Path) -> AppManifest:
     return AppManifest(
         path=doc.path, name=app["name"], summary=app.get("summary", ""),
         sources=sources, cflags=app.get("cflags", []), include=app.get("include", []),
-        requires=app.get("requires", []), rootfs=app.get("rootfs"), choose=choose, config=config, run=run, doc=doc)
+        requires=app.get("requires", []), rootfs=app.get("rootfs"), choose=choose, config=config, run=run, doc=doc,
+        objects=app.get("objects", []),
+        fetches=fetchspec.parse(doc, app_dir, f"app {app['name']}", for_app=True))

@@ -1,7 +1,7 @@
 """Loading an app together with its resolved image: the common first steps
 of configure, build, size and why."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import catalog as catalog_mod
@@ -19,6 +19,8 @@ class Project:
     catalog: Catalog
     res: Resolution
     overrides: state.Overrides
+    # [[fetch]] entries of the image by name, prepared by `kiln build`.
+    fetches: dict = field(default_factory=dict)
 
     @property
     def build(self) -> Path:
@@ -64,7 +66,10 @@ def open_project(app_dir: Path, platform: str | None, uses: dict[str, str] | Non
     if uses:
         overrides.use.update(uses)
     choices = {**app.choose, **overrides.use}
-    res = resolve(cat, platform, app.requires, choices)
+    requires = list(app.requires)
+    if app.rootfs and "vfs-initrd" not in requires:
+        requires.append("vfs-initrd")  # unpacks the initrd that [app] rootfs becomes
+    res = resolve(cat, platform, requires, choices)
     if uses and save_uses:
         state.save(app.dir, platform, overrides)
     return Project(app, platform, cat, res, overrides)

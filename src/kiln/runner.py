@@ -59,14 +59,27 @@ def run_app(app_dir: Path, req: RunRequest) -> int:
     else:
         app_args = list(app.run.args)
     kernel_args = list(app.run.kernel_args) + list(req.kernel_args)
+    initrd = req.initrd
+    if not initrd and app.rootfs:  # built by `kiln build` from [app] rootfs
+        initrd = str(image.parent / "initrd.cpio")
+    if initrd and not Path(initrd).is_file():
+        raise KilnError(f"initrd {initrd} does not exist; run `kiln build` first")
+    if initrd and Path(initrd).stat().st_size == 0:  # QEMU would pass no initrd at all
+        raise KilnError(f"initrd {initrd} is empty; give a cpio newc archive")
+    config_h = image.parent / "include/kn/config.h"
+    if (initrd and config_h.is_file()
+            and "CONFIG_LIB_VFS_INITRD" not in config_h.read_text(errors="replace")):
+        print(f"kiln: warning: {app.name} has no vfs-initrd, so nothing unpacks the initrd; "
+              f"add \"vfs-initrd\" to requires", file=sys.stderr)
+    if initrd and platform == "linuxu":  # the platform maps the host file
+        kernel_args.append(f"linuxu.initrd={Path(initrd).resolve()}")
     timeout = req.timeout if req.timeout is not None else (app.run.timeout or None)
     # Both platforms hand boot one command line, so both refuse what it
     # cannot carry.
     cmdline = kernel_cmdline(kernel_args, app_args)
 
     if platform == "linuxu":
-        for option, value in (("--machine", req.machine), ("--accel", req.accel),
-                              ("--initrd", req.initrd)):
+        for option, value in (("--machine", req.machine), ("--accel", req.accel)):
             if value:
                 raise KilnError(f"{option} applies to the kvm platform only; drop it "
                                 f"or use -p kvm")
@@ -80,14 +93,9 @@ def run_app(app_dir: Path, req: RunRequest) -> int:
 
     from .run import qemu
     vm_memory = f"{memory_bytes >> 10}K" if memory_bytes else DEFAULT_VM_MEMORY
-    initrd = req.initrd
-    if not initrd and app.rootfs:  # built by `kiln build` from [app] rootfs
-        initrd = str(image.parent / "initrd.cpio")
     cfg = qemu.QemuConfig(image=image, machine=req.machine or app.run.machine,
                           accel=req.accel or "auto", memory=vm_memory, cmdline=cmdline,
                           initrd=Path(initrd) if initrd else None)
-    if cfg.initrd and not cfg.initrd.is_file():
-        raise KilnError(f"initrd {cfg.initrd} does not exist; run `kiln build` first")
     argv, accel, why = qemu.command(cfg)
     if req.dry_run:
         print(qemu.format_command(argv))

@@ -23,6 +23,11 @@ struct kn_thread {
 	struct kn_waitq joiners;
 	int detached, joined;
 	int errno_value;
+	int id;
+	void *ext; /* kn_thread_ext */
+	void (*release)(void *, size_t); /* kn_thread_exit_then */
+	void *release_p;
+	size_t release_n;
 };
 
 extern struct kn_thread *kn_coop_current;

@@ -108,8 +108,11 @@ void kn_coop_switch_to(struct kn_thread *next)
 	if (prev->state == KN_EXITED && prev->detached)
 		zombie = prev;
 	kn_coop_current = next;
-	if (prev != next)
+	if (prev != next) {
+		if (prev->ctx.tls != next->ctx.tls)
+			kn_arch_set_tls(next->ctx.tls);
 		kn_arch_ctx_switch(&prev->ctx, &next->ctx);
+	}
 	reap_zombie();
 }
 

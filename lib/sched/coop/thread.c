@@ -6,9 +6,11 @@
 #include "coop.h"
 
 /* The context boot runs in: it becomes a thread so it can wait for main. */
-static struct kn_thread boot_thread = {.name = "boot", .state = KN_RUNNABLE};
+static struct kn_thread boot_thread = {.name = "boot", .state = KN_RUNNABLE,
+				       .id = KN_MAIN_THREAD_ID};
 static struct kn_thread *main_thread;
 static int errno_before_threads;
+static int next_id = KN_MAIN_THREAD_ID + 1; /* main's id is set apart */
 
 static void thread_entry(void *arg)
 {
@@ -20,6 +22,21 @@ static void thread_entry(void *arg)
 static size_t pages_for(size_t bytes)
 {
 	return (bytes + KN_PAGE_SIZE - 1) / KN_PAGE_SIZE;
+}
+
+/* Fills in and queues a thread whose control block and stack exist. */
+static struct kn_thread *start(struct kn_thread *t, const char *name,
+			       kn_thread_fn fn, void *arg, void *stack_top)
+{
+	t->name = name ? name : "thread";
+	t->fn = fn;
+	t->arg = arg;
+	t->id = next_id++;
+	if (next_id > 0x3fffffff) /* ids fit FUTEX_TID_MASK, as Linux tids do */
+		next_id = KN_MAIN_THREAD_ID + 1;
+	kn_arch_ctx_init(&t->ctx, stack_top, thread_entry, t);
+	kn_coop_make_runnable(t);
+	return t;
 }
 
 struct kn_thread *kn_thread_create(const char *name, kn_thread_fn fn,
@@ -35,18 +52,23 @@ struct kn_thread *kn_thread_create(const char *name, kn_thread_fn fn,
 		kn_free(t);
 		return NULL;
 	}
-	t->name = name ? name : "thread";
-	t->fn = fn;
-	t->arg = arg;
-	kn_arch_ctx_init(&t->ctx, (char *)t->stack + t->stack_pages * KN_PAGE_SIZE,
-			 thread_entry, t);
-	kn_coop_make_runnable(t);
-	return t;
+	return start(t, name, fn, arg,
+		     (char *)t->stack + t->stack_pages * KN_PAGE_SIZE);
+}
+
+struct kn_thread *kn_thread_create_on_stack(const char *name, kn_thread_fn fn,
+					    void *arg, void *stack_top)
+{
+	struct kn_thread *t = kn_calloc(1, sizeof(*t));
+	return t ? start(t, name, fn, arg, stack_top) : NULL;
 }
 
 void kn_coop_thread_free(struct kn_thread *t)
 {
-	kn_pfree(t->stack, t->stack_pages);
+	if (t->release) /* never the caller's own stack: see kn_coop_switch_to */
+		t->release(t->release_p, t->release_n);
+	if (t->stack) /* NULL: the creator's stack (kn_thread_create_on_stack) */
+		kn_pfree(t->stack, t->stack_pages);
 	kn_free(t);
 }
 
@@ -63,6 +85,17 @@ void kn_thread_exit(void *ret)
 	kn_waitq_wake(&t->joiners, 1);
 	kn_coop_block();
 	kn_panic("exited thread '%s' was resumed", t->name);
+}
+
+void kn_thread_exit_then(void *ret, void (*release)(void *, size_t), void *p,
+			 size_t n)
+{
+	struct kn_thread *t = kn_coop_current;
+	KN_BUG_ON(!t);
+	t->release = release;
+	t->release_p = p;
+	t->release_n = n;
+	kn_thread_exit(ret);
 }
 
 int kn_thread_join(struct kn_thread *t, void **ret)
@@ -96,6 +129,43 @@ const char *kn_thread_name(const struct kn_thread *t)
 	return t->name;
 }
 
+/* The thread a NULL argument means: the caller, which is the boot context
+ * before the scheduler runs. */
+static struct kn_thread *or_self(const struct kn_thread *t)
+{
+	if (t)
+		return (struct kn_thread *)t;
+	return kn_coop_current ? kn_coop_current : &boot_thread;
+}
+
+int kn_thread_id(const struct kn_thread *t)
+{
+	return or_self(t)->id;
+}
+
+void kn_thread_set_tls(struct kn_thread *t, uintptr_t base)
+{
+	t = or_self(t);
+	t->ctx.tls = base;
+	if (t == or_self(NULL))
+		kn_arch_set_tls(base);
+}
+
+uintptr_t kn_thread_tls(const struct kn_thread *t)
+{
+	return or_self(t)->ctx.tls;
+}
+
+void *kn_thread_ext(const struct kn_thread *t)
+{
+	return or_self(t)->ext;
+}
+
+void kn_thread_set_ext(struct kn_thread *t, void *ext)
+{
+	or_self(t)->ext = ext;
+}
+
 int *kn_sched_errno_location(void)
 {
 	return kn_coop_current ? &kn_coop_current->errno_value
@@ -110,6 +180,11 @@ void *kn_sched_run_main(kn_thread_fn fn, void *arg, size_t stack_size)
 						  : CONFIG_SCHED_COOP_MAIN_STACK_SIZE);
 	if (!main_thread)
 		kn_panic("no memory for the main thread's stack");
+	main_thread->id = KN_MAIN_THREAD_ID;
+	next_id--; /* main took the next id; hand it out again */
+	/* Main goes on as the boot context's thread: the TLS a libc set up in
+	 * an init step (libc-musl) stays its own. */
+	main_thread->ctx.tls = boot_thread.ctx.tls;
 	/* Boot waits outside every queue; only main's exit resumes it. */
 	boot_thread.state = KN_BLOCKED;
 	kn_coop_block();

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <kn/alloc.h>
+#include <kn/arch.h>
 #include <kn/console.h>
 #include <kn/panic.h>
 #include <kn/plat.h>
@@ -15,6 +16,14 @@
 uint64_t fake_now;
 long pages_live;
 int idle_calls;
+uintptr_t fake_tls;
+int tls_loads;
+
+void kn_arch_set_tls(uintptr_t base)
+{
+	fake_tls = base;
+	tls_loads++;
+}
 
 uint64_t kn_time_monotonic_ns(void) { return fake_now; }
 

@@ -6,5 +6,9 @@
 extern uint64_t fake_now;
 extern long pages_live;
 extern int idle_calls;
+/* What kn_arch_set_tls last loaded, and how often it was called: the
+ * host's own FS base (glibc's TLS) is never touched. */
+extern uintptr_t fake_tls;
+extern int tls_loads;
 
 #endif

@@ -191,6 +191,94 @@ static void *deadlock(void *unused)
 	return 0;
 }
 
+/* --- each thread keeps its own thread pointer across switches; ids */
+static void *tls_user(void *arg)
+{
+	uintptr_t mine = 0x1000 * (uintptr_t)arg;
+	CHECK(kn_thread_tls(0) == 0 && fake_tls == 0);
+	kn_thread_set_tls(0, mine);
+	for (int i = 0; i < 5; i++) {
+		CHECK(fake_tls == mine && kn_thread_tls(0) == mine);
+		if (rnd() & 1)
+			kn_yield();
+		else
+			kn_sleep_ns(rnd() % 100);
+	}
+	return (void *)(long)kn_thread_id(0);
+}
+
+static void *tls_and_ids(void *unused)
+{
+	enum { N = 8 };
+	struct kn_thread *t[N];
+	static char stacks[2][16384] __attribute__((aligned(16)));
+	CHECK(kn_thread_id(0) == KN_MAIN_THREAD_ID);
+	CHECK(kn_thread_id(kn_thread_self()) == KN_MAIN_THREAD_ID);
+	long pages = pages_live;
+	for (long i = 0; i < N; i++) {
+		t[i] = i < 2 ? kn_thread_create_on_stack("own", tls_user, (void *)(i + 1),
+							   stacks[i] + sizeof(stacks[i]))
+			     : kn_thread_create("tls", tls_user, (void *)(i + 1), 8192);
+		CHECK(t[i] && kn_thread_id(t[i]) > KN_MAIN_THREAD_ID);
+		for (int j = 0; j < i; j++)
+			CHECK(kn_thread_id(t[j]) != kn_thread_id(t[i]));
+	}
+	CHECK(pages_live - pages == (N - 2) * 2); /* own stacks cost no pages */
+	kn_thread_set_tls(t[3], 0xabc000); /* another thread's: no load now */
+	CHECK(fake_tls == 0);
+	kn_thread_set_tls(t[3], 0);
+	kn_thread_set_ext(0, (void *)7);
+	CHECK(kn_thread_ext(0) == (void *)7 && kn_thread_ext(t[0]) == 0);
+	for (int i = 0; i < N; i++) {
+		int id = kn_thread_id(t[i]);
+		void *ret;
+		CHECK(kn_thread_join(t[i], &ret) == 0 && ret == (void *)(long)id);
+		CHECK(fake_tls == 0); /* main never set one */
+	}
+	CHECK(pages_live == pages);
+	return 0;
+}
+
+/* --- kn_thread_exit_then: release runs once, off the ended stack */
+static char release_stacks[3][16384] __attribute__((aligned(16)));
+static int released[3];
+
+static void release(void *p, size_t n)
+{
+	char *stack = p;
+	char *here = __builtin_frame_address(0);
+	CHECK(n == sizeof(release_stacks[0]));
+	CHECK(here < stack || here >= stack + n); /* not standing on it */
+	released[(stack - release_stacks[0]) / sizeof(release_stacks[0])]++;
+	memset(stack, 0xdd, n); /* as an unmap would: any later use shows */
+}
+
+static void *exits_then_releases(void *arg)
+{
+	long i = (long)arg;
+	kn_yield();
+	kn_thread_exit_then((void *)(i + 10), release, release_stacks[i],
+			    sizeof(release_stacks[i]));
+}
+
+static void *exit_then(void *unused)
+{
+	struct kn_thread *t[3];
+	for (long i = 0; i < 3; i++) {
+		t[i] = kn_thread_create_on_stack("rel", exits_then_releases, (void *)i,
+						 release_stacks[i] + sizeof(release_stacks[i]));
+		CHECK(t[i]);
+	}
+	kn_thread_detach(t[0]);
+	kn_thread_detach(t[1]);
+	void *ret;
+	CHECK(kn_thread_join(t[2], &ret) == 0 && ret == (void *)12);
+	for (int i = 0; i < 10; i++)
+		kn_yield();
+	CHECK(released[0] == 1 && released[1] == 1 && released[2] == 1);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	kn_thread_fn fn;
@@ -203,6 +291,8 @@ static const struct {
 	{"no_leaks", no_leaks, 0},
 	{"main_returns_early", main_returns_early, (void *)42},
 	{"deadlock", deadlock, 0},
+	{"tls_and_ids", tls_and_ids, 0},
+	{"exit_then", exit_then, 0},
 };
 
 int main(int argc, char **argv)

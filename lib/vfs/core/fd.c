@@ -175,6 +175,12 @@ KN_SYSCALL(close)(int fd)
 	return 0;
 }
 
+/* Pipes have no file position: positioned I/O and lseek fail on them. */
+static int unseekable(struct kn_file *f)
+{
+	return KN_S_ISFIFO(f->vn->mode);
+}
+
 static long do_read(struct kn_file *f, void *buf, size_t n, uint64_t off)
 {
 	struct kn_vnode *vn = f->vn;
@@ -239,7 +245,9 @@ KN_SYSCALL(pread64)(int fd, void *buf, size_t n, int64_t off)
 	struct kn_file *f = kn_vfs_fget(fd);
 	if (!f)
 		return -KN_EBADF;
-	long r = off < 0 ? -KN_EINVAL : do_read(f, buf, n, (uint64_t)off);
+	long r = unseekable(f) ? -KN_ESPIPE
+		 : off < 0     ? -KN_EINVAL
+			       : do_read(f, buf, n, (uint64_t)off);
 	kn_vfs_fput(f);
 	return r;
 }
@@ -250,7 +258,7 @@ KN_SYSCALL(pwrite64)(int fd, const void *buf, size_t n, int64_t off)
 	if (!f)
 		return -KN_EBADF;
 	uint64_t o = (uint64_t)off;
-	long r = off < 0 ? -KN_EINVAL : do_write(f, buf, n, &o);
+	long r = unseekable(f) ? -KN_ESPIPE : off < 0 ? -KN_EINVAL : do_write(f, buf, n, &o);
 	kn_vfs_fput(f);
 	return r;
 }
@@ -297,6 +305,10 @@ KN_SYSCALL(lseek)(int fd, int64_t off, int whence)
 	struct kn_file *f = kn_vfs_fget(fd);
 	if (!f)
 		return -KN_EBADF;
+	if (unseekable(f)) {
+		kn_vfs_fput(f);
+		return -KN_ESPIPE;
+	}
 	int64_t base;
 	struct kn_stat st;
 	long r = 0;
@@ -355,6 +367,34 @@ KN_SYSCALL(dup2)(int oldfd, int newfd)
 	return kn_sys_dup3(oldfd, newfd, 0);
 }
 
+/* Record locks (Linux's struct flock and commands, also the OFD ones).
+ * A unikernel is one process, and a process never conflicts with its own
+ * locks: every lock is granted at once and F_GETLK finds the range free.
+ * SQLite's default VFS locks its database file this way. */
+#define KN_F_GETLK 5
+#define KN_F_SETLK 6
+#define KN_F_SETLKW 7
+#define KN_F_OFD_GETLK 36
+#define KN_F_OFD_SETLK 37
+#define KN_F_OFD_SETLKW 38
+#define KN_F_UNLCK 2
+struct kn_flock {
+	short type, whence;
+	long long start, len;
+	int pid;
+};
+
+static long record_lock(int cmd, struct kn_flock *lock)
+{
+	if (kn_user_check(lock, sizeof(*lock)))
+		return -KN_EFAULT;
+	if (lock->type < 0 || lock->type > KN_F_UNLCK || lock->whence < 0 || lock->whence > 2)
+		return -KN_EINVAL;
+	if (cmd == KN_F_GETLK || cmd == KN_F_OFD_GETLK)
+		lock->type = KN_F_UNLCK;
+	return 0;
+}
+
 KN_SYSCALL(fcntl)(int fd, int cmd, unsigned long arg)
 {
 	if (fd < 0 || fd >= KN_FD_MAX || !fds[fd].f)
@@ -380,6 +420,18 @@ KN_SYSCALL(fcntl)(int fd, int cmd, unsigned long arg)
 		f->flags = (f->flags & ~mask) | ((int)arg & mask);
 		return 0;
 	}
+	case KN_F_GETPIPE_SZ:
+	case KN_F_SETPIPE_SZ:
+		if (!KN_S_ISFIFO(f->vn->mode) || !f->vn->ops->ioctl)
+			return -KN_EBADF;
+		return f->vn->ops->ioctl(f->vn, f, (unsigned long)cmd, (void *)arg);
+	case KN_F_GETLK:
+	case KN_F_SETLK:
+	case KN_F_SETLKW:
+	case KN_F_OFD_GETLK:
+	case KN_F_OFD_SETLK:
+	case KN_F_OFD_SETLKW:
+		return record_lock(cmd, (struct kn_flock *)arg);
 	default:
 		return -KN_EINVAL;
 	}
@@ -509,7 +561,12 @@ KN_SYSCALL(fdatasync)(int fd)
 
 KN_SYSCALL(fchmod)(int fd, uint32_t mode)
 {
-	return fd_ok(fd);
+	struct kn_file *f = kn_vfs_fget(fd);
+	if (!f)
+		return -KN_EBADF;
+	int r = kn_vfs_chmod(f->vn, mode);
+	kn_vfs_fput(f);
+	return r;
 }
 
 KN_SYSCALL(fchown)(int fd, uint32_t uid, uint32_t gid)

@@ -744,9 +744,25 @@ KN_SYSCALL(umask)(int mask)
 	return old;
 }
 
+KN_SYSCALL(fchmodat)(int dirfd, const char *path, uint32_t mode)
+{
+	struct kn_vnode *vn;
+	int r = kn_vfs_walk(dirfd, path, WALK_FOLLOW, &vn);
+	if (r)
+		return r;
+	r = kn_vfs_chmod(vn, mode);
+	kn_vnode_put(vn);
+	return r;
+}
+
 KN_SYSCALL(chmod)(const char *path, uint32_t mode)
 {
-	return exists(KN_AT_FDCWD, path, 1);
+	return kn_sys_fchmodat(KN_AT_FDCWD, path, mode);
+}
+
+int kn_vfs_chmod(struct kn_vnode *vn, uint32_t mode)
+{
+	return vn->ops->chmod ? vn->ops->chmod(vn, mode & 07777) : 0;
 }
 
 KN_SYSCALL(chown)(const char *path, uint32_t uid, uint32_t gid)

@@ -20,6 +20,8 @@ int kn_vfs_walk_parent(int dirfd, const char *path, struct kn_vnode **dir, char 
 		       int *trail);
 /* A referenced file for fd, or NULL. */
 struct kn_file *kn_vfs_fget(int fd);
+/* chmod through the vnode's filesystem (07777 bits). */
+int kn_vfs_chmod(struct kn_vnode *vn, uint32_t mode);
 void kn_vfs_fput(struct kn_file *f);
 struct kn_vnode *kn_vfs_cwd(void);
 struct kn_vnode *kn_vfs_root(void); /* not referenced */

@@ -311,6 +311,12 @@ static long r_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, siz
 	return (long)len;
 }
 
+static int r_chmod(struct kn_vnode *vn, uint32_t perm)
+{
+	RN(vn)->perm = perm;
+	return 0;
+}
+
 static int r_truncate(struct kn_vnode *vn, uint64_t size)
 {
 	struct rnode *n = RN(vn);
@@ -358,7 +364,7 @@ static void r_release(struct kn_vnode *vn)
 static const struct kn_vnode_ops ramfs_ops = {
 	.lookup = r_lookup, .create = r_create, .mkdir = r_mkdir, .unlink = r_unlink,
 	.rmdir = r_rmdir, .rename = r_rename, .link = r_link, .symlink = r_symlink,
-	.readlink = r_readlink, .read = r_read, .write = r_write, .truncate = r_truncate,
+	.readlink = r_readlink, .read = r_read, .write = r_write, .truncate = r_truncate, .chmod = r_chmod,
 	.getattr = r_getattr, .readdir = r_readdir, .release = r_release,
 };
 

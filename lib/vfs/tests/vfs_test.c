@@ -289,6 +289,20 @@ static void errors(void)
 	EQ(kn_sys_access("/", 0), 0);
 	EQ(kn_sys_access("/zz", 0), -KN_ENOENT);
 	EQ(kn_sys_chmod("/", 0755), 0);
+	{
+		struct kn_stat st;
+		long cfd = kn_sys_open("/m", KN_O_CREAT | KN_O_RDWR, 0644);
+		EQ(kn_sys_chmod("/m", 0600), 0);
+		EQ(kn_sys_stat("/m", &st), 0);
+		EQ(st.st_mode & 07777, 0600);
+		EQ(kn_sys_fchmod((int)cfd, 04711), 0);
+		EQ(kn_sys_fstat((int)cfd, &st), 0);
+		EQ(st.st_mode & 07777, 04711);
+		EQ(kn_sys_fchmod(99, 0600), -KN_EBADF);
+		EQ(kn_sys_fchmodat(KN_AT_FDCWD, "/nope", 0600), -KN_ENOENT);
+		EQ(kn_sys_close((int)cfd), 0);
+		EQ(kn_sys_unlink("/m"), 0);
+	}
 	EQ(kn_sys_chown("/zz", 0, 0), -KN_ENOENT);
 	EQ(kn_sys_rmdir("/dev"), -KN_EBUSY);
 }

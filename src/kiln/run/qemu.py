@@ -4,7 +4,6 @@ and the guest's exit code (isa-debug-exit makes QEMU exit with
 
 import shlex
 import shutil
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 

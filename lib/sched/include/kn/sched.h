@@ -33,8 +33,35 @@ int kn_thread_join(struct kn_thread *t, void **ret);
 void kn_thread_detach(struct kn_thread *t);
 /* Ends the calling thread with a return value. */
 KN_NORETURN void kn_thread_exit(void *ret);
+/* Ends it the same way, then calls release(p, n) from another thread once
+ * nothing runs on the ended thread's stack any more: how a thread frees or
+ * unmaps the stack it stands on (a libc's detached threads). On the main
+ * thread, release is not called: the program ends. */
+KN_NORETURN void kn_thread_exit_then(void *ret, void (*release)(void *, size_t),
+				     void *p, size_t n);
 struct kn_thread *kn_thread_self(void);
 const char *kn_thread_name(const struct kn_thread *t);
+
+/* Creates a runnable thread that calls fn(arg) on a stack the caller owns
+ * (stack_top is its highest address; it is aligned down to 16 bytes). The
+ * scheduler never frees that stack. Returns NULL when memory runs out. */
+struct kn_thread *kn_thread_create_on_stack(const char *name, kn_thread_fn fn,
+					    void *arg, void *stack_top);
+/* A thread's id: nonzero and unique among the threads of the image. The
+ * main thread's is KN_MAIN_THREAD_ID; the boot context before and after
+ * main (init steps, teardown) counts as the main thread too. t NULL means
+ * the caller. */
+#define KN_MAIN_THREAD_ID 1
+int kn_thread_id(const struct kn_thread *t);
+/* The thread pointer TLS is addressed from (the FS base on x86-64), kept
+ * per thread and reloaded on every switch. t NULL means the caller; the
+ * base must be valid for the architecture (kn_arch_tls_valid). */
+void kn_thread_set_tls(struct kn_thread *t, uintptr_t base);
+uintptr_t kn_thread_tls(const struct kn_thread *t);
+/* One pointer per thread for a higher layer (posix-thread keeps its tid
+ * words there); NULL until set. t NULL means the caller. */
+void *kn_thread_ext(const struct kn_thread *t);
+void kn_thread_set_ext(struct kn_thread *t, void *ext);
 
 /* Wait queues: the building block for joins, futexes and pipes. */
 struct kn_waitq {

@@ -58,6 +58,7 @@
 #define KN_S_ISDIR(m) (((m) & KN_S_IFMT) == KN_S_IFDIR)
 #define KN_S_ISREG(m) (((m) & KN_S_IFMT) == KN_S_IFREG)
 #define KN_S_ISLNK(m) (((m) & KN_S_IFMT) == KN_S_IFLNK)
+#define KN_S_ISFIFO(m) (((m) & KN_S_IFMT) == KN_S_IFIFO)
 
 #define KN_DT_UNKNOWN 0
 #define KN_DT_CHR 2
@@ -77,11 +78,27 @@
 #define KN_F_GETFL 3
 #define KN_F_SETFL 4
 #define KN_F_DUPFD_CLOEXEC 1030
+#define KN_F_SETPIPE_SZ 1031
+#define KN_F_GETPIPE_SZ 1032
 #define KN_FD_CLOEXEC 1
 
 #define KN_SEEK_SET 0
 #define KN_SEEK_CUR 1
 #define KN_SEEK_END 2
+
+/* poll(2) event bits (Linux values): what the poll op of a vnode returns. */
+#define KN_POLLIN 0x001
+#define KN_POLLPRI 0x002
+#define KN_POLLOUT 0x004
+#define KN_POLLERR 0x008
+#define KN_POLLHUP 0x010
+#define KN_POLLNVAL 0x020
+#define KN_POLLRDNORM 0x040
+#define KN_POLLRDBAND 0x080
+#define KN_POLLWRNORM 0x100
+#define KN_POLLWRBAND 0x200
+/* What a file without a poll op reports: reads and writes never block. */
+#define KN_POLL_ALWAYS (KN_POLLIN | KN_POLLOUT | KN_POLLRDNORM | KN_POLLWRNORM)
 
 #define KN_TCGETS 0x5401
 #define KN_TCSETS 0x5402
@@ -172,12 +189,23 @@ struct kn_vnode_ops {
 	long (*write)(struct kn_vnode *vn, struct kn_file *f, const void *buf, size_t n,
 		      uint64_t off);
 	int (*truncate)(struct kn_vnode *vn, uint64_t size);
+	/* chmod: sets the permission bits (07777). Missing means the
+	 * filesystem keeps fixed permissions (devices): accepted, not stored. */
+	int (*chmod)(struct kn_vnode *vn, uint32_t perm);
 	/* getattr fills everything but st_dev (core sets it). */
 	int (*getattr)(struct kn_vnode *vn, struct kn_stat *st);
 	/* readdir: entry number index (0-based, "." and ".." excluded, core
 	 * adds them); returns 1 and fills out, or 0 past the end. */
 	int (*readdir)(struct kn_vnode *dir, uint64_t index, struct kn_dirent *out);
+	/* ioctl; for a FIFO also fcntl's F_GETPIPE_SZ/F_SETPIPE_SZ (cmd is
+	 * the fcntl command, arg the integer argument). */
 	long (*ioctl)(struct kn_vnode *vn, struct kn_file *f, unsigned long cmd, void *arg);
+	/* poll: the readiness mask now (KN_POLL*), never blocks. Missing
+	 * means KN_POLL_ALWAYS (regular files, /dev/null, and the console,
+	 * whose reads return end of file until an input driver exists).
+	 * A file whose readiness can change calls kn_vfs_poll_notify() when
+	 * it does. */
+	unsigned (*poll)(struct kn_vnode *vn, struct kn_file *f);
 	void (*release)(struct kn_vnode *vn);
 };
 
@@ -224,6 +252,19 @@ void kn_vnode_put(struct kn_vnode *vn);
  * one when fd < 0); returns the descriptor or -KN_E*. Used by devfs to
  * pre-open 0/1/2. */
 int kn_vfs_open_vnode(struct kn_vnode *vn, int flags, int fd);
+
+/* Readiness of descriptor fd: the KN_POLL* mask of its file, or
+ * -KN_EBADF. */
+int kn_vfs_fd_poll(int fd);
+/* Wakes every thread in kn_vfs_poll_wait: some file's readiness may have
+ * changed. Cheap when nobody waits; a no-op without a scheduler. */
+void kn_vfs_poll_notify(void);
+/* Blocks until the next kn_vfs_poll_notify() or until the monotonic clock
+ * reaches deadline_ns (0 = no deadline). Returns 0 when notified,
+ * -KN_ETIMEDOUT at the deadline. Callers re-check readiness after it:
+ * a notification says only that something changed. Needs the sched API
+ * (-KN_ENOSYS without it). */
+int kn_vfs_poll_wait(uint64_t deadline_ns);
 
 /* Resolves path (relative to the cwd) to a referenced vnode. */
 int kn_vfs_lookup(const char *path, int follow, struct kn_vnode **out);
@@ -274,6 +315,7 @@ long kn_sys_faccessat(int dirfd, const char *path, int mode);
 long kn_sys_umask(int mask);
 long kn_sys_chmod(const char *path, uint32_t mode);
 long kn_sys_fchmod(int fd, uint32_t mode);
+long kn_sys_fchmodat(int dirfd, const char *path, uint32_t mode);
 long kn_sys_chown(const char *path, uint32_t uid, uint32_t gid);
 long kn_sys_fchown(int fd, uint32_t uid, uint32_t gid);
 long kn_sys_lchown(const char *path, uint32_t uid, uint32_t gid);

@@ -1,0 +1,106 @@
+/* Starts musl the way its __libc_start_main would, but on Kiln's boot: the
+ * kernel has already run constructors and will call main on its own
+ * thread, so only __init_libc is left. It needs what Linux puts on a new
+ * process's stack: argv, envp and the auxiliary vector.
+ *
+ * The auxiliary vector is synthetic. AT_PHDR points at one PT_TLS program
+ * header built from the link script's .tdata/.tbss symbols: on kvm the
+ * image's own headers are not reliably in memory, and the platforms' link
+ * scripts emit no PT_TLS, so this is the one source of the TLS template for
+ * both platforms. __init_libc then sets up the main thread's TLS and thread
+ * pointer (arch_prctl, i.e. posix-thread). */
+#include <elf.h>
+#include <stdint.h>
+#include <kn/arch.h>
+#include <kn/config.h>
+#include <kn/init.h>
+#include <kn/param.h>
+
+/* musl's internal start-up and exit steps (hidden, linked statically). */
+void __init_libc(char **envp, char *pn);
+
+/* From the platforms' link scripts. */
+extern const char __kn_tdata_start[], __kn_tdata_end[], __kn_tbss_end[];
+extern const char __kn_tls_align[];
+
+#define MAX_ENV 32
+
+static const char *env_param = "";
+KN_PARAM(libc, env, KN_PARAM_STR, env_param,
+	 "the environment: NAME=VALUE entries separated by ','");
+
+static char prog_name[] = CONFIG_APP_NAME;
+static char env_text[512];
+static Elf64_Phdr tls_phdr;
+static unsigned char at_random[16];
+
+/* The process stack musl expects after argc/argv: envp, NULL, auxv. */
+static char *start_block[MAX_ENV + 1 + 2 * 16];
+
+/* Fills at_random (musl seeds its stack-protector canary and malloc's
+ * secrets from it). The TSC is no cryptographic source; nothing here needs
+ * one. */
+static void fill_random(void)
+{
+	uint64_t x = kn_arch_rdtsc() | 1;
+
+	for (unsigned i = 0; i < sizeof(at_random); i++) {
+		x ^= x << 13;
+		x ^= x >> 7;
+		x ^= x << 17;
+		at_random[i] = (unsigned char)(x >> 24);
+	}
+}
+
+/* Splits libc.env into start_block; returns the number of entries. */
+static unsigned split_env(void)
+{
+	unsigned n = 0, i = 0;
+	char *start = env_text;
+
+	while (env_param[i] && i < sizeof(env_text) - 1) {
+		env_text[i] = env_param[i];
+		i++;
+	}
+	env_text[i] = 0;
+	for (char *p = env_text;; p++) {
+		if (*p == ',' || *p == 0) {
+			int end = *p == 0;
+			*p = 0;
+			if (*start && n < MAX_ENV)
+				start_block[n++] = start;
+			if (end)
+				break;
+			start = p + 1;
+		}
+	}
+	return n;
+}
+
+static int musl_start(void)
+{
+	unsigned n = split_env();
+	uintptr_t *aux;
+
+	start_block[n] = 0;
+	aux = (uintptr_t *)&start_block[n + 1];
+	tls_phdr.p_type = PT_TLS;
+	tls_phdr.p_flags = PF_R;
+	tls_phdr.p_vaddr = tls_phdr.p_paddr = (uintptr_t)__kn_tdata_start;
+	tls_phdr.p_filesz = (uintptr_t)(__kn_tdata_end - __kn_tdata_start);
+	tls_phdr.p_memsz = (uintptr_t)(__kn_tbss_end - __kn_tdata_start);
+	tls_phdr.p_align = (uintptr_t)__kn_tls_align;
+	fill_random();
+	*aux++ = AT_PHDR;   *aux++ = (uintptr_t)&tls_phdr;
+	*aux++ = AT_PHENT;  *aux++ = sizeof(tls_phdr);
+	*aux++ = AT_PHNUM;  *aux++ = 1;
+	*aux++ = AT_PAGESZ; *aux++ = 4096;
+	*aux++ = AT_RANDOM; *aux++ = (uintptr_t)at_random;
+	*aux++ = AT_EXECFN; *aux++ = (uintptr_t)prog_name;
+	*aux++ = AT_SECURE; *aux++ = 0;
+	*aux++ = AT_NULL;   *aux++ = 0;
+	__init_libc(start_block, prog_name);
+	return 0;
+}
+/* Last before main: the file system (stdin/out/err) and threads exist. */
+KN_INIT(musl_start, KN_INIT_LATE, 90);

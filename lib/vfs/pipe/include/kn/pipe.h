@@ -1,0 +1,32 @@
+/* vfs-pipe: pipes and eventfd counters as anonymous files (no name in any
+ * filesystem), with Linux semantics:
+ *  - a pipe holds KN_PIPE_SIZE bytes (fcntl F_SETPIPE_SZ changes that,
+ *    up to 1 MiB, Linux's unprivileged limit); writes of at most KN_PIPE_BUF bytes
+ *    are atomic, longer ones may be split (partial with O_NONBLOCK);
+ *    reading with no writer left returns 0 (end of file), writing with no
+ *    reader left returns -KN_EPIPE (no SIGPIPE is raised);
+ *  - an eventfd is a 64-bit counter read and written 8 bytes at a time.
+ * Blocking calls wait on the scheduler's wait queues, and every state
+ * change calls kn_vfs_poll_notify() for poll/select. */
+#ifndef KN_PIPE_H
+#define KN_PIPE_H
+
+#include <stdint.h>
+#include <kn/compiler.h>
+
+#define KN_PIPE_SIZE 65536
+#define KN_PIPE_BUF 4096
+#define KN_FIONREAD 0x541b
+
+#define KN_EFD_SEMAPHORE 1
+#define KN_EFD_NONBLOCK 04000  /* KN_O_NONBLOCK */
+#define KN_EFD_CLOEXEC 02000000 /* KN_O_CLOEXEC */
+
+KN_API_BEGIN
+long kn_sys_pipe(int *fds);
+long kn_sys_pipe2(int *fds, int flags);
+long kn_sys_eventfd(unsigned int initval);
+long kn_sys_eventfd2(unsigned int initval, int flags);
+KN_API_END
+
+#endif

@@ -1,0 +1,50 @@
+/* vfs-poll: poll, ppoll, select and pselect6 with Linux semantics over
+ * every descriptor of the fd table (readiness from kn_vfs_fd_poll).
+ * Timeouts expire on the monotonic clock; ppoll and select-family calls
+ * write the time left back, as the Linux system calls do. Signal masks
+ * (ppoll, pselect6) are checked for size and address but not applied:
+ * Kiln has no asynchronous signals yet. */
+#ifndef KN_POLL_H
+#define KN_POLL_H
+
+#include <stdint.h>
+#include <kn/compiler.h>
+#include <kn/vfs.h>
+
+struct kn_pollfd {
+	int fd;
+	short events;
+	short revents;
+};
+
+#ifndef KN_HAVE_TIMEVAL
+#define KN_HAVE_TIMEVAL
+struct kn_timeval {
+	int64_t tv_sec;
+	int64_t tv_usec;
+};
+#endif
+
+/* An fd_set: a bitmap of unsigned longs, fd i at bit i % 64 of word i / 64. */
+#define KN_FD_SETSIZE 1024
+typedef struct {
+	unsigned long bits[KN_FD_SETSIZE / 64];
+} kn_fd_set;
+
+/* pselect6's sixth argument. */
+struct kn_sigset_arg {
+	const void *set;
+	size_t size;
+};
+
+KN_API_BEGIN
+long kn_sys_poll(struct kn_pollfd *fds, unsigned long nfds, int timeout_ms);
+long kn_sys_ppoll(struct kn_pollfd *fds, unsigned long nfds, struct kn_timespec *tsp,
+		  const void *sigmask, size_t sigsetsize);
+long kn_sys_select(int nfds, kn_fd_set *in, kn_fd_set *out, kn_fd_set *ex,
+		   struct kn_timeval *tv);
+long kn_sys_pselect6(int nfds, kn_fd_set *in, kn_fd_set *out, kn_fd_set *ex,
+		     struct kn_timespec *ts, const struct kn_sigset_arg *sig);
+KN_API_END
+
+#endif

@@ -1,0 +1,164 @@
+"""The initrd at boot: `[app] rootfs` packed by kiln build, unpacked by
+vfs-initrd into the root ramfs before main, on kvm (microvm and pc) and
+linuxu; archives from GNU cpio; corrupt archives stop the boot with one
+line naming the offset."""
+
+import os
+import random
+import re
+import shutil
+import subprocess
+
+import pytest
+from kiln.rootfs import build_initrd
+
+from conftest import ROOT, run_kiln
+
+from .conftest import boot
+
+pytestmark = pytest.mark.boot
+TARGETS = [("kvm", "microvm"), ("kvm", "pc"), ("linuxu", None)]
+TARGET_IDS = ["kvm-microvm", "kvm-pc", "linuxu"]
+APP = ROOT / "tests/apps/initrd"
+
+
+def fnv1a(data: bytes) -> str:
+    h = 2166136261
+    for b in data:
+        h = ((h ^ b) * 16777619) & 0xFFFFFFFF
+    return f"{h:08x}"
+
+
+def expected_listing(root) -> list[str]:
+    """What the app prints for each entry of the folder it was given."""
+    lines = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        for name in dirnames + filenames:
+            path = os.path.join(dirpath, name)
+            rel = "/" + os.path.relpath(path, root)
+            st = os.lstat(path)
+            if os.path.islink(path):
+                lines.append(f"symlink {rel} -> {os.readlink(path)}")
+            elif os.path.isdir(path):
+                lines.append(f"dir {rel} {st.st_mode & 0o7777:o}")
+            else:
+                data = open(path, "rb").read()
+                lines.append(f"file {rel} {st.st_mode & 0o7777:o} {len(data)} {fnv1a(data)} "
+                             f"nlink {st.st_nlink}")
+    return sorted(lines)
+
+
+def listing(stdout: str) -> list[str]:
+    return sorted(line for line in stdout.splitlines()
+                  if line.startswith(("dir ", "file ", "symlink ")))
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    """The test app with its rootfs made richer than git can hold: an empty
+    folder, exact modes, an absolute symlink, a 48 KiB binary file."""
+    folder = tmp_path_factory.mktemp("initrd") / "initrd"
+    shutil.copytree(APP, folder, symlinks=True, ignore=shutil.ignore_patterns("build", ".kiln"))
+    root = folder / "root"
+    (root / "var/empty").mkdir(parents=True)
+    os.chmod(root / "var/empty", 0o700)
+    (root / "etc/secret").write_text("not for everyone\n")
+    os.chmod(root / "etc/secret", 0o600)
+    (root / "bin").mkdir()
+    (root / "bin/tool.sh").write_text("#!/bin/sh\necho hi\n")
+    os.chmod(root / "bin/tool.sh", 0o755)
+    (root / "bin/big.bin").write_bytes(random.Random(7).randbytes(48 * 1024))
+    (root / "abs-link").symlink_to("/etc/nested/deep")
+    (root / "file with spaces").write_text("spaces\n")
+    for platform in ("kvm", "linuxu"):
+        proc = run_kiln("build", "-p", platform, cwd=folder)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+    return folder
+
+
+@pytest.mark.parametrize("platform,machine", TARGETS, ids=TARGET_IDS)
+def test_rootfs_is_unpacked_before_main(app, platform, machine):
+    proc = boot(app, platform, machine)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "initrd: all checks passed" in proc.stdout
+    assert listing(proc.stdout) == expected_listing(app / "root")
+
+
+@pytest.mark.parametrize("platform,machine", [TARGETS[0], TARGETS[2]], ids=["kvm", "linuxu"])
+def test_gnu_cpio_archive_with_hard_links(app, tmp_path, platform, machine):
+    if not shutil.which("cpio"):
+        pytest.skip("GNU cpio is not installed (apt-get install cpio)")
+    root = tmp_path / "root"
+    shutil.copytree(app / "root", root, symlinks=True)
+    os.link(root / "etc/secret", root / "etc/secret.again")
+    names = subprocess.run(["find", "."], cwd=root, capture_output=True, check=True).stdout
+    archive = tmp_path / "gnu.cpio"
+    with open(archive, "wb") as f:
+        subprocess.run(["cpio", "-o", "-H", "newc", "--quiet"], cwd=root, input=names,
+                       stdout=f, check=True)
+    proc = boot(app, platform, machine, "--initrd", archive, "-k", "initrd.verbose=1")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert listing(proc.stdout) == expected_listing(root)
+    assert "1 hard links, 0 skipped" in proc.stdout
+
+
+def corrupt_cases(blob: bytes):
+    namesize, size = int(blob[94:102], 16), int(blob[54:62], 16)
+    second = (110 + namesize + 3) // 4 * 4 + (size + 3) // 4 * 4  # the second header
+    assert blob[second:second + 6] == b"070701"
+    return {
+        "bad-magic": (blob[:second] + b"GARBLE" + blob[second + 6:],
+                      f"kn: initrd: bad magic at offset {second} (not a newc cpio; "
+                      f"rebuild it with kiln build)"),
+        "bad-hex": (blob[:second + 54] + b"0000zz00" + blob[second + 62:],
+                    f"kn: initrd: bad hex digit in c_filesize at offset {second + 54} "
+                    f"(corrupt archive; rebuild it with kiln build)"),
+        "truncated": (blob[:second + 100],
+                      f"kn: initrd: truncated header at offset {second} (the archive is "
+                      f"truncated; rebuild it with kiln build)"),
+        "not-cpio": (b"\x7fELF" + bytes(200),
+                     "kn: initrd: bad magic at offset 0 (not a newc cpio; rebuild it with "
+                     "kiln build)"),
+    }
+
+
+@pytest.mark.parametrize("case", ["bad-magic", "bad-hex", "truncated", "not-cpio"])
+@pytest.mark.parametrize("platform,machine", [TARGETS[0], TARGETS[2]], ids=["kvm", "linuxu"])
+def test_corrupt_initrd_stops_the_boot(app, tmp_path, platform, machine, case):
+    blob = (app / f"build/{platform}/initrd.cpio").read_bytes()
+    data, line = corrupt_cases(blob)[case]
+    bad = tmp_path / "bad.cpio"
+    bad.write_bytes(data)
+    proc = boot(app, platform, machine, "--initrd", bad)
+    assert proc.returncode == 125, proc.stdout + proc.stderr
+    lines = [ln for ln in proc.stdout.splitlines() if ln.startswith("kn: initrd")]
+    assert lines == [line], proc.stdout
+    assert "initrd:" not in proc.stdout.replace("kn: initrd:", "")  # main never ran
+
+
+def test_rootfs_brings_vfs_initrd_and_linuxu_gets_the_path(app):
+    why = run_kiln("why", "vfs-initrd", "-p", "linuxu", cwd=app)
+    assert why.returncode == 0 and "vfs-initrd" in why.stdout, why.stdout + why.stderr
+    dry = run_kiln("run", "-p", "linuxu", "--dry-run", cwd=app)
+    assert f"linuxu.initrd={app / 'build/linuxu/initrd.cpio'}" in dry.stdout
+    missing = run_kiln("run", "-p", "linuxu", "--initrd", app / "nope.cpio", cwd=app)
+    assert missing.returncode != 0 and "initrd" in missing.stderr and "nope.cpio" in missing.stderr
+
+
+def test_initrd_for_an_image_without_vfs_initrd_is_warned_about(images, app):
+    folder = images.get("helloworld", "linuxu")
+    proc = boot(folder, "linuxu", None, "--initrd", app / "build/linuxu/initrd.cpio")
+    assert proc.returncode == 0 and "Hello, world!" in proc.stdout
+    assert "helloworld has no vfs-initrd, so nothing unpacks the initrd" in proc.stderr
+
+
+def test_rootfs_larger_than_the_heap_stops_with_the_entry(app, tmp_path):
+    root = tmp_path / "root"
+    root.mkdir()
+    (root / "big.bin").write_bytes(random.Random(1).randbytes(12 << 20))
+    archive = build_initrd(root, tmp_path / "big.cpio")
+    proc = boot(app, "linuxu", None, "-m", "8M", "--initrd", archive)
+    assert proc.returncode == 125, proc.stdout + proc.stderr
+    assert re.fullmatch(r"kn: initrd: /big\.bin: cannot create it \(error (12|28)\) at offset 0 "
+                        r"\(the filesystem refused it; give the VM more memory \(-m\) or fix "
+                        r"the rootfs folder\)", proc.stdout.strip()), proc.stdout

@@ -1,0 +1,27 @@
+-- os.time/os.clock/os.date in UTC, io.open write + read back, pcall/error.
+local t = os.time({year = 2020, month = 2, day = 29, hour = 12, min = 30, sec = 15})
+print(t, os.date("!%Y-%m-%d %H:%M:%S", t), os.date("!*t", 0).year)
+print(type(os.time()), os.time() > 1600000000, type(os.clock()), os.clock() >= 0)
+print(os.difftime(t + 60, t), os.getenv("KILN_SURELY_UNSET"))
+local name = "io_test.txt"
+local f = assert(io.open(name, "w"))
+f:write("line one\n", 42, "\n", 3.5, "\n")
+f:close()
+f = assert(io.open(name, "r"))
+print(f:read("l"), f:read("n"), f:read("n"))
+f:close()
+f = assert(io.open(name, "a")); f:write("appended\n"); f:close()
+local lines = {}
+for line in io.lines(name) do lines[#lines + 1] = line end
+print(#lines, lines[#lines])
+f = assert(io.open(name, "rb")); local all = f:read("a"); print(#all, f:seek("end")); f:close()
+print(os.remove(name), io.open(name, "r"))
+print(select("#", io.open("/no/such/file")))
+print(pcall(error, "plain"))
+local ok2, obj = pcall(error, {code = 7}); print(ok2, type(obj), obj.code)
+print(select(2, pcall(function() local x = nil; return x.field end)))
+print(pcall(function() error("with level", 0) end))
+print(xpcall(function() error("traced", 0) end, function(m) return "handled: " .. m end))
+local ok, e = pcall(string.rep)
+print(ok, e)
+print(select(2, pcall(error)))
