@@ -597,3 +597,55 @@ def fetch_tree(app: str, name: str) -> Path:
         if len(words) == 3 and words[0] == name:
             return Path(words[2])
     raise RuntimeError(f"kiln fetch for {app} names no tree {name!r}:\n{out}")
+
+
+# ------------------------------------------------------------ cycle comparisons
+
+def figure_lookup(figures: dict):
+    """fig(guest, path, key="median") over cycle_figures' result; None when
+    that guest or path was not measured."""
+    def fig(guest, path, key="median"):
+        c = figures.get((guest, path))
+        return c.get(key) if c else None
+    return fig
+
+
+def comparison_rows(comparisons, fig, net_prefix=""):
+    """Ratios of (name, numerator, denominator, goal) comparisons, each over
+    medians, fastest batches ("min") and loop-corrected ("net") figures:
+    returns ({name: ratios}, table rows). A goal of None is not judged."""
+    ratios, rows = {}, []
+    for name, num, den, goal in comparisons:
+        med = ratio(fig(*num), fig(*den))
+        low = ratio(fig(*num, "min"), fig(*den, "min"))
+        net = ratio(fig(*num, "net"), fig(*den, "net"))
+        ratios[name] = {"median": med, "min": low, "net": net}
+        rows.append([name, fmt_ratio(med, 3), fmt_ratio(low, 3), f"{net_prefix}{fmt_ratio(net, 3)}",
+                     "" if goal is None else f"<= {goal}x",
+                     "" if goal is None else verdict(None if med is None else med <= goal)])
+    return ratios, rows
+
+
+def save_cycle_results(name: str, extra: dict, guests: dict, runs: dict, figures: dict,
+                       ratios: dict, work: dict, nruns: int) -> None:
+    """Saves a cycle benchmark's results in the layout both cycle benchmarks share."""
+    save_results(name, {
+        **extra, **work, "runs": nruns, "note": TCG_CYCLES_NOTE,
+        "guests": {g: {"argv": guests[g][0], "info": runs[g].info} for g in guests},
+        "figures": [{"where": g, "path": p, **c} for (g, p), c in figures.items()],
+        "ratios": ratios})
+
+
+def save_cycle_plot(name: str, figures: dict, label, ylabel: str, title: str,
+                    size=(7.5, 3.8)) -> None:
+    """A log-scale bar per measured path but the bare loop."""
+    def draw(plt):
+        fig_, ax = plt.subplots(figsize=size)
+        keys = [key for key in figures if key[1] != "loop"]
+        ax.bar([f"{g}\n{label(p)}" for g, p in keys], [figures[key]["median"] for key in keys])
+        ax.set_yscale("log")
+        ax.set_ylabel(ylabel)
+        ax.set_title(title)
+        ax.tick_params(axis="x", labelsize=7)
+        return fig_
+    save_plot(name, draw)

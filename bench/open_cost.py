@@ -81,9 +81,7 @@ def main(argv=None):
     if "Linux VM (TCG)" in runs:
         print(f"Linux VM mitigations: {common.linux_mitigations(runs['Linux VM (TCG)'])}\n")
 
-    def fig(guest, path, key="median"):
-        c = figures.get((guest, path))
-        return c.get(key) if c else None
+    fig = common.figure_lookup(figures)
 
     k, vm, lu, host = "kiln kvm (TCG)", "Linux VM (TCG)", "kiln linuxu", "Linux host"
     comparisons = [
@@ -91,38 +89,20 @@ def main(argv=None):
         ("kvm trap / Linux VM (TCG)", (k, "open_close_trap"), (vm, "open_close"), GOAL),
         ("linuxu / host", (lu, "open_close"), (host, "open_close"), GOAL),
     ]
-    ratios, rows = {}, []
-    for name, num, den, goal in comparisons:
-        med = common.ratio(fig(*num), fig(*den))
-        low = common.ratio(fig(*num, "min"), fig(*den, "min"))
-        net = common.ratio(fig(*num, "net"), fig(*den, "net"))
-        ratios[name] = {"median": med, "min": low, "net": net}
-        rows.append([name, common.fmt_ratio(med, 3), common.fmt_ratio(low, 3),
-                     common.fmt_ratio(net, 3), f"<= {goal}x",
-                     common.verdict(None if med is None else med <= goal)])
+    ratios, rows = common.comparison_rows(comparisons, fig)
     print(common.table(["open+close", "median", "min", "net of loop", "goal", "met?"], rows))
     print("(linuxu runs Kiln's own VFS inside the process; the host figure is the host "
           "kernel's, with whatever mitigations it runs)")
 
-    common.save_results("open_cost", {
-        "linux": linux_desc, "guest_path": GUEST_PATH, "host_path": host_path,
-        "tcg_work": [tcg_iters, tcg_batches], "native_work": [nat_iters, nat_batches],
-        "runs": args.runs, "note": common.TCG_CYCLES_NOTE,
-        "guests": {g: {"argv": guests[g][0], "info": runs[g].info} for g in guests},
-        "figures": [{"where": g, "path": p, **c} for (g, p), c in figures.items()],
-        "ratios": ratios})
-
-    def draw(plt):
-        fig_, ax = plt.subplots(figsize=(7, 3.5))
-        keys = [key for key in figures if key[1] != "loop"]
-        ax.bar([f"{g}\n{LABELS[p]}" for g, p in keys], [figures[key]["median"] for key in keys])
-        ax.set_yscale("log")
-        ax.set_ylabel("TSC ticks per open+close (log)")
-        ax.set_title("open+close of an existing file (TCG rows: host ticks while emulating)")
-        ax.tick_params(axis="x", labelsize=7)
-        return fig_
-    common.save_plot("open_cost", draw)
-
+    common.save_cycle_results(
+        "open_cost", {"linux": linux_desc, "guest_path": GUEST_PATH, "host_path": host_path},
+        guests, runs, figures, ratios,
+        {"tcg_work": [tcg_iters, tcg_batches], "native_work": [nat_iters, nat_batches]},
+        args.runs)
+    common.save_cycle_plot("open_cost", figures, lambda p: LABELS.get(p, p),
+                           "TSC ticks per open+close (log)",
+                           "open+close of an existing file (TCG rows: host ticks while emulating)",
+                           size=(7, 3.5))
 
 if __name__ == "__main__":
     main()

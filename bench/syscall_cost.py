@@ -92,9 +92,7 @@ def main(argv=None):
     if "Linux VM (TCG)" in runs:
         print(f"Linux VM mitigations: {common.linux_mitigations(runs['Linux VM (TCG)'])}\n")
 
-    def fig(guest, path, key="median"):
-        c = figures.get((guest, path))
-        return c.get(key) if c else None
+    fig = common.figure_lookup(figures)
 
     lx = "getppid"           # what bench/native/syscall_cost measures
     k, vm, lu, host = "kiln kvm (TCG)", "Linux VM (TCG)", "kiln linuxu", "Linux host"
@@ -113,37 +111,20 @@ def main(argv=None):
              common.fmt(fig(lu, "shim", "min")), f"net {common.fmt(shim_net)}",
              f"<= {SHIM_GOAL:.0f} net",
              common.verdict(None if shim_net is None else shim_net <= SHIM_GOAL)]]
-    for name, num, den, goal in comparisons:
-        med = common.ratio(fig(*num), fig(*den))
-        low = common.ratio(fig(*num, "min"), fig(*den, "min"))
-        net = common.ratio(fig(*num, "net"), fig(*den, "net"))
-        ratios[name] = {"median": med, "min": low, "net": net}
-        rows.append([name, common.fmt_ratio(med, 3), common.fmt_ratio(low, 3),
-                     f"net {common.fmt_ratio(net, 3)}", "" if goal is None else f"<= {goal}x",
-                     "" if goal is None else common.verdict(None if med is None else med <= goal)])
+    more, more_rows = common.comparison_rows(comparisons, fig, net_prefix="net ")
+    ratios.update(more)
+    rows += more_rows
     print(common.table(["comparison", "median", "min", "net of loop", "goal", "met?"], rows))
     print(f"(kvm rows are timed under TCG, so the {SHIM_GOAL:.0f}-cycle goal is judged on linuxu, "
           f"where the image runs on the host CPU; both sides measured {syscall}/{lx})")
 
-    common.save_results("syscall_cost", {
-        "syscall": syscall, "linux_syscall": lx, "linux": linux_desc,
-        "tcg_work": [tcg_iters, tcg_batches], "native_work": [nat_iters, nat_batches],
-        "runs": args.runs, "note": common.TCG_CYCLES_NOTE,
-        "guests": {g: {"argv": guests[g][0], "info": runs[g].info} for g in guests},
-        "figures": [{"where": g, "path": p, **c} for (g, p), c in figures.items()],
-        "ratios": ratios})
-
-    def draw(plt):
-        fig_, ax = plt.subplots(figsize=(7.5, 3.8))
-        keys = [k for k in figures if k[1] != "loop"]
-        ax.bar([f"{g}\n{p}" for g, p in keys], [figures[k]["median"] for k in keys])
-        ax.set_yscale("log")
-        ax.set_ylabel("TSC ticks per call (log)")
-        ax.set_title("no-op system call (TCG rows: host ticks while emulating)")
-        ax.tick_params(axis="x", labelsize=7)
-        return fig_
-    common.save_plot("syscall_cost", draw)
-
+    common.save_cycle_results(
+        "syscall_cost", {"syscall": syscall, "linux_syscall": lx, "linux": linux_desc},
+        guests, runs, figures, ratios,
+        {"tcg_work": [tcg_iters, tcg_batches], "native_work": [nat_iters, nat_batches]},
+        args.runs)
+    common.save_cycle_plot("syscall_cost", figures, lambda p: p, "TSC ticks per call (log)",
+                           "no-op system call (TCG rows: host ticks while emulating)")
 
 if __name__ == "__main__":
     main()

@@ -10,6 +10,12 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# The suite tests this checkout's kiln, whatever checkout the installed
+# (editable) package points at: in-process imports and `python -m kiln`
+# subprocesses both look in ROOT/src first.
+SRC = str(ROOT / "src")
+sys.path.insert(0, SRC)
+os.environ["PYTHONPATH"] = os.pathsep.join(filter(None, [SRC, os.environ.get("PYTHONPATH")]))
 
 
 def write(path: Path, text: str) -> Path:

@@ -12,6 +12,7 @@ import subprocess
 import pytest
 from kiln.rootfs import build_initrd
 
+from initrd_listing import expected_listing
 from conftest import ROOT, run_kiln
 
 from .conftest import boot
@@ -20,32 +21,6 @@ pytestmark = pytest.mark.boot
 TARGETS = [("kvm", "microvm"), ("kvm", "pc"), ("linuxu", None)]
 TARGET_IDS = ["kvm-microvm", "kvm-pc", "linuxu"]
 APP = ROOT / "tests/apps/initrd"
-
-
-def fnv1a(data: bytes) -> str:
-    h = 2166136261
-    for b in data:
-        h = ((h ^ b) * 16777619) & 0xFFFFFFFF
-    return f"{h:08x}"
-
-
-def expected_listing(root) -> list[str]:
-    """What the app prints for each entry of the folder it was given."""
-    lines = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in dirnames + filenames:
-            path = os.path.join(dirpath, name)
-            rel = "/" + os.path.relpath(path, root)
-            st = os.lstat(path)
-            if os.path.islink(path):
-                lines.append(f"symlink {rel} -> {os.readlink(path)}")
-            elif os.path.isdir(path):
-                lines.append(f"dir {rel} {st.st_mode & 0o7777:o}")
-            else:
-                data = open(path, "rb").read()
-                lines.append(f"file {rel} {st.st_mode & 0o7777:o} {len(data)} {fnv1a(data)} "
-                             f"nlink {st.st_nlink}")
-    return sorted(lines)
 
 
 def listing(stdout: str) -> list[str]:

@@ -13,6 +13,7 @@ import tomllib
 import pytest
 from kiln.rootfs import build_initrd
 
+from initrd_listing import expected_listing, fnv1a
 from conftest import ROOT
 
 LIB = ROOT / "lib/vfs/initrd"
@@ -86,32 +87,6 @@ def make_tree(root):
     os.chmod(root / "emptydir", 0o700)
     os.chmod(root / "data.bin", 0o755)
     return root
-
-
-def fnv1a(data: bytes) -> str:
-    h = 2166136261
-    for b in data:
-        h = ((h ^ b) * 16777619) & 0xFFFFFFFF
-    return f"{h:08x}"
-
-
-def expected_listing(root) -> list[str]:
-    """The lines unpack_main (and the boot test app) print for a folder."""
-    lines = []
-    for dirpath, dirnames, filenames in os.walk(root):
-        for name in dirnames + filenames:
-            path = os.path.join(dirpath, name)
-            rel = "/" + os.path.relpath(path, root)
-            st = os.lstat(path)
-            if os.path.islink(path):
-                lines.append(f"symlink {rel} -> {os.readlink(path)}")
-            elif os.path.isdir(path):
-                lines.append(f"dir {rel} {st.st_mode & 0o7777:o}")
-            else:
-                data = open(path, "rb").read()
-                lines.append(f"file {rel} {st.st_mode & 0o7777:o} {len(data)} {fnv1a(data)} "
-                             f"nlink {st.st_nlink}")
-    return sorted(lines)
 
 
 @pytest.fixture

@@ -123,6 +123,7 @@ KN_TEST(mmap, mprotect_madvise_msync_mincore)
 	KN_EXPECT(kn_sys_mincore((void *)p, 2 * PG, (void *)8) == -KN_EFAULT);
 	KN_EXPECT(kn_sys_mlock((void *)p, PG) == 0 && kn_sys_munlock((void *)p, PG) == 0);
 	KN_EXPECT(kn_sys_mlockall(0) == -KN_EINVAL && kn_sys_mlockall(1) == 0);
+	KN_EXPECT(kn_sys_mlock2((void *)p, PG, 1) == 0 && kn_sys_mlock2((void *)p, PG, 2) == -KN_EINVAL);
 	KN_EXPECT(kn_sys_munmap((void *)p, 2 * PG) == 0);
 }
 

@@ -249,6 +249,11 @@ KN_SYSCALL(mlock)(const void *addr, size_t len)
 	return 0;
 }
 
+KN_SYSCALL(mlock2)(const void *addr, size_t len, unsigned flags)
+{
+	return flags & ~1u ? -KN_EINVAL : 0; /* MLOCK_ONFAULT is all Linux knows */
+}
+
 KN_SYSCALL(munlock)(const void *addr, size_t len)
 {
 	return 0;

@@ -10,6 +10,9 @@
 /* What Linux keeps per task for a libc's threads, hung on the scheduler
  * thread through kn_thread_ext. Made on first need: by kn_clone, or by
  * set_tid_address / set_robust_list on any other thread. */
+/* Thread names, as Linux's TASK_COMM_LEN: 15 characters and a NUL. */
+#define POSIX_THREAD_COMM_LEN 16
+
 struct posix_thread {
 	int tid;
 	int *clear_child_tid;       /* CLONE_CHILD_CLEARTID, set_tid_address */
@@ -18,6 +21,7 @@ struct posix_thread {
 	int (*fn)(void *);          /* kn_clone's entry */
 	void *arg;
 	bool cloned;                /* made by kn_clone: counted in live clones */
+	char comm[POSIX_THREAD_COMM_LEN]; /* prctl(PR_SET_NAME); empty: the sched name */
 	struct posix_thread *next;  /* every record, for lookups by tid */
 };
 

@@ -68,6 +68,7 @@ long kn_sys_mremap(void *old, size_t old_len, size_t new_len, int flags, void *n
 long kn_sys_brk(void *addr);
 long kn_sys_msync(void *addr, size_t len, int flags);
 long kn_sys_mlock(const void *addr, size_t len);
+long kn_sys_mlock2(const void *addr, size_t len, unsigned flags);
 long kn_sys_munlock(const void *addr, size_t len);
 long kn_sys_mlockall(int flags);
 long kn_sys_munlockall(void);

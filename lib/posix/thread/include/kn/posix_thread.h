@@ -15,6 +15,9 @@ long kn_sys_set_tid_address(int *tidptr);
 long kn_sys_set_robust_list(void *head, size_t len);
 long kn_sys_get_robust_list(int pid, void **head_ptr, size_t *len_ptr);
 long kn_sys_sched_yield(void);
+long kn_sys_prctl(int option, unsigned long a2, unsigned long a3, unsigned long a4,
+		  unsigned long a5);
+long kn_sys_membarrier(int cmd, unsigned flags, int cpu_id);
 long kn_sys_sched_getaffinity(int pid, unsigned int len, unsigned long *mask);
 long kn_sys_sched_setaffinity(int pid, unsigned int len, const unsigned char *mask);
 /* timeout is a struct timespec (two longs), or the requeue count. */
