@@ -6,6 +6,10 @@ import subprocess
 import pytest
 
 from conftest import ROOT
+from hostc import build_host_test
+
+# Small stacks: the tests make many threads.
+STACKS = {"SCHED_COOP_STACK_SIZE": 65536, "SCHED_COOP_MAIN_STACK_SIZE": 262144}
 
 THREAD = ROOT / "lib/posix/thread"
 SOURCES = [THREAD / "tests/futex_test.c", THREAD / "futex.c", THREAD / "futex_sys.c",
@@ -21,17 +25,7 @@ INCLUDES = ["lib/posix/thread/include", "lib/sched/include", "lib/alloc/include"
 @pytest.fixture(scope="module")
 def binary(tmp_path_factory):
     out = tmp_path_factory.mktemp("futex")
-    config = out / "kn" / "config.h"
-    config.parent.mkdir()
-    config.write_text("#define CONFIG_SCHED_COOP_STACK_SIZE 65536\n"
-                      "#define CONFIG_SCHED_COOP_MAIN_STACK_SIZE 262144\n")
-    exe = out / "futex_test"
-    cmd = ["gcc", "-O1", "-g", "-Wall", "-Werror", "-fsanitize=undefined",
-           "-fno-sanitize-recover", "-fno-omit-frame-pointer", f"-I{out}",
-           *[f"-I{ROOT / d}" for d in INCLUDES], *map(str, SOURCES), "-o", str(exe)]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return exe
+    return build_host_test(out, "futex_test", SOURCES, INCLUDES, STACKS)
 
 
 @pytest.mark.parametrize("seed", [1, 2, 3, 99, 12345])

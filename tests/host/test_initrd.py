@@ -20,7 +20,7 @@ LIB = ROOT / "lib/vfs/initrd"
 CFLAGS = ["gcc", "-O1", "-g", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Werror",
           "-fsanitize=address,undefined", "-fno-sanitize-recover", "-fno-omit-frame-pointer"]
 INCLUDES = ["lib/vfs/include", "lib/boot/include", "lib/alloc/include", "lib/console/include",
-            "lib/syscall/include", "lib/sched/include"]
+            "lib/syscall/include", "lib/sched/include", "lib/time/include"]
 
 
 def _core_sources():

@@ -5,6 +5,10 @@ import subprocess
 import pytest
 
 from conftest import ROOT
+from hostc import build_host_test
+
+# Small stacks: the tests make many threads.
+STACKS = {"SCHED_COOP_STACK_SIZE": 65536, "SCHED_COOP_MAIN_STACK_SIZE": 262144}
 
 SCHED = ROOT / "lib/sched"
 SOURCES = [SCHED / "tests/sched_test.c", SCHED / "tests/host_shim.c",
@@ -18,17 +22,7 @@ INCLUDES = ["lib/sched/include", "lib/alloc/include", "lib/boot/include",
 @pytest.fixture(scope="module")
 def binary(tmp_path_factory):
     out = tmp_path_factory.mktemp("sched")
-    config = out / "kn" / "config.h"
-    config.parent.mkdir()
-    config.write_text("#define CONFIG_SCHED_COOP_STACK_SIZE 65536\n"
-                      "#define CONFIG_SCHED_COOP_MAIN_STACK_SIZE 262144\n")
-    exe = out / "sched_test"
-    cmd = ["gcc", "-O1", "-g", "-Wall", "-Werror", "-fsanitize=undefined",
-           "-fno-sanitize-recover", "-fno-omit-frame-pointer", f"-I{out}",
-           *[f"-I{ROOT / d}" for d in INCLUDES], *map(str, SOURCES), "-o", str(exe)]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return exe
+    return build_host_test(out, "sched_test", SOURCES, INCLUDES, STACKS)
 
 
 @pytest.mark.parametrize("scenario", ["sleep_order", "round_robin", "waitqueues",

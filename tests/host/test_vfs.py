@@ -10,9 +10,10 @@ from conftest import ROOT
 
 VFS = ROOT / "lib/vfs"
 SOURCES = [*sorted((VFS / "tests").glob("*.c")), VFS / "core/vfs.c", VFS / "core/fd.c",
+           VFS / "core/attr.c",
            VFS / "ramfs/ramfs.c", VFS / "devfs/devfs.c"]
 INCLUDES = ["lib/vfs/include", "lib/boot/include", "lib/alloc/include",
-            "lib/console/include", "lib/syscall/include"]
+            "lib/console/include", "lib/syscall/include", "lib/time/include"]
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +27,8 @@ def binary(tmp_path_factory):
     return exe
 
 
-@pytest.mark.parametrize("scenario", ["basic", "symlinks", "errors", "dups", "devices"])
+@pytest.mark.parametrize("scenario", ["basic", "symlinks", "errors", "dups", "devices", "times",
+                                      "morecalls"])
 def test_scenario(binary, scenario):
     proc = subprocess.run([binary, scenario], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -39,3 +41,13 @@ def test_stress_matches_host_kernel(binary, seed, tmp_path):
                           text=True, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "PASS stress" in proc.stdout
+
+
+def test_later_file_calls_match_host_kernel(binary, tmp_path):
+    """statx, utimensat & co, renameat2, faccessat2, preadv2/pwritev2,
+    flock, fallocate, close_range, sendfile, copy_file_range, mknod and
+    which timestamps each operation moves, error for error."""
+    proc = subprocess.run([binary, "compare", str(tmp_path)], capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "PASS compare" in proc.stdout

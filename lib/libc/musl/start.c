@@ -11,10 +11,10 @@
  * pointer (arch_prctl, i.e. posix-thread). */
 #include <elf.h>
 #include <stdint.h>
-#include <kn/arch.h>
 #include <kn/config.h>
 #include <kn/init.h>
 #include <kn/param.h>
+#include <kn/posix_process.h>
 
 /* musl's internal start-up and exit steps (hidden, linked statically). */
 void __init_libc(char **envp, char *pn);
@@ -37,19 +37,12 @@ static unsigned char at_random[16];
 /* The process stack musl expects after argc/argv: envp, NULL, auxv. */
 static char *start_block[MAX_ENV + 1 + 2 * 16];
 
-/* Fills at_random (musl seeds its stack-protector canary and malloc's
- * secrets from it). The TSC is no cryptographic source; nothing here needs
- * one. */
+/* Fills at_random, from which musl seeds its stack-protector canary and
+ * malloc's secrets: from posix-process's generator, as Linux gives a new
+ * process 16 bytes of its own. */
 static void fill_random(void)
 {
-	uint64_t x = kn_arch_rdtsc() | 1;
-
-	for (unsigned i = 0; i < sizeof(at_random); i++) {
-		x ^= x << 13;
-		x ^= x >> 7;
-		x ^= x << 17;
-		at_random[i] = (unsigned char)(x >> 24);
-	}
+	kn_random_bytes(at_random, sizeof(at_random));
 }
 
 /* Splits libc.env into start_block; returns the number of entries. */

@@ -197,7 +197,7 @@ static long do_read(struct kn_file *f, void *buf, size_t n, uint64_t off)
 	return vn->ops->read(vn, f, buf, n, off);
 }
 
-static long do_write(struct kn_file *f, const void *buf, size_t n, uint64_t *off)
+static long write_at(struct kn_file *f, const void *buf, size_t n, uint64_t *off, int append)
 {
 	struct kn_vnode *vn = f->vn;
 	if ((f->flags & KN_O_PATH) || (f->flags & KN_O_ACCMODE) == KN_O_RDONLY)
@@ -208,12 +208,17 @@ static long do_write(struct kn_file *f, const void *buf, size_t n, uint64_t *off
 		return -KN_EFAULT;
 	if (!vn->ops->write)
 		return -KN_EINVAL;
-	if (f->flags & KN_O_APPEND) { /* pwrite too, as on Linux */
+	if (append) { /* pwrite too, as on Linux */
 		struct kn_stat st;
 		if (!kn_vfs_getattr(vn, &st) && KN_S_ISREG(vn->mode))
 			*off = (uint64_t)st.st_size;
 	}
 	return vn->ops->write(vn, f, buf, n, *off);
+}
+
+static long do_write(struct kn_file *f, const void *buf, size_t n, uint64_t *off)
+{
+	return write_at(f, buf, n, off, f->flags & KN_O_APPEND);
 }
 
 KN_SYSCALL(read)(int fd, void *buf, size_t n)
@@ -571,7 +576,12 @@ KN_SYSCALL(fchmod)(int fd, uint32_t mode)
 
 KN_SYSCALL(fchown)(int fd, uint32_t uid, uint32_t gid)
 {
-	return fd_ok(fd);
+	struct kn_file *f = kn_vfs_fget(fd);
+	if (!f)
+		return -KN_EBADF;
+	int r = (f->flags & KN_O_PATH) ? -KN_EBADF : kn_vfs_chown(f->vn);
+	kn_vfs_fput(f);
+	return r;
 }
 
 KN_SYSCALL(fchdir)(int fd)
@@ -586,5 +596,353 @@ KN_SYSCALL(fchdir)(int fd)
 		r = 0;
 	}
 	kn_vfs_fput(f);
+	return r;
+}
+
+/* ---- positioned vector I/O ---- */
+
+#define RWF_KNOWN (KN_RWF_HIPRI | KN_RWF_DSYNC | KN_RWF_SYNC | KN_RWF_NOWAIT | KN_RWF_APPEND | \
+		   KN_RWF_NOAPPEND)
+
+/* RWF_* flags: the sync ones are no-ops (no cache to flush), NOWAIT holds
+ * for regular files (they never block), APPEND/NOAPPEND choose append. */
+static int rwf_append(struct kn_file *f, int flags, int *append)
+{
+	if (flags & ~RWF_KNOWN)
+		return -KN_ENOTSUP;
+	if ((flags & KN_RWF_NOWAIT) && !KN_S_ISREG(f->vn->mode))
+		return -KN_ENOTSUP;
+	*append = (f->flags & KN_O_APPEND) || (flags & KN_RWF_APPEND);
+	if (flags & KN_RWF_NOAPPEND)
+		*append = 0;
+	return 0;
+}
+
+/* At pos, or at the file position (pos -1), which then advances. */
+static long vec_io(struct kn_file *f, const struct kn_iovec *iov, int cnt, int wr, int64_t pos,
+		   int append)
+{
+	uint64_t off = pos < 0 ? f->off : (uint64_t)pos;
+	long total = 0;
+	for (int i = 0; i < cnt; i++) {
+		long r = wr ? write_at(f, iov[i].iov_base, iov[i].iov_len, &off, append)
+			    : do_read(f, iov[i].iov_base, iov[i].iov_len, off);
+		if (r < 0) {
+			if (!total)
+				total = r;
+			break;
+		}
+		off += (uint64_t)r;
+		total += r;
+		if ((size_t)r < iov[i].iov_len)
+			break;
+	}
+	if (pos < 0)
+		f->off = off;
+	return total;
+}
+
+static size_t iov_bytes(const struct kn_iovec *iov, int cnt)
+{
+	size_t n = 0;
+	for (int i = 0; i < cnt; i++)
+		n += iov[i].iov_len;
+	return n;
+}
+
+/* v2: pos -1 means the file position; flags are RWF_*. */
+static long vec_at(int fd, const struct kn_iovec *iov, int cnt, int wr, int64_t pos, int flags,
+		   int v2)
+{
+	if (pos < -1 || (pos == -1 && !v2))
+		return -KN_EINVAL;
+	if (cnt < 0 || cnt > 1024)
+		return -KN_EINVAL;
+	if (cnt && kn_user_check(iov, sizeof(*iov) * (size_t)cnt))
+		return -KN_EFAULT;
+	struct kn_file *f = kn_vfs_fget(fd);
+	if (!f)
+		return -KN_EBADF;
+	int append = 0;
+	long r = pos >= 0 && unseekable(f) ? -KN_ESPIPE : 0;
+	/* Linux looks at the flags only when there is something to move */
+	if (!r && iov_bytes(iov, cnt))
+		r = rwf_append(f, flags, &append);
+	else
+		append = f->flags & KN_O_APPEND;
+	if (!r)
+		r = vec_io(f, iov, cnt, wr, pos, append);
+	kn_vfs_fput(f);
+	return r;
+}
+
+KN_SYSCALL(preadv)(int fd, const struct kn_iovec *iov, int cnt, unsigned long pos_l,
+		   unsigned long pos_h)
+{
+	return vec_at(fd, iov, cnt, 0, (int64_t)pos_l, 0, 0);
+}
+
+KN_SYSCALL(pwritev)(int fd, const struct kn_iovec *iov, int cnt, unsigned long pos_l,
+		    unsigned long pos_h)
+{
+	return vec_at(fd, iov, cnt, 1, (int64_t)pos_l, 0, 0);
+}
+
+KN_SYSCALL(preadv2)(int fd, const struct kn_iovec *iov, int cnt, unsigned long pos_l,
+		    unsigned long pos_h, int flags)
+{
+	return vec_at(fd, iov, cnt, 0, (int64_t)pos_l, flags, 1);
+}
+
+KN_SYSCALL(pwritev2)(int fd, const struct kn_iovec *iov, int cnt, unsigned long pos_l,
+		     unsigned long pos_h, int flags)
+{
+	return vec_at(fd, iov, cnt, 1, (int64_t)pos_l, flags, 1);
+}
+
+/* ---- flock, fallocate, close_range ---- */
+
+/* One process: every lock is granted (Linux checks the operation before
+ * the descriptor, and ignores the obsolete LOCK_MAND). */
+KN_SYSCALL(flock)(int fd, unsigned op)
+{
+	if (op & KN_LOCK_MAND)
+		return 0;
+	unsigned type = op & ~(unsigned)KN_LOCK_NB;
+	if (type != KN_LOCK_SH && type != KN_LOCK_EX && type != KN_LOCK_UN)
+		return -KN_EINVAL;
+	struct kn_file *f = kn_vfs_fget(fd);
+	if (!f)
+		return -KN_EBADF;
+	long r = (f->flags & KN_O_PATH) ? -KN_EBADF : 0;
+	kn_vfs_fput(f);
+	return r;
+}
+
+static long allocate(struct kn_file *f, int mode, int64_t off, int64_t len)
+{
+	struct kn_vnode *vn = f->vn;
+	struct kn_stat st;
+	if (off < 0 || len <= 0)
+		return -KN_EINVAL;
+	if (mode) /* KEEP_SIZE, PUNCH_HOLE, ...: not kept apart in ramfs */
+		return -KN_ENOTSUP;
+	if ((f->flags & KN_O_ACCMODE) == KN_O_RDONLY)
+		return -KN_EBADF;
+	if (KN_S_ISFIFO(vn->mode))
+		return -KN_ESPIPE;
+	if (KN_S_ISDIR(vn->mode))
+		return -KN_EISDIR;
+	if (!KN_S_ISREG(vn->mode))
+		return -KN_ENODEV;
+	if (off + len < off)
+		return -KN_EFBIG;
+	int r = kn_vfs_getattr(vn, &st);
+	if (r || off + len <= st.st_size)
+		return r;
+	return vn->ops->truncate ? vn->ops->truncate(vn, (uint64_t)(off + len)) : -KN_ENOTSUP;
+}
+
+KN_SYSCALL(fallocate)(int fd, int mode, int64_t off, int64_t len)
+{
+	struct kn_file *f = kn_vfs_fget(fd);
+	if (!f)
+		return -KN_EBADF;
+	long r = (f->flags & KN_O_PATH) ? -KN_EBADF : allocate(f, mode, off, len);
+	kn_vfs_fput(f);
+	return r;
+}
+
+KN_SYSCALL(close_range)(unsigned first, unsigned last, unsigned flags)
+{
+	if (flags & ~(unsigned)(KN_CLOSE_RANGE_UNSHARE | KN_CLOSE_RANGE_CLOEXEC))
+		return -KN_EINVAL;
+	if (first > last)
+		return -KN_EINVAL;
+	/* UNSHARE: the one table is never shared with another process */
+	for (unsigned fd = first; fd < KN_FD_MAX && fd <= last; fd++) {
+		if (!fds[fd].f)
+			continue;
+		if (flags & KN_CLOSE_RANGE_CLOEXEC)
+			fds[fd].cloexec = 1;
+		else
+			kn_sys_close((int)fd);
+	}
+	return 0;
+}
+
+/* ---- sendfile, copy_file_range ---- */
+
+#define COPY_CHUNK 16384
+
+/* Copies up to n bytes from in at *ipos to out at *opos through a bounce
+ * buffer; returns the count copied or, if none, the error. */
+static long copy_data(struct kn_file *in, uint64_t *ipos, struct kn_file *out, uint64_t *opos,
+		      size_t n)
+{
+	char *buf = n ? kn_malloc(COPY_CHUNK) : 0;
+	if (n && !buf)
+		return -KN_ENOMEM;
+	long total = 0;
+	while (n) {
+		size_t k = n < COPY_CHUNK ? n : COPY_CHUNK;
+		long r = do_read(in, buf, k, *ipos), w = r;
+		if (r > 0)
+			w = write_at(out, buf, (size_t)r, opos, 0);
+		if (w <= 0) {
+			if (!total)
+				total = w;
+			break;
+		}
+		*ipos += (uint64_t)w;
+		*opos += (uint64_t)w;
+		total += w;
+		n -= (size_t)w;
+		if (w < r || (size_t)r < k)
+			break;
+	}
+	kn_free(buf);
+	return total;
+}
+
+static int readable(struct kn_file *f)
+{
+	return !(f->flags & KN_O_PATH) && (f->flags & KN_O_ACCMODE) != KN_O_WRONLY;
+}
+
+static int writable(struct kn_file *f)
+{
+	return !(f->flags & KN_O_PATH) && (f->flags & KN_O_ACCMODE) != KN_O_RDONLY;
+}
+
+static long send_checked(struct kn_file *in, uint64_t *ipos, int out_fd, size_t count)
+{
+	struct kn_file *out = kn_vfs_fget(out_fd);
+	if (!out)
+		return -KN_EBADF;
+	long r = 0;
+	if (!writable(out))
+		r = -KN_EBADF;
+	else if ((out->flags & KN_O_APPEND) && !KN_S_ISFIFO(out->vn->mode))
+		r = -KN_EINVAL; /* Linux's splice refuses appending outputs */
+	else if (count && KN_S_ISDIR(in->vn->mode))
+		r = -KN_EINVAL;
+	else
+		r = copy_data(in, ipos, out, &out->off, count);
+	kn_vfs_fput(out);
+	return r;
+}
+
+/* From in_fd (at *offset, or its position) to out_fd's position. */
+KN_SYSCALL(sendfile)(int out_fd, int in_fd, int64_t *offset, size_t count)
+{
+	int64_t pos = 0;
+	if (offset) {
+		if (kn_user_check(offset, sizeof(*offset)))
+			return -KN_EFAULT;
+		pos = *offset;
+	}
+	struct kn_file *in = kn_vfs_fget(in_fd);
+	if (!in)
+		return -KN_EBADF;
+	long r = 0;
+	if (!readable(in))
+		r = -KN_EBADF;
+	else if (offset && unseekable(in))
+		r = -KN_ESPIPE;
+	if (!offset)
+		pos = (int64_t)in->off;
+	if (!r && pos < 0)
+		r = -KN_EINVAL;
+	uint64_t ipos = (uint64_t)pos;
+	if (!r)
+		r = send_checked(in, &ipos, out_fd, count);
+	if (r >= 0) {
+		if (offset)
+			*offset = (int64_t)ipos;
+		else
+			in->off = ipos;
+	}
+	kn_vfs_fput(in);
+	return r;
+}
+
+/* generic_copy_file_checks of Linux: types, modes, bounds, overlap. */
+static long copy_checks(struct kn_file *in, int64_t pi, struct kn_file *out, int64_t po,
+			size_t *len)
+{
+	struct kn_stat st;
+	if (KN_S_ISDIR(in->vn->mode) || KN_S_ISDIR(out->vn->mode))
+		return -KN_EISDIR;
+	if (!KN_S_ISREG(in->vn->mode) || !KN_S_ISREG(out->vn->mode))
+		return -KN_EINVAL;
+	if (!readable(in) || !writable(out) || (out->flags & KN_O_APPEND))
+		return -KN_EBADF;
+	if (pi < 0 || po < 0 || (uint64_t)pi + *len < (uint64_t)pi ||
+	    (uint64_t)po + *len < (uint64_t)po)
+		return -KN_EOVERFLOW;
+	int r = kn_vfs_getattr(in->vn, &st);
+	if (r)
+		return r;
+	uint64_t size = (uint64_t)st.st_size;
+	*len = (uint64_t)pi >= size ? 0 : *len < size - (uint64_t)pi ? *len : size - (uint64_t)pi;
+	if (in->vn == out->vn && po + (int64_t)*len > pi && po < pi + (int64_t)*len)
+		return -KN_EINVAL;
+	return 0;
+}
+
+static int load_pos(int64_t *user, struct kn_file *f, int64_t *pos)
+{
+	if (!user) {
+		*pos = (int64_t)f->off;
+		return 0;
+	}
+	if (kn_user_check(user, sizeof(*user)))
+		return -KN_EFAULT;
+	*pos = *user;
+	return 0;
+}
+
+static void store_pos(int64_t *user, struct kn_file *f, uint64_t pos)
+{
+	if (user)
+		*user = (int64_t)pos;
+	else
+		f->off = pos;
+}
+
+static long copy_range(struct kn_file *in, int64_t *off_in, struct kn_file *out,
+		       int64_t *off_out, size_t len, unsigned flags)
+{
+	int64_t pi, po;
+	long r = load_pos(off_in, in, &pi);
+	if (!r)
+		r = load_pos(off_out, out, &po);
+	if (!r && flags)
+		r = -KN_EINVAL;
+	if (!r)
+		r = copy_checks(in, pi, out, po, &len);
+	if (r || !len)
+		return r;
+	uint64_t ip = (uint64_t)pi, op = (uint64_t)po;
+	r = copy_data(in, &ip, out, &op, len);
+	if (r > 0) {
+		store_pos(off_in, in, ip);
+		store_pos(off_out, out, op);
+	}
+	return r;
+}
+
+KN_SYSCALL(copy_file_range)(int in_fd, int64_t *off_in, int out_fd, int64_t *off_out,
+			    size_t len, unsigned flags)
+{
+	struct kn_file *in = kn_vfs_fget(in_fd), *out = kn_vfs_fget(out_fd);
+	long r = -KN_EBADF;
+	if (in && out && !(in->flags & KN_O_PATH) && !(out->flags & KN_O_PATH))
+		r = copy_range(in, off_in, out, off_out, len, flags);
+	if (in)
+		kn_vfs_fput(in);
+	if (out)
+		kn_vfs_fput(out);
 	return r;
 }

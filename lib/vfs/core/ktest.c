@@ -137,3 +137,21 @@ KN_TEST(vfs, dev_and_console)
 	KN_EXPECT(kn_sys_ioctl(1, KN_TIOCGWINSZ, (unsigned long)&ws) == 0 && ws.ws_col == 80);
 	KN_EXPECT(kn_sys_write(1, "vfs: console ok\n", 16) == 16);
 }
+
+KN_TEST(vfs, file_times_from_wall_clock)
+{
+	NEED_ROOT();
+	long fd = kn_sys_open("/kt_times", KN_O_CREAT | KN_O_RDWR | KN_O_TRUNC, 0644);
+	KN_ASSERT(fd >= 0);
+	struct kn_statx sx;
+	KN_EXPECT(kn_sys_statx((int)fd, "", KN_AT_EMPTY_PATH, KN_STATX_BASIC_STATS, &sx) == 0);
+	KN_EXPECT(sx.stx_mtime.tv_sec > 1600000000); /* the platform's clock, not 0 */
+	struct kn_timespec t[2] = {{1, 0}, {2, 0}};
+	KN_EXPECT(kn_sys_utimensat((int)fd, 0, t, 0) == 0);
+	KN_EXPECT(kn_sys_write((int)fd, "x", 1) == 1);
+	struct kn_stat st;
+	KN_EXPECT(kn_sys_fstat((int)fd, &st) == 0);
+	KN_EXPECT(st.st_atim.tv_sec == 1 && st.st_mtim.tv_sec > 1600000000);
+	KN_EXPECT(kn_sys_close((int)fd) == 0);
+	KN_EXPECT(kn_sys_unlink("/kt_times") == 0);
+}

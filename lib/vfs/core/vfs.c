@@ -131,8 +131,8 @@ static int walk(struct kn_vnode *cur, const char *p, int flags, int *links,
 				r = -KN_ENOTDIR;
 				goto fail;
 			}
-			if (lastname) {
-				lastname[0] = '.';
+			if (lastname) { /* "/": no last name, the start itself */
+				lastname[0] = '/';
 				lastname[1] = 0;
 				*trail = 1;
 			}
@@ -288,9 +288,10 @@ static int lookup1(struct kn_vnode *dir, const char *name, struct kn_vnode **out
 	return walk(dir, name, 0, &links, out, 0, 0);
 }
 
+/* ".", ".." or "/" (a path of slashes only): not a name to create or remove. */
 static int is_dot(const char *n)
 {
-	return n[0] == '.' && (!n[1] || (n[1] == '.' && !n[2]));
+	return (n[0] == '/' && !n[1]) || (n[0] == '.' && (!n[1] || (n[1] == '.' && !n[2])));
 }
 
 int kn_vfs_mount(const char *fstype, const char *source, const char *path, void *data)
@@ -433,7 +434,8 @@ KN_SYSCALL(unlinkat)(int dirfd, const char *path, int flags)
 		return r;
 	int rmdir = flags & KN_AT_REMOVEDIR;
 	if (is_dot(name)) {
-		r = !rmdir ? -KN_EISDIR : name[1] ? -KN_ENOTEMPTY : -KN_EINVAL;
+		/* Linux: rmdir("/") is EBUSY (the root is a mount point) */
+		r = !rmdir ? -KN_EISDIR : name[0] == '/' ? -KN_EBUSY : name[1] ? -KN_ENOTEMPTY : -KN_EINVAL;
 		goto out;
 	}
 	r = lookup1(dir, name, &vn);
@@ -472,43 +474,88 @@ KN_SYSCALL(rmdir)(const char *path)
 	return kn_sys_unlinkat(KN_AT_FDCWD, path, KN_AT_REMOVEDIR);
 }
 
-KN_SYSCALL(renameat)(int odirfd, const char *oldp, int ndirfd, const char *newp)
+/* RENAME_NOREPLACE / RENAME_EXCHANGE checks on the target name. */
+static int rename_target(struct kn_vnode *nd, const char *nn, int ntrail, unsigned flags)
 {
-	struct kn_vnode *od, *nd, *vn;
+	struct kn_vnode *t;
+	int r = lookup1(nd, nn, &t);
+	if (flags & KN_RENAME_NOREPLACE) {
+		if (!r)
+			kn_vnode_put(t);
+		return r == -KN_ENOENT ? 0 : r ? r : -KN_EEXIST;
+	}
+	if (r) /* RENAME_EXCHANGE: the target must exist */
+		return r;
+	if (ntrail && !KN_S_ISDIR(t->mode))
+		r = -KN_ENOTDIR;
+	else if (is_mountpoint(t))
+		r = -KN_EBUSY;
+	kn_vnode_put(t);
+	return r;
+}
+
+static int rename_source(struct kn_vnode *od, const char *on, int otrail, int ntrail,
+			 unsigned flags)
+{
+	struct kn_vnode *vn;
+	int r = lookup1(od, on, &vn);
+	if (r)
+		return r;
+	int trail = otrail || (ntrail && !(flags & KN_RENAME_EXCHANGE));
+	if (trail && !KN_S_ISDIR(vn->mode))
+		r = -KN_ENOTDIR;
+	else if (is_mountpoint(vn))
+		r = -KN_EBUSY;
+	kn_vnode_put(vn);
+	return r;
+}
+
+static int rename_in(struct kn_vnode *od, const char *on, int otrail, struct kn_vnode *nd,
+		     const char *nn, int ntrail, unsigned flags)
+{
+	if (is_dot(on))
+		return -KN_EBUSY;
+	if (is_dot(nn))
+		return (flags & KN_RENAME_NOREPLACE) ? -KN_EEXIST : -KN_EBUSY;
+	int r = rename_source(od, on, otrail, ntrail, flags);
+	if (!r && (flags & (KN_RENAME_NOREPLACE | KN_RENAME_EXCHANGE)))
+		r = rename_target(nd, nn, ntrail, flags);
+	if (r)
+		return r;
+	if (od->mnt != nd->mnt)
+		return -KN_EXDEV;
+	size_t ol = __builtin_strlen(on), nl = __builtin_strlen(nn);
+	if (flags & KN_RENAME_EXCHANGE)
+		return od->ops->exchange ? od->ops->exchange(od, on, ol, nd, nn, nl) : -KN_EINVAL;
+	return od->ops->rename ? od->ops->rename(od, on, ol, nd, nn, nl) : -KN_EPERM;
+}
+
+KN_SYSCALL(renameat2)(int odirfd, const char *oldp, int ndirfd, const char *newp, unsigned flags)
+{
+	if (flags & ~(KN_RENAME_NOREPLACE | KN_RENAME_EXCHANGE | KN_RENAME_WHITEOUT))
+		return -KN_EINVAL;
+	if ((flags & KN_RENAME_EXCHANGE) && (flags & ~KN_RENAME_EXCHANGE))
+		return -KN_EINVAL;
+	if (flags & KN_RENAME_WHITEOUT) /* no whiteouts: nothing overlays ramfs */
+		return -KN_EINVAL;
+	struct kn_vnode *od, *nd;
 	char on[KN_NAME_MAX + 1], nn[KN_NAME_MAX + 1];
 	int otrail, ntrail;
 	int r = kn_vfs_walk_parent(odirfd, oldp, &od, on, &otrail);
 	if (r)
 		return r;
 	r = kn_vfs_walk_parent(ndirfd, newp, &nd, nn, &ntrail);
-	if (r) {
-		kn_vnode_put(od);
-		return r;
+	if (!r) {
+		r = rename_in(od, on, otrail, nd, nn, ntrail, flags);
+		kn_vnode_put(nd);
 	}
-	if (is_dot(on) || is_dot(nn)) {
-		r = -KN_EBUSY;
-		goto out;
-	}
-	r = lookup1(od, on, &vn);
-	if (r)
-		goto out;
-	if ((otrail || ntrail) && !KN_S_ISDIR(vn->mode))
-		r = -KN_ENOTDIR;
-	else if (is_mountpoint(vn))
-		r = -KN_EBUSY;
-	kn_vnode_put(vn);
-	if (r)
-		goto out;
-	if (od->mnt != nd->mnt)
-		r = -KN_EXDEV;
-	else if (!od->ops->rename)
-		r = -KN_EPERM;
-	else
-		r = od->ops->rename(od, on, __builtin_strlen(on), nd, nn, __builtin_strlen(nn));
-out:
 	kn_vnode_put(od);
-	kn_vnode_put(nd);
 	return r;
+}
+
+KN_SYSCALL(renameat)(int odirfd, const char *oldp, int ndirfd, const char *newp)
+{
+	return kn_sys_renameat2(odirfd, oldp, ndirfd, newp, 0);
 }
 
 KN_SYSCALL(rename)(const char *oldp, const char *newp)
@@ -591,6 +638,40 @@ KN_SYSCALL(symlinkat)(const char *target, int dirfd, const char *path)
 KN_SYSCALL(symlink)(const char *target, const char *path)
 {
 	return kn_sys_symlinkat(target, KN_AT_FDCWD, path);
+}
+
+/* mknod: regular files only. Devices, FIFOs and sockets are -KN_EPERM
+ * (ramfs has no such nodes) once the name itself checks out. */
+KN_SYSCALL(mknodat)(int dirfd, const char *path, uint32_t mode, unsigned dev)
+{
+	uint32_t type = mode & KN_S_IFMT;
+	if (type == KN_S_IFDIR)
+		return -KN_EPERM;
+	if (type && type != KN_S_IFREG && type != KN_S_IFCHR && type != KN_S_IFBLK &&
+	    type != KN_S_IFIFO && type != KN_S_IFSOCK)
+		return -KN_EINVAL;
+	struct kn_vnode *dir, *vn;
+	char name[KN_NAME_MAX + 1];
+	int trail, r = kn_vfs_walk_parent(dirfd, path, &dir, name, &trail);
+	if (r)
+		return r;
+	if (is_dot(name))
+		r = -KN_EEXIST;
+	else if ((r = new_name_check(dir, name, trail)))
+		;
+	else if (type && type != KN_S_IFREG)
+		r = -KN_EPERM;
+	else if (!dir->ops->create)
+		r = -KN_EPERM;
+	else
+		r = dir->ops->create(dir, name, __builtin_strlen(name), mode & ~cur_umask & 07777, &vn);
+	kn_vnode_put(dir);
+	return r;
+}
+
+KN_SYSCALL(mknod)(const char *path, uint32_t mode, unsigned dev)
+{
+	return kn_sys_mknodat(KN_AT_FDCWD, path, mode, dev);
 }
 
 KN_SYSCALL(readlinkat)(int dirfd, const char *path, char *buf, size_t n)
@@ -716,20 +797,9 @@ KN_SYSCALL(truncate)(const char *path, int64_t len)
 	return r;
 }
 
-static long exists(int dirfd, const char *path, int follow)
-{
-	struct kn_vnode *vn;
-	int r = kn_vfs_walk(dirfd, path, follow ? WALK_FOLLOW : 0, &vn);
-	if (!r)
-		kn_vnode_put(vn);
-	return r;
-}
-
 KN_SYSCALL(faccessat)(int dirfd, const char *path, int mode)
 {
-	if (mode & ~7)
-		return -KN_EINVAL;
-	return exists(dirfd, path, 1);
+	return kn_sys_faccessat2(dirfd, path, mode, 0);
 }
 
 KN_SYSCALL(access)(const char *path, int mode)
@@ -767,12 +837,12 @@ int kn_vfs_chmod(struct kn_vnode *vn, uint32_t mode)
 
 KN_SYSCALL(chown)(const char *path, uint32_t uid, uint32_t gid)
 {
-	return exists(KN_AT_FDCWD, path, 1);
+	return kn_sys_fchownat(KN_AT_FDCWD, path, uid, gid, 0);
 }
 
 KN_SYSCALL(lchown)(const char *path, uint32_t uid, uint32_t gid)
 {
-	return exists(KN_AT_FDCWD, path, 0);
+	return kn_sys_fchownat(KN_AT_FDCWD, path, uid, gid, KN_AT_SYMLINK_NOFOLLOW);
 }
 
 uint32_t kn_vfs_umask(void);

@@ -23,6 +23,8 @@ struct kn_file *kn_vfs_fget(int fd);
 /* chmod through the vnode's filesystem (07777 bits). */
 int kn_vfs_chmod(struct kn_vnode *vn, uint32_t mode);
 void kn_vfs_fput(struct kn_file *f);
+/* chown's effect for the one owner: clears setuid/setgid, moves ctime. */
+int kn_vfs_chown(struct kn_vnode *vn);
 struct kn_vnode *kn_vfs_cwd(void);
 struct kn_vnode *kn_vfs_root(void); /* not referenced */
 void kn_vfs_set_cwd(struct kn_vnode *vn);

@@ -1,7 +1,9 @@
 /* ramfs: an in-memory filesystem. Nodes embed their vnode; directories
  * hold a singly linked list of entries; regular files and symlink targets
  * live in one kn_realloc'ed buffer. A node is freed when it has neither a
- * link nor a vfs reference. */
+ * link nor a vfs reference. Timestamps follow Linux: data changes set
+ * mtime+ctime, metadata changes ctime, a name added or removed the
+ * directory's mtime+ctime, and reads set atime the "relatime" way. */
 #include <kn/alloc.h>
 #include <kn/errno.h>
 #include <kn/init.h>
@@ -25,10 +27,42 @@ struct rnode {
 	struct rdent *children;
 	char *data;
 	size_t size, cap;
+	struct kn_timespec atime, mtime, ctime;
 };
+
+#define T_A 1
+#define T_M 2
+#define T_C 4
+
+static void stamp(struct rnode *n, int which)
+{
+	struct kn_timespec now = kn_vfs_now();
+	if (which & T_A)
+		n->atime = now;
+	if (which & T_M)
+		n->mtime = now;
+	if (which & T_C)
+		n->ctime = now;
+}
+
+static int ts_before(struct kn_timespec a, struct kn_timespec b)
+{
+	return a.tv_sec < b.tv_sec || (a.tv_sec == b.tv_sec && a.tv_nsec < b.tv_nsec);
+}
+
+/* relatime: a read sets atime only when it is not newer than mtime or
+ * ctime, or is a day old: cheap, and what Linux mounts do by default. */
+static void accessed(struct rnode *n)
+{
+	struct kn_timespec now = kn_vfs_now();
+	if (!ts_before(n->mtime, n->atime) || !ts_before(n->ctime, n->atime) ||
+	    now.tv_sec - n->atime.tv_sec >= 24 * 3600)
+		n->atime = now;
+}
 
 static const struct kn_vnode_ops ramfs_ops;
 static uint64_t next_ino = 1;
+static uint64_t live_nodes; /* statfs's inodes in use */
 
 #define RN(v) ((struct rnode *)(v))
 
@@ -41,7 +75,9 @@ static struct rnode *rnode_new(uint32_t type, uint32_t perm)
 	n->vn.mode = type;
 	n->vn.priv = n;
 	n->ino = next_ino++;
+	live_nodes++;
 	n->perm = perm & 07777;
+	stamp(n, T_A | T_M | T_C);
 	return n;
 }
 
@@ -50,6 +86,7 @@ static void maybe_free(struct rnode *n)
 	if (n->nlink == 0 && n->vn.refs == 0) {
 		kn_free(n->data);
 		kn_free(n);
+		live_nodes--;
 	}
 }
 
@@ -80,6 +117,7 @@ static int add(struct rnode *dir, const char *name, size_t len, struct rnode *n)
 		n->parent = dir;
 		dir->nlink++;
 	}
+	stamp(dir, T_M | T_C);
 	return 0;
 }
 
@@ -96,6 +134,8 @@ static void del(struct rnode *dir, struct rdent **pp)
 	} else {
 		n->nlink--;
 	}
+	stamp(dir, T_M | T_C);
+	stamp(n, T_C);
 	maybe_free(n);
 }
 
@@ -180,7 +220,10 @@ static int r_link(struct kn_vnode *dir, const char *name, size_t len, struct kn_
 		return -KN_EEXIST;
 	if (RN(target)->nlink == 0)
 		return -KN_ENOENT;
-	return add(d, name, len, RN(target));
+	int r = add(d, name, len, RN(target));
+	if (!r)
+		stamp(RN(target), T_C);
+	return r;
 }
 
 static int r_unlink(struct kn_vnode *dir, const char *name, size_t len)
@@ -255,9 +298,56 @@ static int r_rename(struct kn_vnode *odir, const char *oname, size_t olen, struc
 			od->nlink--;
 		else
 			n->nlink--;
+		stamp(od, T_M | T_C);
+		stamp(n, T_C);
 	}
 	n->vn.refs--;
 	return r;
+}
+
+/* Whether a is d or one of d's ancestors. */
+static int is_ancestor(struct rnode *a, struct rnode *d)
+{
+	for (struct rnode *p = d; p; p = p->parent)
+		if (p == a)
+			return 1;
+	return 0;
+}
+
+/* A directory that changes parent moves its ".." link along. */
+static void reparent(struct rnode *n, struct rnode *from, struct rnode *to)
+{
+	if (!KN_S_ISDIR(n->vn.mode))
+		return;
+	n->parent = to;
+	from->nlink--;
+	to->nlink++;
+}
+
+static int r_exchange(struct kn_vnode *odir, const char *oname, size_t olen,
+		      struct kn_vnode *ndir, const char *nname, size_t nlen)
+{
+	struct rnode *od = RN(odir), *nd = RN(ndir);
+	struct rdent **op = find(od, oname, olen), **np = find(nd, nname, nlen);
+	if (!op || !np)
+		return -KN_ENOENT;
+	struct rnode *a = (*op)->node, *b = (*np)->node;
+	if (a == b)
+		return 0;
+	if ((KN_S_ISDIR(a->vn.mode) && is_ancestor(a, nd)) ||
+	    (KN_S_ISDIR(b->vn.mode) && is_ancestor(b, od)))
+		return -KN_EINVAL;
+	(*op)->node = b;
+	(*np)->node = a;
+	if (od != nd) {
+		reparent(a, od, nd);
+		reparent(b, nd, od);
+	}
+	stamp(od, T_M | T_C);
+	stamp(nd, T_M | T_C);
+	stamp(a, T_C);
+	stamp(b, T_C);
+	return 0;
 }
 
 static long r_readlink(struct kn_vnode *vn, char *buf, size_t size)
@@ -265,12 +355,14 @@ static long r_readlink(struct kn_vnode *vn, char *buf, size_t size)
 	struct rnode *n = RN(vn);
 	size_t len = n->size < size ? n->size : size;
 	__builtin_memcpy(buf, n->data, len);
+	accessed(n);
 	return (long)len;
 }
 
 static long r_read(struct kn_vnode *vn, struct kn_file *f, void *buf, size_t len, uint64_t off)
 {
 	struct rnode *n = RN(vn);
+	accessed(n);
 	if (off >= n->size)
 		return 0;
 	if (len > n->size - off)
@@ -308,12 +400,14 @@ static long r_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, siz
 	__builtin_memcpy(n->data + off, buf, len);
 	if (off + len > n->size)
 		n->size = off + len;
+	stamp(n, T_M | T_C);
 	return (long)len;
 }
 
 static int r_chmod(struct kn_vnode *vn, uint32_t perm)
 {
 	RN(vn)->perm = perm;
+	stamp(RN(vn), T_C);
 	return 0;
 }
 
@@ -321,9 +415,23 @@ static int r_truncate(struct kn_vnode *vn, uint64_t size)
 {
 	struct rnode *n = RN(vn);
 	int r = grow(n, size);
-	if (!r)
+	if (!r) {
 		n->size = size;
+		stamp(n, T_M | T_C);
+	}
 	return r;
+}
+
+static int r_settimes(struct kn_vnode *vn, const struct kn_timespec *atime,
+		      const struct kn_timespec *mtime)
+{
+	struct rnode *n = RN(vn);
+	if (atime)
+		n->atime = *atime;
+	if (mtime)
+		n->mtime = *mtime;
+	stamp(n, T_C);
+	return 0;
 }
 
 static int r_getattr(struct kn_vnode *vn, struct kn_stat *st)
@@ -335,6 +443,23 @@ static int r_getattr(struct kn_vnode *vn, struct kn_stat *st)
 	st->st_size = KN_S_ISDIR(vn->mode) ? 4096 : (int64_t)n->size;
 	st->st_blksize = 4096;
 	st->st_blocks = (int64_t)((n->cap + 511) / 512);
+	st->st_atim = n->atime;
+	st->st_mtim = n->mtime;
+	st->st_ctim = n->ctime;
+	return 0;
+}
+
+/* Sizes come from the allocator: ramfs can use all the free heap. */
+static int r_statfs(struct kn_vnode *vn, struct kn_statfs *sf)
+{
+	struct kn_alloc_stats st;
+	kn_alloc_stats(&st);
+	sf->f_type = KN_TMPFS_MAGIC;
+	sf->f_blocks = st.total / 4096;
+	sf->f_bfree = sf->f_bavail = st.free / 4096;
+	sf->f_files = live_nodes + sf->f_bfree;
+	sf->f_ffree = sf->f_bfree;
+	sf->f_flags |= KN_ST_RELATIME;
 	return 0;
 }
 
@@ -346,6 +471,7 @@ static uint8_t dtype(uint32_t mode)
 static int r_readdir(struct kn_vnode *dir, uint64_t index, struct kn_dirent *out)
 {
 	struct rdent *d = RN(dir)->children;
+	accessed(RN(dir));
 	while (d && index--)
 		d = d->next;
 	if (!d)
@@ -366,6 +492,7 @@ static const struct kn_vnode_ops ramfs_ops = {
 	.rmdir = r_rmdir, .rename = r_rename, .link = r_link, .symlink = r_symlink,
 	.readlink = r_readlink, .read = r_read, .write = r_write, .truncate = r_truncate, .chmod = r_chmod,
 	.getattr = r_getattr, .readdir = r_readdir, .release = r_release,
+	.settimes = r_settimes, .exchange = r_exchange, .statfs = r_statfs,
 };
 
 static int ramfs_mount(const char *source, void *data, struct kn_vnode **root)

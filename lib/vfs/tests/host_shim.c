@@ -2,10 +2,12 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 #include <kn/alloc.h>
 #include <kn/console.h>
 #include <kn/errno.h>
 #include <kn/syscall.h>
+#include <kn/time.h>
 
 long live_allocs;
 
@@ -44,4 +46,19 @@ int kn_user_check(const void *ptr, size_t len)
 {
 	uintptr_t p = (uintptr_t)ptr;
 	return p < 4096 || p + len < p ? -KN_EFAULT : 0;
+}
+
+uint64_t kn_time_wall_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (uint64_t)ts.tv_sec * KN_NSEC_PER_SEC + (uint64_t)ts.tv_nsec;
+}
+
+void kn_alloc_stats(struct kn_alloc_stats *st)
+{
+	st->total = 64 << 20;
+	st->free = 48 << 20;
+	st->allocated = 16 << 20;
+	st->allocs = (size_t)live_allocs;
 }

@@ -71,6 +71,55 @@
 #define KN_AT_REMOVEDIR 0x200
 #define KN_AT_SYMLINK_FOLLOW 0x400
 #define KN_AT_EMPTY_PATH 0x1000
+#define KN_AT_EACCESS 0x200 /* faccessat2 */
+#define KN_AT_NO_AUTOMOUNT 0x800
+#define KN_AT_STATX_SYNC_TYPE 0x6000
+
+/* utimensat(2) special nanosecond values. */
+#define KN_UTIME_NOW ((1L << 30) - 1)
+#define KN_UTIME_OMIT ((1L << 30) - 2)
+
+/* statx(2) mask bits. */
+#define KN_STATX_TYPE 0x1U
+#define KN_STATX_MODE 0x2U
+#define KN_STATX_NLINK 0x4U
+#define KN_STATX_UID 0x8U
+#define KN_STATX_GID 0x10U
+#define KN_STATX_ATIME 0x20U
+#define KN_STATX_MTIME 0x40U
+#define KN_STATX_CTIME 0x80U
+#define KN_STATX_INO 0x100U
+#define KN_STATX_SIZE 0x200U
+#define KN_STATX_BLOCKS 0x400U
+#define KN_STATX_BASIC_STATS 0x7ffU
+#define KN_STATX_BTIME 0x800U
+#define KN_STATX_MNT_ID 0x1000U
+#define KN_STATX__RESERVED 0x80000000U
+
+#define KN_RENAME_NOREPLACE 1
+#define KN_RENAME_EXCHANGE 2
+#define KN_RENAME_WHITEOUT 4
+
+/* preadv2/pwritev2 flags. */
+#define KN_RWF_HIPRI 0x01
+#define KN_RWF_DSYNC 0x02
+#define KN_RWF_SYNC 0x04
+#define KN_RWF_NOWAIT 0x08
+#define KN_RWF_APPEND 0x10
+#define KN_RWF_NOAPPEND 0x20
+
+#define KN_LOCK_SH 1
+#define KN_LOCK_EX 2
+#define KN_LOCK_NB 4
+#define KN_LOCK_UN 8
+#define KN_LOCK_MAND 32
+
+#define KN_CLOSE_RANGE_UNSHARE 2
+#define KN_CLOSE_RANGE_CLOEXEC 4
+
+#define KN_TMPFS_MAGIC 0x01021994
+#define KN_ST_VALID 0x20
+#define KN_ST_RELATIME 0x1000
 
 #define KN_F_DUPFD 0
 #define KN_F_GETFD 1
@@ -128,6 +177,56 @@ struct kn_stat {
 	struct kn_timespec st_mtim;
 	struct kn_timespec st_ctim;
 	int64_t __reserved[3];
+};
+
+/* statx(2)'s struct statx (256 bytes). */
+struct kn_statx_timestamp {
+	int64_t tv_sec;
+	uint32_t tv_nsec;
+	int32_t __reserved;
+};
+
+struct kn_statx {
+	uint32_t stx_mask;
+	uint32_t stx_blksize;
+	uint64_t stx_attributes;
+	uint32_t stx_nlink;
+	uint32_t stx_uid;
+	uint32_t stx_gid;
+	uint16_t stx_mode;
+	uint16_t __spare0;
+	uint64_t stx_ino;
+	uint64_t stx_size;
+	uint64_t stx_blocks;
+	uint64_t stx_attributes_mask;
+	struct kn_statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
+	uint32_t stx_rdev_major, stx_rdev_minor;
+	uint32_t stx_dev_major, stx_dev_minor;
+	uint64_t stx_mnt_id;
+	uint64_t __spare3[13];
+};
+
+/* statfs(2)'s struct statfs on x86-64 (120 bytes). */
+struct kn_statfs {
+	int64_t f_type;
+	int64_t f_bsize;
+	uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
+	int32_t f_fsid[2];
+	int64_t f_namelen;
+	int64_t f_frsize;
+	int64_t f_flags;
+	int64_t f_spare[4];
+};
+
+/* Linux's __kernel_old_timeval (utimes, futimesat). */
+struct kn_old_timeval {
+	int64_t tv_sec;
+	int64_t tv_usec;
+};
+
+struct kn_utimbuf {
+	int64_t actime;
+	int64_t modtime;
 };
 
 /* What getdents64 writes: d_reclen is 8-aligned, d_name NUL-terminated. */
@@ -192,6 +291,17 @@ struct kn_vnode_ops {
 	/* chmod: sets the permission bits (07777). Missing means the
 	 * filesystem keeps fixed permissions (devices): accepted, not stored. */
 	int (*chmod)(struct kn_vnode *vn, uint32_t perm);
+	/* settimes: sets atime and mtime (NULL leaves one as it is) and the
+	 * ctime to now. Missing: accepted, not stored (devices). */
+	int (*settimes)(struct kn_vnode *vn, const struct kn_timespec *atime,
+			const struct kn_timespec *mtime);
+	/* exchange: swaps two existing names atomically (RENAME_EXCHANGE);
+	 * -KN_EINVAL when one is an ancestor of the other. Missing: -KN_EINVAL. */
+	int (*exchange)(struct kn_vnode *odir, const char *oname, size_t olen,
+			struct kn_vnode *ndir, const char *nname, size_t nlen);
+	/* statfs: fills what it knows; core presets f_bsize, f_frsize,
+	 * f_namelen, f_fsid and f_flags (ST_VALID). Missing: those only. */
+	int (*statfs)(struct kn_vnode *vn, struct kn_statfs *sf);
 	/* getattr fills everything but st_dev (core sets it). */
 	int (*getattr)(struct kn_vnode *vn, struct kn_stat *st);
 	/* readdir: entry number index (0-based, "." and ".." excluded, core
@@ -266,6 +376,10 @@ void kn_vfs_poll_notify(void);
  * (-KN_ENOSYS without it). */
 int kn_vfs_poll_wait(uint64_t deadline_ns);
 
+/* The wall clock as file timestamps use it (0 in an image without the
+ * time API): filesystems stamp atime/mtime/ctime with it. */
+struct kn_timespec kn_vfs_now(void);
+
 /* Resolves path (relative to the cwd) to a referenced vnode. */
 int kn_vfs_lookup(const char *path, int follow, struct kn_vnode **out);
 
@@ -319,6 +433,33 @@ long kn_sys_fchmodat(int dirfd, const char *path, uint32_t mode);
 long kn_sys_chown(const char *path, uint32_t uid, uint32_t gid);
 long kn_sys_fchown(int fd, uint32_t uid, uint32_t gid);
 long kn_sys_lchown(const char *path, uint32_t uid, uint32_t gid);
+long kn_sys_fchownat(int dirfd, const char *path, uint32_t uid, uint32_t gid, int flags);
+long kn_sys_faccessat2(int dirfd, const char *path, int mode, int flags);
+long kn_sys_renameat2(int odirfd, const char *oldp, int ndirfd, const char *newp,
+		      unsigned flags);
+long kn_sys_utimensat(int dirfd, const char *path, const struct kn_timespec *times, int flags);
+long kn_sys_utimes(const char *path, const struct kn_old_timeval *tv);
+long kn_sys_futimesat(int dirfd, const char *path, const struct kn_old_timeval *tv);
+long kn_sys_utime(const char *path, const struct kn_utimbuf *times);
+long kn_sys_statx(int dirfd, const char *path, int flags, unsigned mask, struct kn_statx *sx);
+long kn_sys_statfs(const char *path, struct kn_statfs *sf);
+long kn_sys_fstatfs(int fd, struct kn_statfs *sf);
+long kn_sys_mknod(const char *path, uint32_t mode, unsigned dev);
+long kn_sys_mknodat(int dirfd, const char *path, uint32_t mode, unsigned dev);
+long kn_sys_preadv(int fd, const struct kn_iovec *iov, int cnt, unsigned long pos_l,
+		   unsigned long pos_h);
+long kn_sys_pwritev(int fd, const struct kn_iovec *iov, int cnt, unsigned long pos_l,
+		    unsigned long pos_h);
+long kn_sys_preadv2(int fd, const struct kn_iovec *iov, int cnt, unsigned long pos_l,
+		    unsigned long pos_h, int flags);
+long kn_sys_pwritev2(int fd, const struct kn_iovec *iov, int cnt, unsigned long pos_l,
+		     unsigned long pos_h, int flags);
+long kn_sys_flock(int fd, unsigned op);
+long kn_sys_fallocate(int fd, int mode, int64_t off, int64_t len);
+long kn_sys_close_range(unsigned first, unsigned last, unsigned flags);
+long kn_sys_sendfile(int out_fd, int in_fd, int64_t *offset, size_t count);
+long kn_sys_copy_file_range(int in_fd, int64_t *off_in, int out_fd, int64_t *off_out, size_t len,
+			    unsigned flags);
 KN_API_END
 
 #endif
