@@ -11,6 +11,12 @@
 #include <kn/syscall.h>
 #include <kn/vfs.h>
 
+/* posix-signal, when the image has it: like Linux, a write that finds no
+ * reader raises SIGPIPE (whose default action ends the program) before it
+ * returns EPIPE. */
+void kn_signal_raise(int sig) __attribute__((weak));
+#define KN_SIGPIPE 13
+
 enum { READ_END, WRITE_END };
 #define PIPE_MAX_SIZE (1UL << 20) /* Linux's default /proc/sys/fs/pipe-max-size */
 
@@ -90,8 +96,13 @@ static long p_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, siz
 	const char *src = buf;
 	size_t done = 0;
 	for (;;) {
-		if (!p->open[READ_END])
-			return done ? (long)done : -KN_EPIPE;
+		if (!p->open[READ_END]) {
+			if (done)
+				return (long)done;
+			if (kn_signal_raise)
+				kn_signal_raise(KN_SIGPIPE);
+			return -KN_EPIPE;
+		}
 		size_t room = p->size - p->count;
 		int fits = n <= KN_PIPE_BUF ? room >= n : room > 0;
 		if (!fits) {

@@ -7,6 +7,13 @@
 
 #include "check.h"
 
+static volatile int sigpipes;
+
+static void on_sigpipe(int sig)
+{
+	sigpipes += sig == SIGPIPE;
+}
+
 static void test_pipe(void)
 {
 	int p[2];
@@ -35,8 +42,12 @@ static void test_pipe(void)
 	}
 	CHECK(errno == EAGAIN && total == 65536);
 	close(p[0]);
-	signal(SIGPIPE, SIG_IGN); /* Linux would kill us; we want the errno */
+	signal(SIGPIPE, on_sigpipe); /* the default action would end the program */
 	CHECK_ERR(write(p[1], "x", 1), EPIPE);
+	CHECK(sigpipes == 1);
+	signal(SIGPIPE, SIG_IGN);
+	CHECK_ERR(write(p[1], "x", 1), EPIPE);
+	CHECK(sigpipes == 1);
 	close(p[1]);
 	CHECK_ERR(pipe(NULL), EFAULT);
 	CHECK_ERR(pipe2(p, 0x12345678), EINVAL);

@@ -4,7 +4,8 @@
  *    up to 1 MiB, Linux's unprivileged limit); writes of at most KN_PIPE_BUF bytes
  *    are atomic, longer ones may be split (partial with O_NONBLOCK);
  *    reading with no writer left returns 0 (end of file), writing with no
- *    reader left returns -KN_EPIPE (no SIGPIPE is raised);
+ *    reader left raises SIGPIPE (when posix-signal is in the image) and
+ *    returns -KN_EPIPE;
  *  - an eventfd is a 64-bit counter read and written 8 bytes at a time.
  * Blocking calls wait on the scheduler's wait queues, and every state
  * change calls kn_vfs_poll_notify() for poll/select. */
