@@ -268,12 +268,22 @@ KN_SYSCALL(pwrite64)(int fd, const void *buf, size_t n, int64_t off)
 	return r;
 }
 
-static long rw_vec(int fd, const struct kn_iovec *iov, int cnt, int wr)
+/* An iovec array from the application: at most IOV_MAX (1024) entries,
+ * all readable. */
+static long check_iov(const struct kn_iovec *iov, int cnt)
 {
 	if (cnt < 0 || cnt > 1024)
 		return -KN_EINVAL;
 	if (cnt && kn_user_check(iov, sizeof(*iov) * (size_t)cnt))
 		return -KN_EFAULT;
+	return 0;
+}
+
+static long rw_vec(int fd, const struct kn_iovec *iov, int cnt, int wr)
+{
+	long bad = check_iov(iov, cnt);
+	if (bad)
+		return bad;
 	struct kn_file *f = kn_vfs_fget(fd);
 	if (!f)
 		return -KN_EBADF;
@@ -656,10 +666,9 @@ static long vec_at(int fd, const struct kn_iovec *iov, int cnt, int wr, int64_t 
 {
 	if (pos < -1 || (pos == -1 && !v2))
 		return -KN_EINVAL;
-	if (cnt < 0 || cnt > 1024)
-		return -KN_EINVAL;
-	if (cnt && kn_user_check(iov, sizeof(*iov) * (size_t)cnt))
-		return -KN_EFAULT;
+	long bad = check_iov(iov, cnt);
+	if (bad)
+		return bad;
 	struct kn_file *f = kn_vfs_fget(fd);
 	if (!f)
 		return -KN_EBADF;

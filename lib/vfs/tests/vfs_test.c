@@ -23,22 +23,7 @@ int kn_devfs_boot(void);
 extern long live_allocs;
 
 static int failures;
-#define CHECK(c)                                                               \
-	do {                                                                   \
-		if (!(c)) {                                                    \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);    \
-			failures++;                                            \
-		}                                                              \
-	} while (0)
-#define EQ(a, b)                                                               \
-	do {                                                                   \
-		long _a = (long)(a), _b = (long)(b);                           \
-		if (_a != _b) {                                                \
-			printf("FAIL %s:%d: %s == %ld, expected %ld\n", __FILE__,   \
-			       __LINE__, #a, _a, _b);                          \
-			failures++;                                            \
-		}                                                              \
-	} while (0)
+#include "expect.h"
 
 static void boot(void)
 {

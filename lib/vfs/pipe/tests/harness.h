@@ -31,22 +31,7 @@ static inline long host_ret(long r)
 	return r < 0 ? -errno : r;
 }
 
-#define CHECK(c)                                                               \
-	do {                                                                   \
-		if (!(c)) {                                                    \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);    \
-			failures++;                                            \
-		}                                                              \
-	} while (0)
-#define EQ(a, b)                                                               \
-	do {                                                                   \
-		long _a = (long)(a), _b = (long)(b);                           \
-		if (_a != _b) {                                                \
-			printf("FAIL %s:%d: %s == %ld, expected %ld\n", __FILE__,   \
-			       __LINE__, #a, _a, _b);                          \
-			failures++;                                            \
-		}                                                              \
-	} while (0)
+#include "../../tests/expect.h"
 /* Kiln's result of kexpr against the host's result of hexpr (-1/errno
  * turned into -errno). */
 #define SAME(kexpr, hexpr)                                                     \
