@@ -208,6 +208,43 @@ def inserts(args, allocators) -> tuple[dict, dict]:
         "argv": {name: g[0] for name, g in guests.items()}}
 
 
+# ------------------------------------------------------------ instruction counts
+
+ICOUNT = ["-icount", "shift=0,sleep=off"]
+
+
+def instructions(argv_by_guest: dict[str, list[str]]) -> dict[str, float | None]:
+    """Guest instructions for the 60k inserts, in millions: with -icount
+    shift=0 QEMU advances guest time 1 ns per instruction, so the seconds
+    the program prints are instructions / 1e9, whatever the host's load.
+    Linux is told its TSC runs at 1 GHz, which under -icount it does (its
+    command line otherwise pins the host's TSC rate)."""
+    out = {}
+    for name, argv in argv_by_guest.items():
+        argv = list(argv)
+        if "-append" in argv:
+            i = argv.index("-append") + 1
+            argv[i] = re.sub(r"tsc_early_khz=\d+", "tsc_early_khz=1000000", argv[i])
+        proc = subprocess.run(argv + ICOUNT, capture_output=True, timeout=900,
+                              cwd=APP_DIR)
+        seconds = parse_result(proc.stdout)
+        out[name] = None if seconds is None else seconds * 1e3
+    return out
+
+
+def print_instructions(counts: dict[str, float | None]) -> dict:
+    linux = counts.get("Linux VM")
+    rows, ratios = [], {}
+    for name, m in counts.items():
+        r = common.ratio(m, linux) if name != "Linux VM" else None
+        ratios[name] = r
+        rows.append([name, common.fmt(m, 2), "" if r is None else common.fmt_ratio(r, 4)])
+    print(common.table(["guest (QEMU -icount shift=0)", "M instructions", "/ Linux VM"], rows))
+    print("(deterministic: the same count on every run and any host load; the time figures"
+          " above add what instructions do not show, such as memory behaviour under TCG)")
+    return ratios
+
+
 def print_inserts(figs: dict, allocators) -> dict:
     rows = []
     for name, f in figs.items():
@@ -327,6 +364,12 @@ def main(argv=None):
     ratios = print_inserts(figs, allocators)
     print()
 
+    print("== guest instructions for the inserts, one run each (QEMU -icount)")
+    counts = instructions({name: argv for name, argv in meta["argv"].items()
+                           if name.startswith("kiln kvm") or name == "Linux VM"})
+    icount_ratios = print_instructions(counts)
+    print()
+
     print("== image size (stripped), goal <= 1.0 MB")
     size_rows = sizes(("tlsf",) if args.quick else allocators)
     print_sizes(size_rows, meta["native"]["bytes"])
@@ -347,6 +390,7 @@ def main(argv=None):
     common.save_results("sqlite_inserts", {
         "memory": MEMORY, "runs": args.runs, "paper_s": PAPER_S, **meta,
         "figures": figs, "ratios": ratios,
+        "instructions_m": counts, "instruction_ratios": icount_ratios,
         "sizes": [{k: r[k] for k in ("app", "platform", "alloc", "bytes", "dbg_bytes")}
                   | {"libsqlite3": r["libraries"].get("libsqlite3", {}).get("total")}
                   for r in size_rows],

@@ -1,5 +1,10 @@
-/* The console: a 16550 UART at COM1, 115200 8N1, polled. */
+/* The console: a 16550 UART at COM1, 115200 8N1, polled both ways.
+ * Input is read from the receive FIFO when someone asks (a reader or a
+ * poller re-checks every KN_CONSOLE_INPUT_POLL_NS): the receive IRQ
+ * would need IOAPIC routing, which irq.c does not do yet. A serial line
+ * has no end of input, so reads never return 0. */
 #include <kn/console.h>
+#include <kn/errno.h>
 #include <kn/arch.h>
 #include "io.h"
 #include "kvm.h"
@@ -14,6 +19,7 @@
 #define UART_LSR 5
 #define LCR_DLAB 0x80
 #define LCR_8N1 0x03
+#define LSR_DR 0x01 /* data ready: the receive FIFO holds a byte */
 #define LSR_THRE 0x20
 #define IIR_FIFO_ON 0xc0
 
@@ -56,3 +62,14 @@ void kn_kvm_serial_write(const char *s, size_t n)
 }
 
 KN_CONSOLE_DRIVER(serial, kn_kvm_serial_write);
+
+static long kn_kvm_serial_read(void *buf, size_t n)
+{
+	size_t got = 0;
+	/* One LSR read per byte: each is a VM exit, but input is slow. */
+	while (got < n && (kn_kvm_inb(COM1 + UART_LSR) & LSR_DR))
+		((uint8_t *)buf)[got++] = kn_kvm_inb(COM1 + UART_DATA);
+	return got ? (long)got : -KN_EAGAIN;
+}
+
+KN_CONSOLE_INPUT(serial, kn_kvm_serial_read);

@@ -12,6 +12,7 @@
 #define KN_SYS_clock_nanosleep 230
 #define KN_SYS_exit_group 231
 #define KN_SYS_read 0
+#define KN_SYS_poll 7
 #define KN_SYS_open 2
 #define KN_SYS_close 3
 #define KN_SYS_lseek 8

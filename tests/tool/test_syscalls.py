@@ -41,7 +41,19 @@ def test_generated_table_has_stubs_for_the_rest(fake_tree, tmp_path):
                           tmp_path / "t.c").read_text()
     assert "long kn_sys_read();" in text
     assert "KN_SYSCALL(write)(void) { return kn_syscall_enosys(1); }" in text
-    assert '[0] = "read",' in text and "[257] = (kn_syscall_fn)" in text
+    # Only implemented calls fill the table: a stub stays out of the image
+    # unless something calls it by name.
+    assert "[0] = (kn_syscall_fn)(void (*)(void))kn_sys_read," in text
+    assert "[1] = (kn_syscall_fn)" not in text and "[257] = (kn_syscall_fn)" not in text
+
+
+def test_missing_syscalls_are_named_on_the_host():
+    from kiln.run.symbolize import name_syscall
+    assert name_syscall("kn: syscall 246 is not implemented\n") == \
+        "kn: syscall kexec_load (246) is not implemented\n"
+    assert name_syscall("kn: syscall 1000 is not implemented\r\n") == \
+        "kn: syscall ? (1000) is not implemented\n"
+    assert name_syscall("kn: something else\n") == "kn: something else\n"
 
 
 def test_kiln_syscalls_command(tmp_path):

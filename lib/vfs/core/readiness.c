@@ -8,12 +8,18 @@
  * without one has nobody to wake. */
 #include <kn/errno.h>
 #include <kn/sched.h>
+#include <kn/time.h>
 #include "vfs_internal.h"
 
 #pragma weak kn_waitq_wait
 #pragma weak kn_waitq_wake
+#pragma weak kn_time_monotonic_ns
 
 static struct kn_waitq pollers = KN_WAITQ_INIT;
+/* When the next wait must end at the latest (0: no limit). The poll op
+ * that sets it and the wait that consumes it run in the same thread with
+ * no switch in between (a scan never blocks), so a global does. */
+static uint64_t recheck_at;
 
 int kn_vfs_fd_poll(int fd)
 {
@@ -40,5 +46,21 @@ int kn_vfs_poll_wait(uint64_t deadline_ns)
 {
 	if (!kn_waitq_wait)
 		return -KN_ENOSYS;
+	uint64_t at = recheck_at;
+	recheck_at = 0;
+	if (at && (!deadline_ns || at < deadline_ns)) {
+		int r = kn_waitq_wait(&pollers, at);
+		/* Only the recheck expired: to the caller, a possible change. */
+		return r == -KN_ETIMEDOUT ? 0 : r;
+	}
 	return kn_waitq_wait(&pollers, deadline_ns);
+}
+
+void kn_vfs_poll_recheck(uint64_t ns)
+{
+	if (!kn_time_monotonic_ns)
+		return;
+	uint64_t at = kn_time_monotonic_ns() + ns;
+	if (!recheck_at || at < recheck_at)
+		recheck_at = at;
 }

@@ -3,7 +3,17 @@
 #include <kn/console.h>
 #include <kn/errno.h>
 #include <kn/init.h>
+#include <kn/time.h>
 #include <kn/vfs.h>
+
+/* Optional (declared here: devfs does not depend on them): with a
+ * scheduler a blocked console read sleeps and other threads run, without
+ * one it idles the CPU, and with neither (host tests) it spins. */
+void kn_sleep_ns(uint64_t ns);
+void kn_plat_idle_until(uint64_t deadline_ns);
+#pragma weak kn_sleep_ns
+#pragma weak kn_plat_idle_until
+#pragma weak kn_time_monotonic_ns
 
 enum { DEV_ROOT, DEV_NULL, DEV_ZERO, DEV_RANDOM, DEV_URANDOM, DEV_CONSOLE, DEV_COUNT };
 
@@ -52,6 +62,21 @@ static int d_lookup(struct kn_vnode *dir, const char *name, size_t len, struct k
 	return -KN_ENOENT;
 }
 
+/* Input sources cannot wake anyone, so a blocked reader looks again
+ * every KN_CONSOLE_INPUT_POLL_NS; other threads run meanwhile. */
+static long console_read(struct kn_file *f, void *buf, size_t n)
+{
+	for (;;) {
+		long r = kn_console_read(buf, n);
+		if (r != -KN_EAGAIN || (f->flags & KN_O_NONBLOCK))
+			return r;
+		if (kn_sleep_ns)
+			kn_sleep_ns(KN_CONSOLE_INPUT_POLL_NS);
+		else if (kn_plat_idle_until && kn_time_monotonic_ns)
+			kn_plat_idle_until(kn_time_monotonic_ns() + KN_CONSOLE_INPUT_POLL_NS);
+	}
+}
+
 static long d_read(struct kn_vnode *vn, struct kn_file *f, void *buf, size_t n, uint64_t off)
 {
 	switch (idx(vn)) {
@@ -66,7 +91,9 @@ static long d_read(struct kn_vnode *vn, struct kn_file *f, void *buf, size_t n, 
 			__builtin_memcpy((char *)buf + i, &v, k);
 		}
 		return (long)n;
-	default: /* null, console: end of file */
+	case DEV_CONSOLE:
+		return console_read(f, buf, n);
+	default: /* null: end of file */
 		return 0;
 	}
 }
@@ -137,9 +164,17 @@ static long d_ioctl(struct kn_vnode *vn, struct kn_file *f, unsigned long cmd, v
 	}
 }
 
+static unsigned d_poll(struct kn_vnode *vn, struct kn_file *f)
+{
+	if (idx(vn) != DEV_CONSOLE || kn_console_input_ready())
+		return KN_POLL_ALWAYS;
+	kn_vfs_poll_recheck(KN_CONSOLE_INPUT_POLL_NS);
+	return KN_POLLOUT | KN_POLLWRNORM;
+}
+
 static const struct kn_vnode_ops devfs_ops = {
 	.lookup = d_lookup, .read = d_read, .write = d_write, .getattr = d_getattr,
-	.readdir = d_readdir, .ioctl = d_ioctl,
+	.readdir = d_readdir, .ioctl = d_ioctl, .poll = d_poll,
 };
 
 static int devfs_mount(const char *source, void *data, struct kn_vnode **root)

@@ -7,7 +7,7 @@ import threading
 from dataclasses import dataclass, field
 
 from ..errors import KilnError
-from .symbolize import Symbolizer
+from .symbolize import Symbolizer, name_syscall
 
 TIMEOUT_STATUS = 124
 
@@ -34,8 +34,9 @@ def run_streaming(cmd: list[str], symbolizer: Symbolizer | None,
     def pump_stdout():
         out = sys.stdout.buffer
         for raw in proc.stdout:
-            if symbolizer and raw.startswith(b"kn: "):
-                raw = symbolizer.annotate(raw.decode(errors="replace")).encode()
+            if raw.startswith(b"kn: "):
+                line = raw.decode(errors="replace")
+                raw = (symbolizer.annotate(line) if symbolizer else name_syscall(line)).encode()
             out.write(raw)
             out.flush()
 

@@ -7,6 +7,19 @@ import re
 from pathlib import Path
 
 ADDRESS_LINE = re.compile(r"^(kn: (?:at|bt #\d+) )0x([0-9a-fA-F]+)\s*$")
+ENOSYS_LINE = re.compile(r"^kn: syscall (\d+) is not implemented\s*$")
+
+
+def name_syscall(line: str) -> str:
+    """'kn: syscall 246 is not implemented' -> '... kexec_load (246) ...':
+    the image logs numbers only."""
+    match = ENOSYS_LINE.match(line.rstrip("\r\n"))
+    if not match:
+        return line
+    from ..syscalls import linux_table
+    nr = int(match.group(1))
+    name = next((n for n, number in linux_table().items() if number == nr), "?")
+    return f"kn: syscall {name} ({nr}) is not implemented\n"
 
 
 class Symbolizer:
@@ -69,7 +82,7 @@ class Symbolizer:
     def annotate(self, line: str) -> str:
         match = ADDRESS_LINE.match(line.rstrip("\r\n"))
         if not match:
-            return line
+            return name_syscall(line)
         where = self.describe(int(match.group(2), 16))
         if not where:
             return line

@@ -18,11 +18,35 @@ struct kn_console_driver {
 	static const struct kn_console_driver __kn_console_##id KN_USED KN_ALIGNED(8)       \
 		KN_SECTION(".kn_console") = {#id, writefn}
 
+/* Console input: a platform registers at most one source with
+ * KN_CONSOLE_INPUT. Its read never blocks: it returns the bytes it got
+ * (> 0), 0 at end of input, or -KN_EAGAIN when nothing is there yet.
+ * Input is raw (no line discipline, no echo), like a serial line in
+ * -icanon mode. Sources are polled, not interrupt-driven, so blocking
+ * readers and pollers re-check every KN_CONSOLE_INPUT_POLL_NS. */
+struct kn_console_input {
+	const char *name;
+	long (*read)(void *buf, size_t n);
+};
+
+#define KN_CONSOLE_INPUT(id, readfn)                                           \
+	static const struct kn_console_input __kn_console_in_##id KN_USED KN_ALIGNED(8) \
+		KN_SECTION(".kn_console_in") = {#id, readfn}
+
+#define KN_CONSOLE_INPUT_POLL_NS 1000000ull
+
 /* Where formatted output goes: called with each piece, in order. */
 typedef void (*kn_fmt_sink)(void *ctx, const char *s, size_t n);
 
 KN_API_BEGIN
 void kn_console_write(const char *s, size_t n);
+/* Reads console input without blocking: bytes read, 0 at end of input
+ * (always, in an image without an input source), -KN_EAGAIN when none is
+ * there yet. */
+long kn_console_read(void *buf, size_t n);
+/* Whether kn_console_read would return at once (input buffered, or end
+ * of input): what poll reports as POLLIN. */
+int kn_console_input_ready(void);
 
 /* printf-style formatting for the kernel and for libc. Supports the C99
  * conversions d i u o x X c s p n % f F e E g G a A, the flags - + space # 0,

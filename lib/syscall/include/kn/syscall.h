@@ -37,12 +37,9 @@ KN_API_BEGIN
  * once. */
 long kn_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
 
-/* What an ENOSYS stub calls: logs "kn: syscall <name> (<nr>) is not
- * implemented" the first time, returns -KN_ENOSYS. */
+/* What an ENOSYS stub calls: logs "kn: syscall <nr> is not implemented"
+ * the first time (kiln run adds the name), returns -KN_ENOSYS. */
 long kn_syscall_enosys(long nr);
-
-/* The name of syscall nr, or NULL. */
-const char *kn_syscall_name(long nr);
 
 /* Checks a buffer handed in by the application: NULL, the unmapped first
  * page and ranges that wrap around are -KN_EFAULT, otherwise 0. */

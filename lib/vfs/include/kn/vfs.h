@@ -311,10 +311,10 @@ struct kn_vnode_ops {
 	 * the fcntl command, arg the integer argument). */
 	long (*ioctl)(struct kn_vnode *vn, struct kn_file *f, unsigned long cmd, void *arg);
 	/* poll: the readiness mask now (KN_POLL*), never blocks. Missing
-	 * means KN_POLL_ALWAYS (regular files, /dev/null, and the console,
-	 * whose reads return end of file until an input driver exists).
-	 * A file whose readiness can change calls kn_vfs_poll_notify() when
-	 * it does. */
+	 * means KN_POLL_ALWAYS (regular files, /dev/null). A file whose
+	 * readiness can change calls kn_vfs_poll_notify() when it does; one
+	 * that cannot tell (input polled from a device: the console) calls
+	 * kn_vfs_poll_recheck() from its poll op instead. */
 	unsigned (*poll)(struct kn_vnode *vn, struct kn_file *f);
 	void (*release)(struct kn_vnode *vn);
 };
@@ -375,6 +375,10 @@ void kn_vfs_poll_notify(void);
  * a notification says only that something changed. Needs the sched API
  * (-KN_ENOSYS without it). */
 int kn_vfs_poll_wait(uint64_t deadline_ns);
+/* For a poll op reporting "not ready" about a device nobody notifies
+ * for: the poller's next kn_vfs_poll_wait returns within ns, so it
+ * re-checks. Thread context (poll ops run there). */
+void kn_vfs_poll_recheck(uint64_t ns);
 
 /* The wall clock as file timestamps use it (0 in an image without the
  * time API): filesystems stamp atime/mtime/ctime with it. */

@@ -1,0 +1,76 @@
+"""Console input in booted images: bytes written to `kiln run`'s stdin
+reach the guest's fd 0 (linuxu: the process's stdin; kvm: QEMU's serial on
+stdio). tests/apps/consoleinput checks a poll timeout while nothing is
+sent, then wakes on a line, echoes it uppercased and reads to the end."""
+
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import threading
+
+import pytest
+
+from conftest import ROOT, run_kiln
+
+pytestmark = pytest.mark.boot
+
+APP = ROOT / "tests/apps/consoleinput"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("consoleinput") / "consoleinput"
+    shutil.copytree(APP, folder, ignore=shutil.ignore_patterns("build", ".kiln"))
+    return folder
+
+
+def _lines(stream, out: queue.Queue):
+    for raw in stream:
+        out.put(raw.decode(errors="replace").rstrip("\r\n"))
+    out.put(None)
+
+
+def _expect(lines: queue.Queue, wanted: str, seen: list[str], timeout=20):
+    while True:
+        try:
+            line = lines.get(timeout=timeout)
+        except queue.Empty:
+            pytest.fail(f"no {wanted!r} within {timeout}s; output so far: {seen}")
+        if line is None:
+            pytest.fail(f"output ended before {wanted!r}: {seen}")
+        seen.append(line)
+        if line == wanted:
+            return
+
+
+@pytest.mark.parametrize("platform,machine", [("kvm", "microvm"), ("linuxu", None)])
+def test_stdin_reaches_the_guest_console(app, platform, machine):
+    proc = run_kiln("build", "-p", platform, cwd=app)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    cmd = [sys.executable, "-m", "kiln", "run", "-p", platform, "--timeout", "30"]
+    if machine:
+        cmd += ["--machine", machine]
+    guest = subprocess.Popen(cmd, cwd=app, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=dict(os.environ))
+    lines: queue.Queue = queue.Queue()
+    threading.Thread(target=_lines, args=(guest.stdout, lines), daemon=True).start()
+    seen: list[str] = []
+    try:
+        # Nothing is written before "ready": the guest's 50 ms poll must time out.
+        _expect(lines, "ready", seen)
+        guest.stdin.write(b"hello\n")
+        guest.stdin.flush()
+        _expect(lines, "got HELLO", seen)
+        _expect(lines, "ticks while blocked: yes", seen)
+        # linuxu sees the end of stdin; a serial line has none, so 0x04 ends it.
+        guest.stdin.write(b"abc" if platform == "linuxu" else b"abc\x04")
+        guest.stdin.close()
+        _expect(lines, "end 3", seen)
+        status = guest.wait(timeout=30)
+    finally:
+        if guest.poll() is None:
+            guest.kill()
+            guest.wait()
+    assert status == 0, (seen, guest.stderr.read().decode(errors="replace"))
