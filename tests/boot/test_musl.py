@@ -16,6 +16,9 @@ from .conftest import boot
 
 TARGETS = [("kvm", "microvm"), ("kvm", "pc"), ("linuxu", None)]
 APPS = ["musl-hello", "musl-threads"]
+MALLOC_CHECKS = ("malloc", "malloc-8MiB", "malloc-too-big", "calloc-zeroed", "calloc-overflow",
+                 "realloc-keeps", "usable-size", "aligned_alloc", "aligned_alloc-bad-align",
+                 "posix_memalign", "posix_memalign-bad", "memalign")
 
 
 @pytest.fixture(scope="module")
@@ -52,12 +55,46 @@ def test_hello(built, platform, machine):
     assert "hello from musl: argc 3 argv[0] musl-hello" in out
     assert "env HOME=/home/kiln KILN_TEST=yes" in out
     assert "musl-hello: all passed" in out
-    for check in ("malloc", "malloc-8MiB", "malloc-too-big", "mmap", "file-roundtrip",
-                  "strtod", "snprintf-float", "qsort", "math", "getenv"):
+    for check in MALLOC_CHECKS + ("mmap", "file-roundtrip", "strtod", "snprintf-float",
+                                  "qsort", "math", "getenv"):
         assert f"ok {check}\n" in out
+    assert "heap: kiln\n" in out
     # atexit handlers run in reverse order even when main returns.
     assert out.index("runs first") < out.index("runs last")
     assert out.rstrip().endswith("atexit: first registered, runs last")
+
+
+def has_mallocng(folder, platform) -> bool:
+    nm = subprocess.run(["nm", str(folder / "build" / platform / "musl-hello.dbg")],
+                        capture_output=True, text=True, check=True).stdout
+    return "__malloc_alloc_meta" in nm
+
+
+@pytest.mark.parametrize("platform", ["kvm", "linuxu"])
+def test_malloc_is_the_kernel_heap(built, platform):
+    """libc-musl's malloc family is the image's allocator: musl's mallocng is
+    not even linked."""
+    assert not has_mallocng(built("musl-hello", platform), platform)
+
+
+def test_mallocng_when_asked(tmp_path):
+    """LIBC_MUSL_KILN_MALLOC=n links musl's own malloc back in, and every
+    malloc check passes on it too."""
+    folder = tmp_path / "musl-hello"
+    shutil.copytree(ROOT / "tests/apps/musl-hello", folder,
+                    ignore=shutil.ignore_patterns("build", ".kiln"))
+    proc = run_kiln("configure", "-p", "linuxu", "-s", "LIBC_MUSL_KILN_MALLOC=n", cwd=folder)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    proc = run_kiln("build", "-p", "linuxu", cwd=folder, timeout=900)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert has_mallocng(folder, "linuxu")
+    proc = boot(folder, "linuxu", None)
+    out = proc.stdout
+    assert proc.returncode == 0, out + proc.stderr
+    assert failures(out) == []
+    assert "heap: mallocng\n" in out
+    for check in MALLOC_CHECKS:
+        assert f"ok {check}\n" in out
 
 
 @pytest.mark.parametrize("platform,machine", [("kvm", "microvm"), ("linuxu", None)])

@@ -10,6 +10,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
+#include <malloc.h>
+#include <kn/alloc.h>
 
 static int failures;
 
@@ -114,6 +116,58 @@ static void check_numbers(void)
 	CHECK("strtol", l == 0x7fffffffffffffff, "%ld", l);
 }
 
+/* The rest of the malloc family, with the edge cases C and POSIX define. */
+static void check_malloc_family(void)
+{
+	unsigned char *z = calloc(1000, 7);
+	int zero = z != NULL;
+	for (int i = 0; z && i < 7000; i++)
+		zero &= z[i] == 0;
+	CHECK("calloc-zeroed", zero, "got %p or a non-zero byte", (void *)z);
+	free(z);
+	errno = 0;
+	void *over = calloc((size_t)1 << 33, (size_t)1 << 33);
+	CHECK("calloc-overflow", !over && errno == ENOMEM, "got %p errno %d", over, errno);
+	char *r = malloc(10);
+	memcpy(r, "realloc!!", 10);
+	r = realloc(r, 100000);
+	CHECK("realloc-keeps", r && memcmp(r, "realloc!!", 10) == 0, "contents lost");
+	CHECK("usable-size", r && malloc_usable_size(r) >= 100000, "%zu", r ? malloc_usable_size(r) : 0);
+	free(r);
+	free(NULL);
+	void *a = aligned_alloc(256, 1000);
+	CHECK("aligned_alloc", a && ((uintptr_t)a & 255) == 0, "got %p", a);
+	free(a);
+	errno = 0;
+	a = aligned_alloc(48, 96);
+	CHECK("aligned_alloc-bad-align", !a && errno == EINVAL, "got %p errno %d", a, errno);
+	void *pm = NULL;
+	int rc = posix_memalign(&pm, 4096, 5000);
+	CHECK("posix_memalign", rc == 0 && ((uintptr_t)pm & 4095) == 0, "rc %d %p", rc, pm);
+	free(pm);
+	CHECK("posix_memalign-bad", posix_memalign(&pm, 3, 8) == EINVAL, "accepted align 3");
+	void *ma = memalign(64, 10);
+	CHECK("memalign", ma && ((uintptr_t)ma & 63) == 0, "got %p", ma);
+	free(ma);
+}
+
+/* Which heap malloc uses: the kernel's (libc-musl's default: each small
+ * block is one allocation in the alloc API's statistics) or musl's own
+ * mallocng (LIBC_MUSL_KILN_MALLOC=n: small blocks are carved from groups
+ * it maps a few at a time). */
+static void print_heap(void)
+{
+	struct kn_alloc_stats before, after;
+	void *p[16];
+	kn_alloc_stats(&before);
+	for (int i = 0; i < 16; i++)
+		p[i] = malloc(100);
+	kn_alloc_stats(&after);
+	printf("heap: %s\n", after.allocs >= before.allocs + 16 ? "kiln" : "mallocng");
+	for (int i = 0; i < 16; i++)
+		free(p[i]);
+}
+
 static void first(void) { printf("atexit: first registered, runs last\n"); }
 static void second(void) { printf("atexit: second registered, runs first\n"); }
 
@@ -121,6 +175,8 @@ int main(int argc, char **argv)
 {
 	printf("hello from musl: argc %d argv[0] %s\n", argc, argv[0]);
 	check_malloc();
+	check_malloc_family();
+	print_heap();
 	check_file();
 	check_numbers();
 	const char *home = getenv("HOME"), *kiln = getenv("KILN_TEST");
