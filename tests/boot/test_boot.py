@@ -32,6 +32,21 @@ def test_threads_wake_in_order(images, platform, machine, alloc):
     assert "threads: 6 woke in order" in proc.stdout
 
 
+@pytest.mark.parametrize("platform,machine", [("kvm", "microvm"), ("linuxu", None)])
+def test_stack_report(images, platform, machine):
+    """sched.stack_report=1: each exiting thread says how deep its stack went,
+    a figure between the few frames it surely used and its whole stack."""
+    folder = images.get("threads", platform)
+    proc = boot(folder, platform, machine, "-k", "sched.stack_report=1", "-a", "3")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    used = re.findall(r"kn: stack: thread (\w+) used (\d+) of (\d+) KiB$", proc.stdout, re.M)
+    names = [name for name, _, _ in used]
+    assert names.count("sleeper") == 3 and names[-1] == "main", proc.stdout
+    for name, depth, size in used:
+        assert 0 < int(depth) < int(size), (name, depth, size)
+    assert "kn: stack:" not in boot(folder, platform, machine, "-a", "3").stdout
+
+
 @pytest.mark.parametrize("platform,machine", TARGETS, ids=TARGET_IDS)
 def test_exit_code_reaches_the_host(images, platform, machine):
     folder = images.get("threads", platform)

@@ -46,5 +46,8 @@ void kn_coop_switch_to(struct kn_thread *next);
 void kn_coop_thread_started(void);
 /* Frees a thread's stack and control block. */
 void kn_coop_thread_free(struct kn_thread *t);
+/* sched.stack_report: paints a new stack, reports its depth at exit. */
+void kn_coop_stack_paint(struct kn_thread *t);
+void kn_coop_stack_report(const struct kn_thread *t);
 
 #endif

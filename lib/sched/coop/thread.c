@@ -52,6 +52,7 @@ struct kn_thread *kn_thread_create(const char *name, kn_thread_fn fn,
 		kn_free(t);
 		return NULL;
 	}
+	kn_coop_stack_paint(t);
 	return start(t, name, fn, arg,
 		     (char *)t->stack + t->stack_pages * KN_PAGE_SIZE);
 }
@@ -78,6 +79,7 @@ void kn_thread_exit(void *ret)
 	KN_BUG_ON(!t || t == &boot_thread);
 	t->ret = ret;
 	t->state = KN_EXITED;
+	kn_coop_stack_report(t);
 	if (t == main_thread) {
 		/* Returning from main ends the program, whatever else runs. */
 		kn_coop_switch_to(&boot_thread);
