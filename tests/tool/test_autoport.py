@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from conftest import ROOT, run_kiln, write
-from kiln import autoport
+from kiln import autoport, cc
 
 
 def _musl_tree():
@@ -96,7 +96,7 @@ def test_compiles_with_musl_headers_and_kernel_flags(tiny_project, musl_env):
     for flag in ("-mno-red-zone", "-fno-stack-protector", "-fno-pie", "-nostdinc"):
         assert flag in cc1, (flag, cc1)
     assert "/usr/include" not in cc1
-    assert musl_env[autoport.ENV_INCLUDE].split(":")[0] in proc.stderr
+    assert musl_env[cc.ENV_INCLUDE].split(":")[0] in proc.stderr
 
 
 def test_undefined_function_fails_the_link(tmp_path, musl_env):
@@ -155,7 +155,7 @@ def test_missing_library_and_shared_are_refused(tmp_path, musl_env):
 
 
 def test_split_link_args():
-    inputs, libdirs, output, flags, ldflags = autoport._split_link_args(
+    inputs, libdirs, output, flags, ldflags = cc._split_link_args(
         ["-O2", "-o", "prog", "a.o", "b.c", "-L", "lib", "-Lother", "-lfoo", "-l", "m",
          "-Wl,-E", "-DX=1", "-I", "inc", "-static", "-pthread", "lib/libz.a"])
     assert output == "prog"
@@ -167,14 +167,14 @@ def test_split_link_args():
 
 
 def test_wrapper_without_environment_says_how_to_run_it(tmp_path, monkeypatch):
-    for var in (autoport.ENV_INCLUDE, autoport.ENV_LIBC, autoport.ENV_STUBS):
+    for var in (cc.ENV_INCLUDE, cc.ENV_LIBC, cc.ENV_STUBS):
         monkeypatch.delenv(var, raising=False)
-    proc = subprocess.run([sys.executable, "-m", "kiln.autoport", "cc", "-c", "x.c"],
+    proc = subprocess.run([sys.executable, "-m", "kiln.cc", "-c", "x.c"],
                           cwd=tmp_path, capture_output=True, text=True)
     assert proc.returncode == 2
     assert "kiln env" in proc.stderr and "Traceback" not in proc.stderr
     # Questions about the compiler itself need no musl.
-    proc = subprocess.run([sys.executable, "-m", "kiln.autoport", "cc", "-dumpversion"],
+    proc = subprocess.run([sys.executable, "-m", "kiln.cc", "-dumpversion"],
                           capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout.strip()
 
