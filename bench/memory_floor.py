@@ -136,11 +136,14 @@ def measure_floors(app: str, marker: bytes, allocators, machines, runs: int,
 
 
 def print_floors(rows: list[dict], goal_kib: int) -> None:
+    """Rows with "reference" set are shown for comparison (another
+    configuration) and left out of the verdict."""
     print(common.table(
         ["alloc", "machine", "floor KiB", "MiB", "goal / floor", "goal", "at floor-1 KiB"],
         [[r["alloc"], r["machine"], common.fmt(r["floor_kib"]),
           common.fmt(r["floor_kib"] / 1024, 2), common.fmt_ratio(goal_kib / r["floor_kib"]),
-          common.verdict(r["floor_kib"] <= goal_kib), r["below_floor"]] for r in rows]))
+          "(ref.)" if r.get("reference") else common.verdict(r["floor_kib"] <= goal_kib),
+          r["below_floor"]] for r in rows]))
     odd = [r for r in rows if r["passing_islands_below_floor_kib"]]
     if odd:
         print()
@@ -152,7 +155,7 @@ def print_floors(rows: list[dict], goal_kib: int) -> None:
                 sizes = f"{first} KiB" if count == 1 else f"{first}-{last} KiB ({count} sizes)"
                 print(f"      {sizes}: {what}")
     print()
-    worst = max(r["floor_kib"] for r in rows)
+    worst = max(r["floor_kib"] for r in rows if not r.get("reference"))
     print(f"highest floor: {worst} KiB = {worst / 1024:.2f} MiB, "
           f"{goal_kib / worst:.2f}x under the {goal_kib} KiB goal: "
           f"{common.verdict(worst <= goal_kib)}")

@@ -328,7 +328,7 @@ def default_stack_floor(args, alloc: str = "tlsf") -> dict:
             "failures_above_first_pass": sorted(
                 (k, w) for k, (ok, w) in probe.seen.items()
                 if not ok and k > min(islands, default=floor)),
-            "probes": len(probe.seen), "default_stack": True}
+            "probes": len(probe.seen), "reference": True}
 
 
 # ------------------------------------------------------------ main
