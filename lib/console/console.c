@@ -1,16 +1,29 @@
 /* Console output: fans bytes out to every registered console driver.
- * Console input: reads the one registered input source, with a small
- * look-ahead buffer so readiness can be asked without losing bytes. */
+ * Console input: a ring of bytes the platform pushed (or a readiness
+ * query pulled from the source before anyone read them), then the one
+ * registered input source; readers and pollers sleep on one wait queue
+ * that the platform wakes. The scheduler and the platform's idle are weak
+ * references: the console library needs neither. */
 #include <kn/console.h>
 #include <kn/errno.h>
+#include <kn/plat.h>
+#include <kn/sched.h>
+
+#pragma weak kn_waitq_wait
+#pragma weak kn_waitq_wake
+#pragma weak kn_plat_idle_until
 
 extern const struct kn_console_driver __kn_console_start[], __kn_console_end[];
 extern const struct kn_console_input __kn_console_in_start[], __kn_console_in_end[];
 
-/* Bytes a readiness query took from the source before anyone read them. */
-static char in_buf[64];
-static size_t in_len, in_pos;
+#define RING_SIZE 4096 /* a few screens of typed or pasted input */
+
+static char ring[RING_SIZE];
+static size_t ring_head, ring_count;
 static int in_eof;
+static unsigned long dropped;
+static struct kn_waitq waiters = KN_WAITQ_INIT_IRQ;
+static int idle_waiters; /* waiting without a scheduler */
 
 static const struct kn_console_input *input_source(void)
 {
@@ -18,16 +31,34 @@ static const struct kn_console_input *input_source(void)
 	return first != __kn_console_in_end ? first : 0;
 }
 
+static void ring_put(const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (ring_count == RING_SIZE) {
+			dropped += n - i;
+			return;
+		}
+		ring[(ring_head + ring_count++) % RING_SIZE] = p[i];
+	}
+}
+
+static size_t ring_take(char *p, size_t n)
+{
+	size_t k = 0;
+	while (k < n && ring_count) {
+		p[k++] = ring[ring_head];
+		ring_head = (ring_head + 1) % RING_SIZE;
+		ring_count--;
+	}
+	return k;
+}
+
 long kn_console_read(void *buf, size_t n)
 {
 	if (!n)
 		return 0;
-	if (in_pos < in_len) {
-		size_t k = in_len - in_pos < n ? in_len - in_pos : n;
-		__builtin_memcpy(buf, in_buf + in_pos, k);
-		in_pos += k;
-		return (long)k;
-	}
+	if (ring_count)
+		return (long)ring_take(buf, n);
 	const struct kn_console_input *src = input_source();
 	if (!src || in_eof)
 		return 0;
@@ -39,19 +70,59 @@ long kn_console_read(void *buf, size_t n)
 
 int kn_console_input_ready(void)
 {
-	if (in_pos < in_len || in_eof)
+	if (ring_count || in_eof)
 		return 1;
 	const struct kn_console_input *src = input_source();
 	if (!src)
 		return 1;
-	long r = src->read(in_buf, sizeof(in_buf));
+	char tmp[64];
+	long r = src->read(tmp, sizeof(tmp));
 	if (r == -KN_EAGAIN)
 		return 0;
-	in_pos = 0;
-	in_len = r > 0 ? (size_t)r : 0;
-	if (r <= 0)
+	if (r > 0)
+		ring_put(tmp, (size_t)r);
+	else
 		in_eof = 1; /* end of input, or an error: reads return 0 */
 	return 1;
+}
+
+void kn_console_input_wait(void)
+{
+	if (kn_waitq_wait) {
+		kn_waitq_wait(&waiters, 0);
+	} else if (kn_plat_idle_until) {
+		idle_waiters++;
+		kn_plat_idle_until(UINT64_MAX);
+		idle_waiters--;
+	}
+}
+
+struct kn_waitq *kn_console_input_waitq(void)
+{
+	return &waiters;
+}
+
+void kn_console_input_push(const void *buf, size_t n)
+{
+	ring_put(buf, n);
+	if (n)
+		kn_console_input_notify();
+}
+
+void kn_console_input_notify(void)
+{
+	if (kn_waitq_wake)
+		kn_waitq_wake(&waiters, 0x7fffffff);
+}
+
+int kn_console_input_wanted(void)
+{
+	return (waiters.head || idle_waiters) && !in_eof;
+}
+
+unsigned long kn_console_input_dropped(void)
+{
+	return dropped;
 }
 
 void kn_console_write(const char *s, size_t n)

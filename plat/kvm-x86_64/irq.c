@@ -1,6 +1,13 @@
 /* Interrupt controllers: the legacy 8259 pair moved off the exception
- * vectors and masked; the local APIC (xAPIC, MMIO) enabled. Devices will
- * be routed through the IOAPIC by the drivers that need them. */
+ * vectors and masked; the local APIC (xAPIC, MMIO) enabled; devices
+ * routed through the IOAPIC (ioapic.c), today COM1's receive interrupt.
+ *
+ * Interrupts are enabled only while kn_plat_idle_until halts the CPU and
+ * for one instruction in kn_plat_irq_poll, so a device's stub just marks
+ * it pending; the handler runs right after, in thread context with every
+ * register free to use (SSE included), and may wake threads: the
+ * scheduler calls both between two decisions. */
+#include <kn/console.h>
 #include <kn/plat.h>
 #include "io.h"
 #include "kvm.h"
@@ -53,6 +60,28 @@ void kn_kvm_irq_init(void)
 	kn_kvm_lapic_write(LAPIC_LVT_LINT0, LAPIC_LVT_MASKED);
 	kn_kvm_lapic_write(LAPIC_LVT_ERROR, LAPIC_LVT_MASKED);
 	kn_kvm_lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | KN_KVM_VEC_SPURIOUS);
+	if (kn_kvm_ioapic_init() == 0)
+		kn_kvm_serial_irq_enable();
+	else
+		kn_printk("kn: no IOAPIC at 0xfec00000: console input cannot wake readers\n");
+}
+
+volatile uint32_t kn_kvm_irq_pending;
+
+void kn_plat_irq_poll(void)
+{
+	/* One instruction with interrupts open lets a pending one in. */
+	__asm__ volatile("sti; nop; cli" : : : "memory");
+	if (kn_kvm_irq_pending)
+		kn_kvm_irq_dispatch();
+}
+
+void kn_kvm_irq_dispatch(void)
+{
+	uint32_t pending = kn_kvm_irq_pending;
+	kn_kvm_irq_pending = 0;
+	if (pending & KN_KVM_IRQ_SERIAL)
+		kn_kvm_serial_irq();
 }
 
 unsigned long kn_plat_irq_save(void)

@@ -18,6 +18,7 @@ extern char __kn_data_start[], __kn_image_end[];
 
 /* Interrupt vectors. The 8259s are moved to 0x20..0x2f and masked. */
 #define KN_KVM_VEC_PIC_BASE 0x20
+#define KN_KVM_VEC_SERIAL 0x30 /* COM1 through the IOAPIC */
 #define KN_KVM_VEC_TIMER 0xef
 #define KN_KVM_VEC_SPURIOUS 0xff
 
@@ -49,6 +50,10 @@ void kn_kvm_regions_remove(struct kn_kvm_regions *rs, uint64_t base,
 /* serial.c */
 void kn_kvm_serial_init(void);
 void kn_kvm_serial_write(const char *s, size_t n);
+/* Routes COM1's receive interrupt (once the IOAPIC is up) and handles
+ * it: drains the receive FIFO into the console's input. */
+void kn_kvm_serial_irq_enable(void);
+void kn_kvm_serial_irq(void);
 
 /* start_info.c: the PVH start info handed over in ebx. */
 void kn_kvm_start_info_init(uint32_t paddr);
@@ -61,7 +66,19 @@ void kn_kvm_start_info_reserve(struct kn_kvm_regions *rs);
 void kn_kvm_mem_init(void);
 uint64_t kn_kvm_mem_take_page(void);
 
-/* paging.c */
+/* paging.c: the page tables built at boot; protect.c changes the heap's
+ * leaves at run time. Bit 9 is free for software: it marks a PROT_NONE
+ * page, whose entry keeps its address with P clear. */
+#define KN_PTE_P 0x1ULL
+#define KN_PTE_W 0x2ULL
+#define KN_PTE_PWT 0x8ULL
+#define KN_PTE_PCD 0x10ULL
+#define KN_PTE_PS 0x80ULL
+#define KN_PTE_NONE 0x200ULL
+#define KN_PTE_NX (1ULL << 63)
+#define KN_PTE_ADDR 0x000ffffffffff000ULL
+extern uint64_t *kn_kvm_pml4;
+extern uint64_t kn_kvm_pte_nx; /* KN_PTE_NX when the CPU has NX, else 0 */
 void kn_kvm_paging_init(void);
 
 /* idt.c, trap.c, traps.S */
@@ -69,8 +86,21 @@ void kn_kvm_idt_init(void);
 struct kn_kvm_trap_frame;
 KN_NORETURN void kn_kvm_trap(struct kn_kvm_trap_frame *f);
 
-/* irq.c: 8259s masked, local APIC on. */
+/* irq.c: 8259s masked, local APIC and IOAPIC on, device interrupts
+ * routed. A device's interrupt stub (traps.S) only sets its bit in
+ * kn_kvm_irq_pending and acknowledges; kn_plat_idle_until and
+ * kn_plat_irq_poll, the only places interrupts are enabled, then run its
+ * handler in ordinary C context. */
 void kn_kvm_irq_init(void);
+#define KN_KVM_IRQ_SERIAL 0x1
+extern volatile uint32_t kn_kvm_irq_pending;
+void kn_kvm_irq_dispatch(void);
+
+/* ioapic.c: the IOAPIC at its fixed address; -1 when there is none. */
+int kn_kvm_ioapic_init(void);
+/* Delivers ISA interrupt `irq` as `vector` to this CPU (edge, active
+ * high, as ISA interrupts are); -1 without an IOAPIC. */
+int kn_kvm_ioapic_route(unsigned irq, unsigned vector);
 /* Picks how the FS base is loaded (WRFSBASE when CPUID offers it). */
 void kn_kvm_tls_init(void);
 void kn_kvm_lapic_write(uint32_t reg, uint32_t v);

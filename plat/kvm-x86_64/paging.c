@@ -7,19 +7,13 @@
 #include "io.h"
 #include "kvm.h"
 
-#define PTE_P 0x1ULL
-#define PTE_W 0x2ULL
-#define PTE_PWT 0x8ULL
-#define PTE_PCD 0x10ULL
-#define PTE_PS 0x80ULL
-#define PTE_NX (1ULL << 63)
-#define PTE_ADDR 0x000ffffffffff000ULL
 #define MSR_EFER 0xc0000080
 #define EFER_NXE (1 << 11)
 #define MMIO_START 0xc0000000ULL
 #define MMIO_END 0x100000000ULL
 
-static uint64_t *kn_kvm_pml4;
+uint64_t *kn_kvm_pml4;
+uint64_t kn_kvm_pte_nx;
 static bool kn_kvm_gib_pages;
 
 static uint64_t *kn_kvm_table_new(void)
@@ -34,9 +28,9 @@ static uint64_t *kn_kvm_table_new(void)
 /* Intermediate entries allow everything; the leaf decides. */
 static uint64_t *kn_kvm_table_next(uint64_t *entry)
 {
-	if (!(*entry & PTE_P))
-		*entry = (uintptr_t)kn_kvm_table_new() | PTE_P | PTE_W;
-	return (uint64_t *)(uintptr_t)(*entry & PTE_ADDR);
+	if (!(*entry & KN_PTE_P))
+		*entry = (uintptr_t)kn_kvm_table_new() | KN_PTE_P | KN_PTE_W;
+	return (uint64_t *)(uintptr_t)(*entry & KN_PTE_ADDR);
 }
 
 /* Identity maps [va, end). The ranges given never overlap, so a large
@@ -51,7 +45,7 @@ static void kn_kvm_map(uint64_t va, uint64_t end, uint64_t flags)
 			bool large = (shift == 21 || (shift == 30 && kn_kvm_gib_pages)) &&
 				     (va & (size - 1)) == 0 && end - va >= size;
 			if (shift == 12 || large) {
-				*e = va | flags | (large ? PTE_PS : 0);
+				*e = va | flags | (large ? KN_PTE_PS : 0);
 				va += size;
 				break;
 			}
@@ -62,7 +56,8 @@ static void kn_kvm_map(uint64_t va, uint64_t end, uint64_t flags)
 
 void kn_kvm_paging_init(void)
 {
-	uint64_t nx = (kn_kvm_rdmsr(MSR_EFER) & EFER_NXE) ? PTE_NX : 0;
+	uint64_t nx = (kn_kvm_rdmsr(MSR_EFER) & EFER_NXE) ? KN_PTE_NX : 0;
+	kn_kvm_pte_nx = nx;
 	kn_kvm_gib_pages = kn_kvm_cpuid(0x80000001, 0).edx & (1u << 26);
 	kn_kvm_pml4 = kn_kvm_table_new();
 
@@ -74,14 +69,14 @@ void kn_kvm_paging_init(void)
 			      (uintptr_t)__kn_image_end);
 	for (size_t i = 0; i < ram.n; i++)
 		kn_kvm_map(ram.r[i].base, ram.r[i].base + ram.r[i].len,
-			   PTE_P | PTE_W | nx);
+			   KN_PTE_P | KN_PTE_W | nx);
 
 	kn_kvm_map((uintptr_t)__kn_text_start, (uintptr_t)__kn_text_end,
-		   PTE_P);
+		   KN_PTE_P);
 	kn_kvm_map((uintptr_t)__kn_rodata_start, (uintptr_t)__kn_rodata_end,
-		   PTE_P | nx);
+		   KN_PTE_P | nx);
 	kn_kvm_map((uintptr_t)__kn_data_start, (uintptr_t)__kn_image_end,
-		   PTE_P | PTE_W | nx);
+		   KN_PTE_P | KN_PTE_W | nx);
 
 	/* The MMIO window, except where the memory map has RAM in it (ram
 	 * lacks page 0 and the image, which lie below the window). */
@@ -93,7 +88,7 @@ void kn_kvm_paging_init(void)
 				      ram.r[i].base + ram.r[i].len);
 	for (size_t i = 0; i < mmio.n; i++)
 		kn_kvm_map(mmio.r[i].base, mmio.r[i].base + mmio.r[i].len,
-			   PTE_P | PTE_W | PTE_PCD | PTE_PWT | nx);
+			   KN_PTE_P | KN_PTE_W | KN_PTE_PCD | KN_PTE_PWT | nx);
 
 	__asm__ volatile("mov %0, %%cr3" : : "r"(kn_kvm_pml4) : "memory");
 }

@@ -1,8 +1,10 @@
-/* The console: a 16550 UART at COM1, 115200 8N1, polled both ways.
- * Input is read from the receive FIFO when someone asks (a reader or a
- * poller re-checks every KN_CONSOLE_INPUT_POLL_NS): the receive IRQ
- * would need IOAPIC routing, which irq.c does not do yet. A serial line
- * has no end of input, so reads never return 0. */
+/* The console: a 16550 UART at COM1, 115200 8N1. Output is polled.
+ * Input raises the "received data available" interrupt (ISA IRQ 4,
+ * routed through the IOAPIC once it is up); its handler drains the
+ * receive FIFO into the console's input buffer, which wakes the readers
+ * and pollers of the console. A reader that finds that buffer empty
+ * still looks at the FIFO itself. A serial line has no end of input, so
+ * reads never return 0. */
 #include <kn/console.h>
 #include <kn/errno.h>
 #include <kn/arch.h>
@@ -20,6 +22,10 @@
 #define LCR_DLAB 0x80
 #define LCR_8N1 0x03
 #define LSR_DR 0x01 /* data ready: the receive FIFO holds a byte */
+#define IER_RDA 0x01 /* interrupt when received data is available */
+#define MCR_DTR_RTS 0x03
+#define MCR_OUT2 0x08 /* gates the IRQ line on PC-compatible boards */
+#define COM1_IRQ 4
 #define LSR_THRE 0x20
 #define IIR_FIFO_ON 0xc0
 
@@ -63,13 +69,44 @@ void kn_kvm_serial_write(const char *s, size_t n)
 
 KN_CONSOLE_DRIVER(serial, kn_kvm_serial_write);
 
-static long kn_kvm_serial_read(void *buf, size_t n)
+/* Takes what the receive FIFO holds, at most n bytes. Reading LSR also
+ * clears an overrun (the bytes lost to it are gone either way). */
+static size_t kn_kvm_uart_drain(uint8_t *buf, size_t n)
 {
 	size_t got = 0;
 	/* One LSR read per byte: each is a VM exit, but input is slow. */
 	while (got < n && (kn_kvm_inb(COM1 + UART_LSR) & LSR_DR))
-		((uint8_t *)buf)[got++] = kn_kvm_inb(COM1 + UART_DATA);
+		buf[got++] = kn_kvm_inb(COM1 + UART_DATA);
+	return got;
+}
+
+static long kn_kvm_serial_read(void *buf, size_t n)
+{
+	size_t got = kn_kvm_uart_drain(buf, n);
 	return got ? (long)got : -KN_EAGAIN;
+}
+
+void kn_kvm_serial_irq_enable(void)
+{
+	if (kn_kvm_ioapic_route(COM1_IRQ, KN_KVM_VEC_SERIAL))
+		return;
+	kn_kvm_outb(COM1 + UART_MCR, MCR_DTR_RTS | MCR_OUT2);
+	kn_kvm_outb(COM1 + UART_IER, IER_RDA);
+}
+
+/* Empties the FIFO, which lowers the interrupt line, so the next byte
+ * raises a new edge. Spurious calls find nothing and wake nobody. The
+ * bound keeps a flood from holding the CPU here; what it leaves in the
+ * FIFO the next reader takes directly, which re-arms the edge. */
+void kn_kvm_serial_irq(void)
+{
+	uint8_t buf[64];
+	for (int round = 0; round < 64; round++) {
+		size_t n = kn_kvm_uart_drain(buf, sizeof(buf));
+		if (!n)
+			return;
+		kn_console_input_push(buf, n);
+	}
 }
 
 KN_CONSOLE_INPUT(serial, kn_kvm_serial_read);

@@ -60,6 +60,8 @@ void kn_plat_idle_until(uint64_t deadline_ns)
 		/* sti takes effect after hlt has started: no interrupt can
 		 * slip in between and leave us halted past the deadline. */
 		__asm__ volatile("sti; hlt; cli" : : : "memory");
+		if (kn_kvm_irq_pending) /* a device's handler, now (irq.c) */
+			kn_kvm_irq_dispatch();
 		/* Still counting: something else woke us, so it is the
 		 * caller's turn. Run out: our own timer, check the clock. */
 		if (kn_kvm_timer_count() != 0) {

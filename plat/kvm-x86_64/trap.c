@@ -5,6 +5,7 @@
 #include <kn/panic.h>
 #include <kn/plat.h>
 #include "kvm.h"
+#include "../x86_64/fault.h"
 
 /* Pushed by traps.S, lowest address first. */
 struct kn_kvm_trap_frame {
@@ -70,6 +71,7 @@ void kn_kvm_trap(struct kn_kvm_trap_frame *f)
 	if (f->vector == 14) {
 		uint64_t cr2;
 		__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
+		kn_x86_protection_fault(f->error, cr2, f->rip);
 		kn_printk("kn: crash: %s error=0x%lx cr2=0x%016lx%s\n", name,
 			  f->error, cr2,
 			  cr2 < KN_KVM_PAGE_SIZE ? " (NULL pointer)" : "");

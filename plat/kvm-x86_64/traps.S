@@ -57,6 +57,19 @@ kn_kvm_isr_timer:
 	popq %rax
 	iretq
 
+/* COM1 through the IOAPIC: mark it pending and acknowledge. The handler
+ * runs in kn_plat_idle_until after the halt (irq.c says why). */
+	.globl kn_kvm_isr_serial
+	.hidden kn_kvm_isr_serial
+	.p2align 4
+kn_kvm_isr_serial:
+	pushq %rax
+	orl $1, kn_kvm_irq_pending(%rip) /* KN_KVM_IRQ_SERIAL */
+	movl $0xfee000b0, %eax          /* LAPIC EOI register */
+	movl $0, (%rax)
+	popq %rax
+	iretq
+
 /* Spurious vectors: no EOI is due. */
 	.globl kn_kvm_isr_ignore
 	.hidden kn_kvm_isr_ignore

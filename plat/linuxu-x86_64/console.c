@@ -1,8 +1,13 @@
 /* The console is the process's standard output; its input is the
  * process's standard input, read only when the host says it is ready
- * (the host descriptor stays blocking: it may be shared with a shell). */
+ * (the host descriptor stays blocking: it may be shared with a shell).
+ * While a thread waits for input, idling waits on stdin as well as on
+ * the clock, so input wakes it at once; otherwise stdin is not watched
+ * (unread input must not keep the process awake). */
 #include <kn/console.h>
 #include <kn/errno.h>
+#include <kn/plat.h>
+#include <kn/time.h>
 #include "linuxu.h"
 
 static void stdout_write(const char *s, size_t n)
@@ -42,3 +47,32 @@ static long stdin_read(void *buf, size_t n)
 	return r < 0 ? 0 : r;
 }
 KN_CONSOLE_INPUT(stdin, stdin_read);
+
+void kn_linuxu_stdin_idle(uint64_t deadline_ns)
+{
+	struct host_pollfd p = {0, HOST_POLLIN, 0};
+	struct kn_linuxu_timespec ts, *timeout = 0;
+	if (deadline_ns != UINT64_MAX) { /* else: until input comes */
+		uint64_t now = kn_time_monotonic_ns();
+		uint64_t left = deadline_ns > now ? deadline_ns - now : 0;
+		ts.tv_sec = (long)(left / KN_NSEC_PER_SEC);
+		ts.tv_nsec = (long)(left % KN_NSEC_PER_SEC);
+		timeout = &ts;
+	}
+	/* A signal ends it early (-EINTR), which idling allows. Readable,
+	 * hung up or closed: the readers find out which. */
+	if (kn_linuxu_syscall6(KN_SYS_ppoll, (long)&p, 1, (long)timeout, 0, 8, 0) > 0)
+		kn_console_input_notify();
+}
+
+/* The host's stdin is linuxu's one event source: looked at (a zero
+ * timeout ppoll) only while a thread waits for it. */
+void kn_plat_irq_poll(void)
+{
+	if (!kn_console_input_wanted())
+		return;
+	struct host_pollfd p = {0, HOST_POLLIN, 0};
+	struct kn_linuxu_timespec now = {0, 0};
+	if (kn_linuxu_syscall6(KN_SYS_ppoll, (long)&p, 1, (long)&now, 0, 8, 0) > 0)
+		kn_console_input_notify();
+}

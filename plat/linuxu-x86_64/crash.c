@@ -7,10 +7,13 @@
 #include <kn/panic.h>
 #include <kn/plat.h>
 #include "linuxu.h"
+#include "../x86_64/fault.h"
 
 #define SA_SIGINFO 0x4
 #define SA_ONSTACK 0x08000000
 #define SA_RESTORER 0x04000000
+#define SIGSEGV 11
+#define SEGV_ACCERR 2 /* si_code: the page is mapped, the access not allowed */
 
 /* Linux's x86-64 signal frame, as far as we read it. */
 struct linuxu_siginfo {
@@ -47,7 +50,7 @@ static const char *signal_name(int sig)
 	case 4: return "illegal instruction (SIGILL)";
 	case 7: return "bus error (SIGBUS)";
 	case 8: return "arithmetic exception (SIGFPE)";
-	case 11: return "segmentation fault (SIGSEGV)";
+	case SIGSEGV: return "segmentation fault (SIGSEGV)";
 	}
 	return "signal";
 }
@@ -58,6 +61,8 @@ static void on_fault(int sig, struct linuxu_siginfo *info, void *ctx)
 	if (in_fault++)
 		kn_linuxu_exit_group(KN_EXIT_PANIC);
 	const uint64_t *g = ((struct linuxu_ucontext *)ctx)->gregs;
+	if (sig == SIGSEGV && info->code == SEGV_ACCERR)
+		kn_x86_protection_fault(g[ERR], info->addr, g[RIP]);
 	kn_printk("kn: crash: %s addr=0x%016lx\n", signal_name(sig),
 		  (unsigned long)info->addr);
 	kn_printk("kn: at 0x%lx\n", (unsigned long)g[RIP]);

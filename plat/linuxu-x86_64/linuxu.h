@@ -2,11 +2,16 @@
 #ifndef KN_LINUXU_H
 #define KN_LINUXU_H
 
+#include <stdint.h>
 #include <kn/compiler.h>
 #include "syscall.h"
 
 void kn_linuxu_time_init(void);
 void kn_linuxu_crash_init(void);
+/* console.c: the idle wait while a thread waits for console input:
+ * until deadline_ns or until the host's stdin is readable (or gone),
+ * which wakes the console's waiters. */
+void kn_linuxu_stdin_idle(uint64_t deadline_ns);
 KN_NORETURN void kn_linuxu_exit_group(int code);
 
 #endif

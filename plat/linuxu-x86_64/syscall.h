@@ -4,6 +4,7 @@
 
 #define KN_SYS_write 1
 #define KN_SYS_mmap 9
+#define KN_SYS_mprotect 10
 #define KN_SYS_rt_sigaction 13
 #define KN_SYS_sigaltstack 131
 #define KN_SYS_arch_prctl 158
@@ -13,6 +14,7 @@
 #define KN_SYS_exit_group 231
 #define KN_SYS_read 0
 #define KN_SYS_poll 7
+#define KN_SYS_ppoll 271
 #define KN_SYS_open 2
 #define KN_SYS_close 3
 #define KN_SYS_lseek 8

@@ -1,4 +1,6 @@
-/* Time from the host's clocks; idling sleeps on an absolute timer. */
+/* Time from the host's clocks; idling sleeps on an absolute timer, or
+ * also on stdin while a thread waits for console input. */
+#include <kn/console.h>
 #include <kn/plat.h>
 #include <kn/time.h>
 #include "linuxu.h"
@@ -39,7 +41,12 @@ void kn_time_set_wall_ns(uint64_t ns)
 
 void kn_plat_idle_until(uint64_t deadline_ns)
 {
-	uint64_t host = deadline_ns + boot_ns;
+	if (kn_console_input_wanted()) {
+		kn_linuxu_stdin_idle(deadline_ns);
+		return;
+	}
+	/* "No deadline" (UINT64_MAX) becomes a time too far to reach. */
+	uint64_t host = deadline_ns > UINT64_MAX / 2 ? UINT64_MAX / 2 : deadline_ns + boot_ns;
 	struct kn_linuxu_timespec ts = {(long)(host / KN_NSEC_PER_SEC),
 					(long)(host % KN_NSEC_PER_SEC)};
 	/* Returns early on a signal, which is what idling allows. */

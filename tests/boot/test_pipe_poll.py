@@ -21,7 +21,8 @@ EXPECTED = ["pipe.reader_blocks_until_a_writer_writes", "pipe.long_write_waits_f
             "pipe.nonblocking_and_errors", "eventfd.semaphore_wakes_one_reader_per_count",
             "poll.wakes_when_another_thread_writes", "poll.hangup_wakes_a_poller",
             "poll.timeout_expires_on_the_timer", "poll.select_wakes_and_times_out",
-            "poll.eventfd_readiness_between_threads", "vfs.create_write_read",
+            "poll.eventfd_readiness_between_threads", "poll.many_pollers_on_one_pipe",
+            "vfs.create_write_read",
             "vfs.file_times_from_wall_clock"]
 
 

@@ -23,7 +23,8 @@ INCLUDES = ["lib/vfs/include", "lib/vfs/pipe/include", "lib/vfs/poll/include",
             "lib/syscall/include", "lib/sched/include", "lib/time/include"]
 SCENARIOS = ["pipe_basic", "pipe_errors", "pipe_capacity", "pipe_epipe", "pipe_resize", "pipe_blocking",
              "eventfd_counter", "eventfd_blocking", "poll_masks", "poll_many", "poll_wakes",
-             "select_sets", "select_timeouts"]
+             "select_sets", "select_timeouts", "poll_not_woken_by_others", "poll_three_pipes",
+             "poll_timeout_leaves_nothing"]
 
 
 @pytest.fixture(scope="module")

@@ -32,7 +32,7 @@ def mmap_test(tmp_path_factory):
     sources += sorted((MMAP / "tests").glob("*.c"))
     return compile_c(tmp_path_factory.mktemp("mmap") / "mmap_test", sources,
                      ["lib/posix/mmap/include", "lib/alloc/include", "lib/boot/include",
-                      "lib/syscall/include", "lib/vfs/include"],
+                      "lib/syscall/include", "lib/vfs/include", "lib/plat/include"],
                      [f"CONFIG_POSIX_MMAP_BRK_KIB={BRK_KIB}"])
 
 
@@ -43,7 +43,7 @@ def run(exe, *args):
                           timeout=120, env=env)
 
 
-@pytest.mark.parametrize("scenario", ["errors", "oom", "brk"])
+@pytest.mark.parametrize("scenario", ["errors", "oom", "brk", "protect"])
 def test_mmap_scenario(mmap_test, scenario):
     proc = run(mmap_test, scenario)
     assert proc.returncode == 0, proc.stdout + proc.stderr

@@ -27,7 +27,8 @@ def binary(tmp_path_factory):
 
 @pytest.mark.parametrize("scenario", ["sleep_order", "round_robin", "waitqueues",
                                       "join_rules", "no_leaks", "main_returns_early",
-                                      "tls_and_ids", "exit_then"])
+                                      "tls_and_ids", "exit_then", "multi_queue",
+                                      "many_on_one", "irq_wait"])
 @pytest.mark.parametrize("seed", [1, 7, 12345])
 def test_scenario(binary, scenario, seed):
     proc = subprocess.run([binary, scenario, str(seed)], capture_output=True, text=True,

@@ -4,6 +4,7 @@
 #include <kn/errno.h>
 #include <kn/ktest.h>
 #include <kn/mman.h>
+#include <kn/plat.h>
 #include <kn/vfs.h>
 
 #define PG 4096L
@@ -72,7 +73,10 @@ KN_TEST(mmap, partial_munmap_and_unknown_ranges)
 	KN_EXPECT(kn_sys_mprotect((void *)(p + PG), PG, KN_PROT_READ) == -KN_ENOMEM);
 	KN_EXPECT(kn_sys_madvise((void *)p, 2 * PG, KN_MADV_NORMAL) == -KN_ENOMEM);
 	KN_EXPECT(kn_sys_mprotect((void *)(p + 2 * PG), 2 * PG, KN_PROT_READ) == 0);
-	*(volatile char *)(p + 3 * PG) = 1; /* still memory */
+	/* Still memory, and now read-only (a write would fault). */
+	KN_EXPECT(*(volatile char *)(p + 3 * PG) == 0);
+	KN_EXPECT(kn_plat_protection((uintptr_t)(p + 3 * PG)) == KN_PROT_READ ||
+		  kn_plat_protection((uintptr_t)(p + 3 * PG)) == -KN_ENOSYS);
 	KN_EXPECT(kn_sys_munmap((void *)p, PG) == 0);
 	KN_EXPECT(kn_sys_munmap((void *)p, 4 * PG) == 0); /* holes are fine */
 	KN_EXPECT(kn_sys_mprotect((void *)p, PG, KN_PROT_READ) == -KN_ENOMEM);
@@ -239,5 +243,122 @@ KN_TEST(mmap, file_backed_private_mapping)
 		kn_sys_munmap((void *)z, 2 * PG);
 		kn_sys_close((int)zfd);
 	}
+	KN_EXPECT(kn_alloc_check() == 0);
+}
+
+/* Protections as the hardware sees them (kn_plat_protection). */
+#define R KN_PLAT_PROT_READ
+#define X KN_PLAT_PROT_EXEC
+
+static int prot_at(long p)
+{
+	return kn_plat_protection((uintptr_t)p);
+}
+
+/* Whether the platform can tell protections (linuxu needs /proc). */
+static int can_query(void)
+{
+	return prot_at((long)kn_sys_mmap) != -KN_ENOSYS;
+}
+
+KN_TEST(mmap, mprotect_reaches_the_page_tables)
+{
+	if (!can_query())
+		return;
+	long p = kn_sys_mmap(0, 3 * PG, RW, ANON, -1, 0);
+	KN_ASSERT(p > 0);
+	KN_EXPECT(prot_at(p) == RW && prot_at(p + PG) == RW && prot_at(p + 2 * PG) == RW);
+	KN_EXPECT(kn_sys_mprotect((void *)(p + PG), PG, KN_PROT_READ) == 0);
+	KN_EXPECT(prot_at(p) == RW && prot_at(p + PG) == R && prot_at(p + 2 * PG) == RW);
+	KN_EXPECT(kn_sys_mprotect((void *)(p + PG), PG, KN_PROT_NONE) == 0);
+	KN_EXPECT(prot_at(p) == RW && prot_at(p + PG) == KN_PLAT_PROT_NONE && prot_at(p + 2 * PG) == RW);
+	KN_EXPECT(kn_sys_mprotect((void *)p, 3 * PG, KN_PROT_READ | KN_PROT_EXEC) == 0);
+	KN_EXPECT(prot_at(p) == (R | X) && prot_at(p + 2 * PG) == (R | X));
+	KN_EXPECT(kn_sys_mprotect((void *)p, 3 * PG, KN_PROT_WRITE) == 0); /* write implies read */
+	KN_EXPECT(prot_at(p + PG) == RW);
+	KN_EXPECT(kn_sys_mprotect((void *)p, 3 * PG, KN_PROT_NONE) == 0);
+	/* munmap gives the pages back read-write: the heap may reuse them. */
+	KN_EXPECT(kn_sys_munmap((void *)p, 3 * PG) == 0);
+	KN_EXPECT(prot_at(p) == RW && prot_at(p + PG) == RW && prot_at(p + 2 * PG) == RW);
+	KN_EXPECT(kn_alloc_check() == 0);
+}
+
+KN_TEST(mmap, mmap_applies_prot_after_filling)
+{
+	if (!can_query())
+		return;
+	long p = kn_sys_mmap(0, 2 * PG, KN_PROT_READ, ANON, -1, 0);
+	KN_ASSERT(p > 0);
+	KN_EXPECT(prot_at(p) == R && prot_at(p + PG) == R && all((void *)p, 0, 2 * PG));
+	/* The kernel's own writes into protected pages do not fault. */
+	KN_EXPECT(kn_sys_madvise((void *)p, 2 * PG, KN_MADV_DONTNEED) == 0);
+	KN_EXPECT(kn_sys_mmap((void *)p, PG, KN_PROT_NONE, ANON | KN_MAP_FIXED, -1, 0) == p);
+	KN_EXPECT(prot_at(p) == KN_PLAT_PROT_NONE && prot_at(p + PG) == R);
+	long q = kn_sys_mremap((void *)p, PG, 4 * PG, KN_MREMAP_MAYMOVE, 0);
+	KN_ASSERT(q > 0);
+	KN_EXPECT(prot_at(q) == KN_PLAT_PROT_NONE && prot_at(q + 3 * PG) == KN_PLAT_PROT_NONE);
+	KN_EXPECT(kn_sys_munmap((void *)q, 4 * PG) == 0 && kn_sys_munmap((void *)p, 2 * PG) == 0);
+	KN_EXPECT(prot_at(q) == RW && prot_at(p + PG) == RW);
+	if (kn_vfs_has_root()) {
+		int fd = make_file("/kt_prot", 'p', 100);
+		KN_ASSERT(fd >= 0);
+		long f = kn_sys_mmap(0, PG, KN_PROT_READ, KN_MAP_PRIVATE, fd, 0);
+		KN_EXPECT(f > 0 && all((void *)f, 'p', 100) && prot_at(f) == R);
+		kn_sys_munmap((void *)f, PG);
+		kn_sys_close(fd);
+		kn_sys_unlink("/kt_prot");
+	}
+	KN_EXPECT(kn_alloc_check() == 0);
+}
+
+/* Code written into a page, then made executable: "mov $42, %eax; ret". */
+KN_TEST(mmap, prot_exec_runs_code)
+{
+	static const unsigned char code[] = {0xb8, 42, 0, 0, 0, 0xc3};
+	long p = kn_sys_mmap(0, PG, RW, ANON, -1, 0);
+	KN_ASSERT(p > 0);
+	__builtin_memcpy((void *)p, code, sizeof(code));
+	KN_EXPECT(kn_sys_mprotect((void *)p, PG, KN_PROT_READ | KN_PROT_EXEC) == 0);
+	int (*fn)(void) = (int (*)(void))p;
+	KN_EXPECT(fn() == 42);
+	KN_EXPECT(kn_sys_munmap((void *)p, PG) == 0);
+}
+
+/* The platform call itself: heap pages only, whole pages only; a page
+ * protected alone leaves every other page of its 2 MiB mapped as it was
+ * (the large page is split), and a whole 2 MiB range works too. */
+KN_TEST(mmap, platform_protect_bounds_and_large_pages)
+{
+	if (!can_query())
+		return;
+	uintptr_t text = (uintptr_t)kn_sys_mmap & ~(PG - 1);
+	KN_EXPECT(kn_plat_protect(0, PG, R) == -KN_EINVAL);
+	KN_EXPECT(kn_plat_protect(text, PG, RW) == -KN_EINVAL);
+	KN_EXPECT(kn_plat_protect(0xfee00000UL, PG, R) == -KN_EINVAL); /* local APIC on kvm */
+	long two_mib = 2L << 20;
+	char *blk = kn_palloc(1024); /* 4 MiB: holds one aligned 2 MiB */
+	if (!blk)
+		return; /* a small memory: nothing to learn */
+	uintptr_t al = ((uintptr_t)blk + two_mib - 1) & ~(uintptr_t)(two_mib - 1);
+	KN_EXPECT(kn_plat_protect(al + 1, PG, R) == -KN_EINVAL);
+	KN_EXPECT(kn_plat_protect(al, 0, R) == -KN_EINVAL);
+	KN_EXPECT(kn_plat_protect(al, PG + 5, R) == -KN_EINVAL);
+	uintptr_t mid = al + 77 * PG;
+	KN_EXPECT(kn_plat_protect(mid, PG, KN_PLAT_PROT_NONE) == 0);
+	int bad = 0;
+	for (uintptr_t pg = al; pg < al + two_mib; pg += PG) {
+		if (pg == mid)
+			continue;
+		bad += prot_at((long)pg) != RW;
+		*(volatile char *)pg = 1; /* mapped and writable */
+	}
+	KN_EXPECT(bad == 0 && prot_at((long)mid) == KN_PLAT_PROT_NONE);
+	KN_EXPECT(kn_plat_protect(mid, PG, RW) == 0 && prot_at((long)mid) == RW);
+	*(volatile char *)mid = 1;
+	KN_EXPECT(kn_plat_protect(al, two_mib, R) == 0);
+	KN_EXPECT(prot_at((long)al) == R && prot_at((long)(al + two_mib - PG)) == R);
+	KN_EXPECT(prot_at((long)(al - PG)) == RW && prot_at((long)(al + two_mib)) == RW);
+	KN_EXPECT(kn_plat_protect(al, two_mib, RW) == 0 && prot_at((long)al) == RW);
+	kn_pfree(blk, 1024);
 	KN_EXPECT(kn_alloc_check() == 0);
 }

@@ -14,6 +14,7 @@
 	 KN_MAP_POPULATE | KN_MAP_NONBLOCK | KN_MAP_STACK | KN_MAP_HUGETLB |     \
 	 KN_MAP_SYNC | KN_MAP_FIXED_NOREPLACE)
 #define DEV_ZERO_RDEV 0x105 /* makedev(1, 5) */
+#define RW (KN_PROT_READ | KN_PROT_WRITE)
 
 static int aligned(uintptr_t a)
 {
@@ -62,7 +63,8 @@ static long fill_from_file(int fd, uintptr_t at, size_t len, int64_t off)
 }
 
 /* MAP_FIXED: only over our own areas, which are given the new attributes
- * and contents. */
+ * and contents. Their pages are opened (read-write) for the new contents;
+ * the caller applies prot once they are in. */
 static long map_fixed(uintptr_t a, size_t len, int prot, int flags)
 {
 	if (a + len < a || !kn_mm_covered(a, a + len))
@@ -73,6 +75,8 @@ static long map_fixed(uintptr_t a, size_t len, int prot, int flags)
 	if (err)
 		return err;
 	for (struct kn_vma *v = kn_mm_find(a); v && v->start < a + len; v = v->next) {
+		if (!kn_mm_prot_is_rw(v->prot))
+			kn_mm_protect(v->start, v->end, RW); /* protected before: cannot fail */
 		v->prot = prot;
 		v->flags = flags & (KN_MAP_TYPE | KN_MAP_ANONYMOUS);
 	}
@@ -132,12 +136,14 @@ KN_SYSCALL(mmap)(void *addr, size_t len, int prot, int flags, int fd, int64_t of
 			return -KN_ENOMEM;
 		ret = (long)v->start;
 	}
-	if (!anon) {
-		long err = fill_from_file(fd, (uintptr_t)ret, len, off);
-		if (err) {
-			kn_mm_unmap((uintptr_t)ret, (uintptr_t)ret + len);
-			return err;
-		}
+	/* Contents first, while the pages are still read-write; then the
+	 * protection (anonymous read-write, the usual case, costs nothing). */
+	long err = anon ? 0 : fill_from_file(fd, (uintptr_t)ret, len, off);
+	if (!err && !kn_mm_prot_is_rw(prot))
+		err = kn_mm_protect((uintptr_t)ret, (uintptr_t)ret + len, prot);
+	if (err) {
+		kn_mm_unmap((uintptr_t)ret, (uintptr_t)ret + len);
+		return err;
 	}
 	return ret;
 }
@@ -180,6 +186,17 @@ static long check_range(uintptr_t a, size_t *len)
 	return *len ? 0 : 1;
 }
 
+/* Whether some area in [a, end) has pages protected otherwise than prot
+ * asks (mprotect(READ|WRITE) on plain memory, as musl does for every
+ * thread stack, then costs no page-table walk). */
+static int changes_pages(uintptr_t a, uintptr_t end, int prot)
+{
+	for (struct kn_vma *v = kn_mm_find(a); v && v->start < end; v = v->next)
+		if (kn_mm_hw_prot(v->prot) != kn_mm_hw_prot(prot))
+			return 1;
+	return 0;
+}
+
 KN_SYSCALL(mprotect)(void *addr, size_t len, int prot)
 {
 	uintptr_t a = (uintptr_t)addr;
@@ -189,19 +206,31 @@ KN_SYSCALL(mprotect)(void *addr, size_t len, int prot)
 	if (r)
 		return r < 0 ? r : 0;
 	r = carve(a, len);
-	if (r)
-		return r;
-	/* Recorded only: the platform has no page-protection API. */
-	for (struct kn_vma *v = kn_mm_find(a); v && v->start < a + len; v = v->next)
-		v->prot = prot;
-	kn_mm_merge();
-	return 0;
+	if (!r && changes_pages(a, a + len, prot))
+		r = kn_mm_protect(a, a + len, prot);
+	if (!r)
+		for (struct kn_vma *v = kn_mm_find(a); v && v->start < a + len; v = v->next)
+			v->prot = prot;
+	kn_mm_merge(); /* also undoes carve's splits after a failure */
+	return r;
 }
 
 static int advice_known(int advice)
 {
 	return (advice >= KN_MADV_NORMAL && advice <= KN_MADV_DONTNEED) ||
 	       (advice >= KN_MADV_FREE && advice <= 23) || advice == 100 || advice == 101;
+}
+
+/* Zeroes [s, e), opening pages the area protects for the time it takes
+ * (they were protected before: neither call can fail). */
+static void zero_pages(uintptr_t s, uintptr_t e, int prot)
+{
+	int closed = !kn_mm_prot_is_rw(prot);
+	if (closed)
+		kn_mm_protect(s, e, RW);
+	__builtin_memset((void *)s, 0, e - s);
+	if (closed)
+		kn_mm_protect(s, e, prot);
 }
 
 KN_SYSCALL(madvise)(void *addr, size_t len, int advice)
@@ -224,7 +253,7 @@ KN_SYSCALL(madvise)(void *addr, size_t len, int advice)
 			continue;
 		uintptr_t s = v->start > a ? v->start : a;
 		uintptr_t e = v->end < a + len ? v->end : a + len;
-		__builtin_memset((void *)s, 0, e - s);
+		zero_pages(s, e, v->prot);
 	}
 	return 0;
 }

@@ -5,13 +5,29 @@
 #include <kn/syscall.h>
 #include "vma.h"
 
-static long move_to(uintptr_t old, size_t old_len, uintptr_t dst, size_t new_len)
+#define RW (KN_PROT_READ | KN_PROT_WRITE)
+
+/* Copies into dst, which already has the protection prot of the old
+ * range, then unmaps the old range. Protected pages are opened for the
+ * copy (both ranges were protected before: these calls cannot fail). */
+static long move_to(uintptr_t old, size_t old_len, uintptr_t dst, size_t new_len, int prot)
 {
 	size_t keep = old_len < new_len ? old_len : new_len;
+	int closed = !kn_mm_prot_is_rw(prot);
+	int unreadable = !(kn_mm_hw_prot(prot) & KN_PROT_READ);
+	if (closed)
+		kn_mm_protect(dst, dst + new_len, RW);
+	if (unreadable)
+		kn_mm_protect(old, old + old_len, RW);
 	__builtin_memmove((void *)dst, (void *)old, keep);
+	if (closed)
+		kn_mm_protect(dst, dst + new_len, prot);
 	long err = kn_mm_unmap(old, old + old_len);
-	if (err)
+	if (err) {
+		if (unreadable)
+			kn_mm_protect(old, old + old_len, prot);
 		return err;
+	}
 	return (long)dst;
 }
 
@@ -44,17 +60,18 @@ KN_SYSCALL(mremap)(void *old, size_t old_len, size_t new_len, int flags, void *n
 	if (a + old_len > v->end)
 		return -KN_EFAULT; /* moving or growing needs one mapping */
 
+	int prot = v->prot;
 	if (flags & KN_MREMAP_FIXED) {
 		if (to & (PAGE - 1))
 			return -KN_EINVAL;
 		if (to + new_len < to || (to < a + old_len && a < to + new_len))
 			return -KN_EINVAL; /* the ranges overlap */
-		long r = kn_sys_mmap((void *)to, new_len, v->prot,
+		long r = kn_sys_mmap((void *)to, new_len, prot,
 				     (v->flags & ~KN_MAP_FIXED_NOREPLACE) | KN_MAP_FIXED |
 					     KN_MAP_ANONYMOUS, -1, 0);
 		if (r < 0)
 			return r;
-		return move_to(a, old_len, to, new_len);
+		return move_to(a, old_len, to, new_len, prot);
 	}
 	/* Growing in place needs the area to end exactly where the old range
 	 * does. */
@@ -62,11 +79,14 @@ KN_SYSCALL(mremap)(void *old, size_t old_len, size_t new_len, int flags, void *n
 		return (long)a;
 	if (!(flags & KN_MREMAP_MAYMOVE))
 		return -KN_ENOMEM;
-	struct kn_vma *n = kn_mm_map_new(new_len, v->prot, v->flags);
+	struct kn_vma *n = kn_mm_map_new(new_len, prot, v->flags);
 	if (!n)
 		return -KN_ENOMEM;
-	long r = move_to(a, old_len, n->start, new_len);
+	uintptr_t dst = n->start;
+	long r = kn_mm_prot_is_rw(prot) ? 0 : kn_mm_protect(dst, dst + new_len, prot);
+	if (!r)
+		r = move_to(a, old_len, dst, new_len, prot);
 	if (r < 0)
-		kn_mm_unmap(n->start, n->end);
+		kn_mm_unmap(dst, dst + new_len);
 	return r;
 }

@@ -2,7 +2,10 @@
  * so an ordered singly linked list is enough. */
 #include <kn/errno.h>
 #include <kn/mman.h>
+#include <kn/plat.h>
 #include "vma.h"
+
+#define RW (KN_PROT_READ | KN_PROT_WRITE)
 
 static struct kn_vma *areas;
 
@@ -88,9 +91,32 @@ struct kn_vma *kn_mm_map_new(size_t len, int prot, int flags)
 	return v;
 }
 
+int kn_mm_hw_prot(int prot)
+{
+	prot &= KN_PROT_READ | KN_PROT_WRITE | KN_PROT_EXEC;
+	return prot ? prot | KN_PROT_READ : KN_PROT_NONE;
+}
+
+int kn_mm_prot_is_rw(int prot)
+{
+	return kn_mm_hw_prot(prot) == RW;
+}
+
+int kn_mm_protect(uintptr_t start, uintptr_t end, int prot)
+{
+	/* The platform takes the same bit values as PROT_*. */
+	_Static_assert(KN_PLAT_PROT_READ == KN_PROT_READ && KN_PLAT_PROT_WRITE == KN_PROT_WRITE &&
+			       KN_PLAT_PROT_EXEC == KN_PROT_EXEC,
+		       "PROT_* and KN_PLAT_PROT_* differ");
+	return kn_plat_protect(start, end - start, kn_mm_hw_prot(prot));
+}
+
 static void drop(struct kn_vma *v)
 {
 	struct kn_mm_block *b = v->blk;
+	/* Cannot fail: the pages were protected before (kn_plat_protect). */
+	if (!kn_mm_prot_is_rw(v->prot))
+		kn_mm_protect(v->start, v->end, RW);
 	b->live -= (v->end - v->start) / PAGE;
 	if (!b->live) {
 		kn_pfree((void *)b->base, b->npages);
@@ -132,7 +158,18 @@ int kn_mm_grow_in_place(struct kn_vma *v, size_t extra)
 	uintptr_t new_end = v->end + extra;
 	if (v->next && v->next->start < new_end)
 		return -KN_ENOMEM;
+	int protect = !kn_mm_prot_is_rw(v->prot);
+	if (protect) {
+		/* First the step that can run out of page tables, while
+		 * nothing has changed yet; then open the pages to zero them. */
+		int err = kn_mm_protect(v->end, new_end, v->prot);
+		if (err)
+			return err;
+		kn_mm_protect(v->end, new_end, RW);
+	}
 	__builtin_memset((void *)v->end, 0, extra);
+	if (protect)
+		kn_mm_protect(v->end, new_end, v->prot);
 	v->end = new_end;
 	b->live += extra / PAGE;
 	return 0;

@@ -39,18 +39,31 @@ int kn_mm_overlaps(uintptr_t start, uintptr_t end);
 /* Makes `at` an area boundary if it falls inside an area: 0 or -ENOMEM. */
 int kn_mm_split_at(uintptr_t at);
 /* Allocates a fresh zero-filled block of len bytes (page multiple) and one
- * area over it; returns the area or NULL when memory runs out. */
+ * area over it; returns the area or NULL when memory runs out. The pages
+ * are left read-write whatever prot says: the caller fills them, then
+ * applies prot (kn_mm_protect). */
 struct kn_vma *kn_mm_map_new(size_t len, int prot, int flags);
 /* Removes every area part inside [start, end) (page aligned), giving back
- * blocks that become unused: 0 or -ENOMEM (splitting needs a record). */
+ * blocks that become unused: 0 or -ENOMEM (splitting needs a record). The
+ * pages removed become read-write again. */
 int kn_mm_unmap(uintptr_t start, uintptr_t end);
 /* Grows area v in place by `extra` bytes when its block has room right
- * after it: 0, or -ENOMEM. The new bytes are zeroed. */
+ * after it: 0, or -ENOMEM. The new bytes are zeroed and get v's prot. */
 int kn_mm_grow_in_place(struct kn_vma *v, size_t extra);
 /* Joins neighbouring areas of one block that have the same attributes
  * (as Linux merges compatible vmas), so that a range split by mprotect or
  * MAP_FIXED can again be resized as one. */
 void kn_mm_merge(void);
+/* Page protections. Block pages are read-write (the heap's own state)
+ * except inside areas whose prot says otherwise: whatever maps, changes
+ * or unmaps an area keeps its pages as its prot says, and pages go back
+ * to the heap read-write. What the hardware gives a prot (WRITE and EXEC
+ * imply READ), whether that is plain read-write, and setting it on
+ * [start, end) (0, or -ENOMEM when page tables run out; never fails for
+ * pages that were protected before, see kn_plat_protect). */
+int kn_mm_hw_prot(int prot);
+int kn_mm_prot_is_rw(int prot);
+int kn_mm_protect(uintptr_t start, uintptr_t end, int prot);
 /* Bytes covered by areas. */
 size_t kn_mm_mapped_bytes(void);
 

@@ -6,14 +6,16 @@
 #include <kn/sched.h>
 
 enum kn_thread_state { KN_RUNNABLE, KN_BLOCKED, KN_EXITED };
+/* KN_WAITING: a wake of one of its queues ends the wait; KN_WOKEN: one
+ * did; KN_NOT_WAITING: none counts (timed out, or not in a wait). */
+enum kn_wait_state { KN_NOT_WAITING, KN_WAITING, KN_WOKEN };
 
 struct kn_thread {
 	struct kn_arch_ctx ctx;
-	struct kn_thread *next;       /* run queue or wait queue link */
+	struct kn_thread *next;       /* run queue link */
 	struct kn_thread *sleep_next; /* timed-wait list, sorted by wake_at */
-	struct kn_waitq *waiting_on;  /* the wait queue it sleeps in, if any */
 	uint64_t wake_at;             /* 0 = no deadline */
-	int timed_out;
+	enum kn_wait_state wait;      /* between kn_wait_prepare and the block's end */
 	enum kn_thread_state state;
 	const char *name;
 	kn_thread_fn fn;
@@ -44,8 +46,12 @@ void kn_coop_sleep_list_remove(struct kn_thread *t);
 void kn_coop_switch_to(struct kn_thread *next);
 /* First thing a new thread does: clean up after the previous one. */
 void kn_coop_thread_started(void);
+/* Threads queued on an irq wait queue: waiting for an interrupt, which
+ * is no deadlock. */
+extern int kn_coop_irq_waiters;
 /* Frees a thread's stack and control block. */
 void kn_coop_thread_free(struct kn_thread *t);
+
 /* sched.stack_report: paints a new stack, reports its depth at exit. */
 void kn_coop_stack_paint(struct kn_thread *t);
 void kn_coop_stack_report(const struct kn_thread *t);

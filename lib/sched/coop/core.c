@@ -43,21 +43,10 @@ void kn_coop_sleep_list_remove(struct kn_thread *t)
 	t->sleep_next = NULL;
 }
 
-static void waitq_remove(struct kn_waitq *q, struct kn_thread *t)
-{
-	struct kn_thread *prev = NULL;
-	for (struct kn_thread *w = q->head; w; prev = w, w = w->next)
-		if (w == t) {
-			if (prev)
-				prev->next = t->next;
-			else
-				q->head = t->next;
-			if (q->tail == t)
-				q->tail = prev;
-			return;
-		}
-}
+static uint64_t idle_count;
 
+/* Sleepers whose deadline has come run again; one timed out of a wait
+ * no longer counts as waiting, so a later wake skips it. */
 static void wake_expired(uint64_t now)
 {
 	while (sleepers && sleepers->wake_at <= now) {
@@ -65,20 +54,30 @@ static void wake_expired(uint64_t now)
 		sleepers = t->sleep_next;
 		t->sleep_next = NULL;
 		t->wake_at = 0;
-		if (t->waiting_on) {
-			waitq_remove(t->waiting_on, t);
-			t->waiting_on = NULL;
-			t->timed_out = 1;
-		}
+		if (t->wait == KN_WAITING)
+			t->wait = KN_NOT_WAITING;
 		kn_coop_make_runnable(t);
 	}
 }
 
-/* The next thread to run, idling the CPU until a sleeper is due when none
- * is runnable; NULL when nothing will ever be runnable again. */
+static void idle_until(uint64_t deadline)
+{
+	idle_count++;
+	kn_plat_idle_until(deadline);
+}
+
+uint64_t kn_sched_idle_count(void)
+{
+	return idle_count;
+}
+
+/* The next thread to run, idling the CPU until a sleeper is due (or an
+ * interrupt comes, when a thread waits for one) when none is runnable;
+ * NULL when nothing will ever be runnable again. */
 static struct kn_thread *pick_next(void)
 {
 	for (;;) {
+		kn_plat_irq_poll();
 		wake_expired(kn_time_monotonic_ns());
 		struct kn_thread *t = runq_head;
 		if (t) {
@@ -88,9 +87,12 @@ static struct kn_thread *pick_next(void)
 			t->next = NULL;
 			return t;
 		}
-		if (!sleepers)
+		if (sleepers)
+			idle_until(sleepers->wake_at);
+		else if (kn_coop_irq_waiters)
+			idle_until(UINT64_MAX);
+		else
 			return NULL;
-		kn_plat_idle_until(sleepers->wake_at);
 	}
 }
 
@@ -134,6 +136,7 @@ void kn_yield(void)
 {
 	if (!kn_coop_current)
 		return;
+	kn_plat_irq_poll(); /* device input may wake a thread */
 	wake_expired(kn_time_monotonic_ns());
 	if (!runq_head)
 		return;

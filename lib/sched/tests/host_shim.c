@@ -27,9 +27,26 @@ void kn_arch_set_tls(uintptr_t base)
 
 uint64_t kn_time_monotonic_ns(void) { return fake_now; }
 
+void (*idle_hook)(void);
+void (*irq_poll_hook)(void);
+
+void kn_plat_irq_poll(void)
+{
+	if (irq_poll_hook)
+		irq_poll_hook();
+}
+
 void kn_plat_idle_until(uint64_t deadline)
 {
 	idle_calls++;
+	if (idle_hook) { /* an interrupt comes first */
+		idle_hook();
+		return;
+	}
+	if (deadline == UINT64_MAX) {
+		printf("FAIL: idled for ever\n");
+		exit(3);
+	}
 	if (deadline > fake_now)
 		fake_now = deadline;
 }

@@ -10,5 +10,10 @@ extern int idle_calls;
  * host's own FS base (glibc's TLS) is never touched. */
 extern uintptr_t fake_tls;
 extern int tls_loads;
+/* Called instead of passing time when the scheduler idles: a fake
+ * interrupt. */
+extern void (*idle_hook)(void);
+/* Called when the scheduler polls for device events at a switch. */
+extern void (*irq_poll_hook)(void);
 
 #endif

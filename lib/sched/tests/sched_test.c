@@ -279,6 +279,137 @@ static void *exit_then(void *unused)
 	return 0;
 }
 
+/* --- one thread on several queues: the wake of any ends the wait once */
+static struct kn_waitq qs[3] = {KN_WAITQ_INIT, KN_WAITQ_INIT, KN_WAITQ_INIT};
+static int multi_result = -2, multi_rounds;
+
+static void *multi_waiter(void *arg)
+{
+	struct kn_wait_entry e[3];
+	kn_wait_prepare();
+	for (int i = 0; i < 3; i++)
+		kn_waitq_add(&qs[i], &e[i]);
+	multi_result = kn_wait_block(0);
+	multi_rounds++;
+	/* Still registered: a second round waits on the same entries. */
+	kn_wait_prepare();
+	int r = kn_wait_block(fake_now + 100);
+	for (int i = 0; i < 3; i++)
+		kn_waitq_del(&e[i]);
+	return (void *)(long)r;
+}
+
+static void *multi_queue(void *unused)
+{
+	struct kn_thread *t = kn_thread_create("m", multi_waiter, 0, 0);
+	kn_yield(); /* it waits on all three */
+	CHECK(multi_result == -2);
+	CHECK(kn_waitq_wake(&qs[1], 1) == 1);
+	/* Already woken: the other queues' wakes skip it and count nothing. */
+	CHECK(kn_waitq_wake(&qs[0], 5) == 0 && kn_waitq_wake(&qs[2], 5) == 0);
+	kn_yield();
+	CHECK(multi_result == 0 && multi_rounds == 1);
+	CHECK(kn_waitq_wake(&qs[2], 1) == 1); /* second round: woken by another */
+	void *r;
+	CHECK(kn_thread_join(t, &r) == 0 && r == 0);
+	for (int i = 0; i < 3; i++)
+		CHECK(qs[i].head == 0 && qs[i].tail == 0);
+	/* A wake between prepare and block: the block returns at once. */
+	struct kn_wait_entry e;
+	kn_wait_prepare();
+	kn_waitq_add(&qs[0], &e);
+	CHECK(kn_waitq_wake(&qs[0], 1) == 1);
+	CHECK(kn_wait_block(0) == 0);
+	/* A wake after the wait ended (not prepared) does not count. */
+	CHECK(kn_waitq_wake(&qs[0], 1) == 0);
+	kn_waitq_del(&e);
+	kn_waitq_del(&e); /* twice is harmless */
+	CHECK(qs[0].head == 0);
+	/* Timed out: no longer waiting, later wakes skip it. */
+	kn_wait_prepare();
+	kn_waitq_add(&qs[0], &e);
+	CHECK(kn_wait_block(fake_now + 50) == -KN_ETIMEDOUT);
+	CHECK(kn_waitq_wake(&qs[0], 1) == 0);
+	kn_waitq_del(&e);
+	return 0;
+}
+
+/* --- many threads on one queue, some also on a second one */
+#define N_MANY 40
+static struct kn_waitq one = KN_WAITQ_INIT, other = KN_WAITQ_INIT;
+static int many_woken;
+
+static void *many_waiter(void *arg)
+{
+	struct kn_wait_entry a, b;
+	kn_wait_prepare();
+	kn_waitq_add(&one, &a);
+	if ((long)arg & 1)
+		kn_waitq_add(&other, &b);
+	if (kn_wait_block(0) == 0)
+		many_woken++;
+	kn_waitq_del(&a);
+	if ((long)arg & 1)
+		kn_waitq_del(&b);
+	return 0;
+}
+
+static void *many_on_one(void *unused)
+{
+	struct kn_thread *t[N_MANY];
+	for (long i = 0; i < N_MANY; i++)
+		t[i] = kn_thread_create("many", many_waiter, (void *)i, 16384);
+	kn_yield();
+	CHECK(kn_waitq_wake(&other, 1000) == N_MANY / 2); /* the odd ones */
+	CHECK(kn_waitq_wake(&one, 1000) == N_MANY / 2);   /* the rest */
+	CHECK(kn_waitq_wake(&one, 1000) == 0);
+	for (int i = 0; i < N_MANY; i++)
+		CHECK(kn_thread_join(t[i], 0) == 0);
+	CHECK(many_woken == N_MANY);
+	CHECK(one.head == 0 && other.head == 0);
+	return 0;
+}
+
+/* --- waiting for an interrupt is no deadlock: the CPU idles until one */
+static struct kn_waitq irq_q = KN_WAITQ_INIT_IRQ;
+
+static void fake_interrupt(void)
+{
+	kn_waitq_wake(&irq_q, 1);
+}
+
+static void *irq_waiter(void *unused)
+{
+	return (void *)(long)kn_waitq_wait(&irq_q, 0);
+}
+
+static void *irq_wait(void *unused)
+{
+	struct kn_thread *t = kn_thread_create("irq", irq_waiter, 0, 0);
+	uint64_t idles = kn_sched_idle_count();
+	idle_hook = fake_interrupt;
+	void *r;
+	CHECK(kn_thread_join(t, &r) == 0 && r == 0);
+	CHECK(kn_sched_idle_count() - idles == 1); /* one idle, no spinning */
+	CHECK(irq_q.head == 0);
+	idle_hook = 0;
+	/* A thread that never lets the CPU idle does not hold input up:
+	 * events are polled at each switch. */
+	t = kn_thread_create("irq", irq_waiter, 0, 0);
+	kn_yield(); /* it waits now */
+	irq_poll_hook = fake_interrupt;
+	int spins = 0;
+	while (irq_q.head && spins < 100) {
+		kn_yield();
+		spins++;
+	}
+	irq_poll_hook = 0;
+	CHECK(spins < 100);
+	CHECK(kn_thread_join(t, &r) == 0 && r == 0);
+	CHECK(kn_sched_idle_count() - idles == 1);
+	return 0;
+}
+
 static const struct {
 	const char *name;
 	kn_thread_fn fn;
@@ -293,6 +424,9 @@ static const struct {
 	{"deadlock", deadlock, 0},
 	{"tls_and_ids", tls_and_ids, 0},
 	{"exit_then", exit_then, 0},
+	{"multi_queue", multi_queue, 0},
+	{"many_on_one", many_on_one, 0},
+	{"irq_wait", irq_wait, 0},
 };
 
 int main(int argc, char **argv)

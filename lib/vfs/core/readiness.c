@@ -1,27 +1,22 @@
-/* vfs-core: file readiness for poll/select and the one wait queue that
- * every readiness change wakes.
+/* vfs-core: file readiness for poll/select, and poll tables.
  *
- * One queue for all files, because a poller waits on many files at once
- * and a thread can block on one wait queue only. Waking every poller on
- * each change costs a re-check per poller, which is cheap for the few
- * threads of a unikernel. The scheduler is a weak reference: an image
- * without one has nobody to wake. */
+ * Each file that can change keeps its own wait queue; its poll op puts
+ * the poller's entry there (kn_poll_register), so a change wakes only
+ * the threads polling that file. An entry holds a reference to its file:
+ * the file (and its queue) outlives the entry even if another thread
+ * closes the descriptor meanwhile. The scheduler is a weak reference: an
+ * image without one has nobody to wake, and a poll cannot wait. */
+#include <kn/alloc.h>
 #include <kn/errno.h>
-#include <kn/sched.h>
-#include <kn/time.h>
+#include <kn/poll_table.h>
 #include "vfs_internal.h"
 
-#pragma weak kn_waitq_wait
-#pragma weak kn_waitq_wake
-#pragma weak kn_time_monotonic_ns
+#pragma weak kn_wait_prepare
+#pragma weak kn_wait_block
+#pragma weak kn_waitq_add
+#pragma weak kn_waitq_del
 
-static struct kn_waitq pollers = KN_WAITQ_INIT;
-/* When the next wait must end at the latest (0: no limit). The poll op
- * that sets it and the wait that consumes it run in the same thread with
- * no switch in between (a scan never blocks), so a global does. */
-static uint64_t recheck_at;
-
-int kn_vfs_fd_poll(int fd)
+int kn_vfs_fd_poll(int fd, struct kn_poll_table *pt)
 {
 	struct kn_file *f = kn_vfs_fget(fd);
 	if (!f)
@@ -31,36 +26,68 @@ int kn_vfs_fd_poll(int fd)
 		return -KN_EBADF;
 	}
 	struct kn_vnode *vn = f->vn;
-	unsigned mask = vn->ops->poll ? vn->ops->poll(vn, f) : KN_POLL_ALWAYS;
+	if (pt)
+		pt->file = pt->registering ? f : 0;
+	unsigned mask = vn->ops->poll ? vn->ops->poll(vn, f, pt) : KN_POLL_ALWAYS;
+	if (pt)
+		pt->file = 0;
 	kn_vfs_fput(f);
 	return (int)mask;
 }
 
-void kn_vfs_poll_notify(void)
+int kn_poll_table_init(struct kn_poll_table *pt, unsigned files)
 {
-	if (kn_waitq_wake && pollers.head)
-		kn_waitq_wake(&pollers, 0x7fffffff);
-}
-
-int kn_vfs_poll_wait(uint64_t deadline_ns)
-{
-	if (!kn_waitq_wait)
-		return -KN_ENOSYS;
-	uint64_t at = recheck_at;
-	recheck_at = 0;
-	if (at && (!deadline_ns || at < deadline_ns)) {
-		int r = kn_waitq_wait(&pollers, at);
-		/* Only the recheck expired: to the caller, a possible change. */
-		return r == -KN_ETIMEDOUT ? 0 : r;
+	pt->file = 0;
+	pt->used = 0;
+	pt->registering = 1;
+	pt->error = 0;
+	pt->entry = pt->inline_entry;
+	pt->max = KN_POLL_INLINE;
+	if (files > KN_POLL_INLINE) {
+		pt->entry = kn_malloc(files * sizeof(*pt->entry));
+		if (!pt->entry)
+			return -KN_ENOMEM;
+		pt->max = files;
 	}
-	return kn_waitq_wait(&pollers, deadline_ns);
+	return 0;
 }
 
-void kn_vfs_poll_recheck(uint64_t ns)
+void kn_poll_register(struct kn_poll_table *pt, struct kn_waitq *q)
 {
-	if (!kn_time_monotonic_ns)
+	if (!pt || !pt->file || !kn_waitq_add)
 		return;
-	uint64_t at = kn_time_monotonic_ns() + ns;
-	if (!recheck_at || at < recheck_at)
-		recheck_at = at;
+	if (pt->used == pt->max) { /* a file registering twice: refused, not lost */
+		pt->error = -KN_ENOMEM;
+		return;
+	}
+	struct kn_poll_entry *e = &pt->entry[pt->used++];
+	e->file = pt->file;
+	e->file->refs++; /* dropped in kn_poll_table_free */
+	kn_waitq_add(q, &e->wait);
+}
+
+void kn_poll_table_prepare(struct kn_poll_table *pt)
+{
+	if (kn_wait_prepare)
+		kn_wait_prepare();
+}
+
+int kn_poll_table_wait(struct kn_poll_table *pt, uint64_t deadline_ns)
+{
+	if (!kn_wait_block)
+		return -KN_ENOSYS;
+	pt->registering = 0; /* the scan before registered: later ones need not */
+	return kn_wait_block(deadline_ns);
+}
+
+void kn_poll_table_free(struct kn_poll_table *pt)
+{
+	for (unsigned i = 0; i < pt->used; i++) {
+		kn_waitq_del(&pt->entry[i].wait);
+		kn_vfs_fput(pt->entry[i].file);
+	}
+	pt->used = 0;
+	if (pt->entry != pt->inline_entry)
+		kn_free(pt->entry);
+	pt->entry = pt->inline_entry;
 }

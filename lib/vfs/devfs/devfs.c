@@ -3,17 +3,7 @@
 #include <kn/console.h>
 #include <kn/errno.h>
 #include <kn/init.h>
-#include <kn/time.h>
 #include <kn/vfs.h>
-
-/* Optional (declared here: devfs does not depend on them): with a
- * scheduler a blocked console read sleeps and other threads run, without
- * one it idles the CPU, and with neither (host tests) it spins. */
-void kn_sleep_ns(uint64_t ns);
-void kn_plat_idle_until(uint64_t deadline_ns);
-#pragma weak kn_sleep_ns
-#pragma weak kn_plat_idle_until
-#pragma weak kn_time_monotonic_ns
 
 enum { DEV_ROOT, DEV_NULL, DEV_ZERO, DEV_RANDOM, DEV_URANDOM, DEV_CONSOLE, DEV_COUNT };
 
@@ -62,18 +52,16 @@ static int d_lookup(struct kn_vnode *dir, const char *name, size_t len, struct k
 	return -KN_ENOENT;
 }
 
-/* Input sources cannot wake anyone, so a blocked reader looks again
- * every KN_CONSOLE_INPUT_POLL_NS; other threads run meanwhile. */
+/* A blocked reader sleeps until the platform says input may have come
+ * (nothing can arrive between the read and the wait: the platform's
+ * wake-ups come only while the CPU idles). */
 static long console_read(struct kn_file *f, void *buf, size_t n)
 {
 	for (;;) {
 		long r = kn_console_read(buf, n);
 		if (r != -KN_EAGAIN || (f->flags & KN_O_NONBLOCK))
 			return r;
-		if (kn_sleep_ns)
-			kn_sleep_ns(KN_CONSOLE_INPUT_POLL_NS);
-		else if (kn_plat_idle_until && kn_time_monotonic_ns)
-			kn_plat_idle_until(kn_time_monotonic_ns() + KN_CONSOLE_INPUT_POLL_NS);
+		kn_console_input_wait();
 	}
 }
 
@@ -164,11 +152,13 @@ static long d_ioctl(struct kn_vnode *vn, struct kn_file *f, unsigned long cmd, v
 	}
 }
 
-static unsigned d_poll(struct kn_vnode *vn, struct kn_file *f)
+static unsigned d_poll(struct kn_vnode *vn, struct kn_file *f, struct kn_poll_table *pt)
 {
-	if (idx(vn) != DEV_CONSOLE || kn_console_input_ready())
+	if (idx(vn) != DEV_CONSOLE)
 		return KN_POLL_ALWAYS;
-	kn_vfs_poll_recheck(KN_CONSOLE_INPUT_POLL_NS);
+	kn_poll_register(pt, kn_console_input_waitq());
+	if (kn_console_input_ready())
+		return KN_POLL_ALWAYS;
 	return KN_POLLOUT | KN_POLLWRNORM;
 }
 

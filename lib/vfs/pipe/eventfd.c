@@ -16,7 +16,7 @@ struct eventfd {
 	struct kn_vnode vn;
 	uint64_t count;
 	int semaphore;
-	struct kn_waitq readers, writers;
+	struct kn_waitq waiters; /* readers, writers and pollers */
 };
 
 static struct eventfd *efd_of(struct kn_vnode *vn)
@@ -26,9 +26,7 @@ static struct eventfd *efd_of(struct kn_vnode *vn)
 
 static void changed(struct eventfd *e)
 {
-	kn_waitq_wake(&e->readers, 0x7fffffff);
-	kn_waitq_wake(&e->writers, 0x7fffffff);
-	kn_vfs_poll_notify();
+	kn_waitq_wake(&e->waiters, 0x7fffffff);
 }
 
 static long e_read(struct kn_vnode *vn, struct kn_file *f, void *buf, size_t n, uint64_t off)
@@ -39,7 +37,7 @@ static long e_read(struct kn_vnode *vn, struct kn_file *f, void *buf, size_t n, 
 	while (!e->count) {
 		if (f->flags & KN_O_NONBLOCK)
 			return -KN_EAGAIN;
-		kn_waitq_wait(&e->readers, 0);
+		kn_waitq_wait(&e->waiters, 0);
 	}
 	uint64_t v = e->semaphore ? 1 : e->count;
 	e->count -= v;
@@ -61,7 +59,7 @@ static long e_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, siz
 	while (COUNT_MAX - e->count < v) {
 		if (f->flags & KN_O_NONBLOCK)
 			return -KN_EAGAIN;
-		kn_waitq_wait(&e->writers, 0);
+		kn_waitq_wait(&e->waiters, 0);
 	}
 	e->count += v;
 	if (v)
@@ -69,10 +67,11 @@ static long e_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, siz
 	return sizeof(v);
 }
 
-static unsigned e_poll(struct kn_vnode *vn, struct kn_file *f)
+static unsigned e_poll(struct kn_vnode *vn, struct kn_file *f, struct kn_poll_table *pt)
 {
 	struct eventfd *e = efd_of(vn);
 	unsigned mask = 0;
+	kn_poll_register(pt, &e->waiters);
 	if (e->count)
 		mask |= KN_POLLIN;
 	if (e->count < COUNT_MAX)

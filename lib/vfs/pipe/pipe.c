@@ -25,7 +25,9 @@ struct pipe {
 	int open[2];            /* whether each end still has a file */
 	char *buf;              /* size bytes, KN_PIPE_SIZE unless F_SETPIPE_SZ */
 	size_t size, head, count; /* capacity, first unread byte, bytes unread */
-	struct kn_waitq readers, writers; /* blocked in read / write */
+	/* Readers, writers and pollers of either end: all re-check after
+	 * any change, and a change of one pipe wakes no one else. */
+	struct kn_waitq waiters;
 	uint64_t ino;
 };
 
@@ -37,12 +39,9 @@ static struct pipe *pipe_of(struct kn_vnode *vn)
 	return vn->priv;
 }
 
-/* Readers, writers and pollers re-check the pipe after any change. */
 static void changed(struct pipe *p)
 {
-	kn_waitq_wake(&p->readers, 0x7fffffff);
-	kn_waitq_wake(&p->writers, 0x7fffffff);
-	kn_vfs_poll_notify();
+	kn_waitq_wake(&p->waiters, 0x7fffffff);
 }
 
 /* Moves the k oldest bytes out of the ring. */
@@ -67,7 +66,7 @@ static long p_read(struct kn_vnode *vn, struct kn_file *f, void *buf, size_t n, 
 			return 0;
 		if (f->flags & KN_O_NONBLOCK)
 			return -KN_EAGAIN;
-		kn_waitq_wait(&p->readers, 0);
+		kn_waitq_wait(&p->waiters, 0);
 	}
 	size_t k = n < p->count ? n : p->count;
 	take(p, buf, k);
@@ -108,7 +107,7 @@ static long p_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, siz
 		if (!fits) {
 			if (f->flags & KN_O_NONBLOCK)
 				return done ? (long)done : -KN_EAGAIN;
-			kn_waitq_wait(&p->writers, 0);
+			kn_waitq_wait(&p->waiters, 0);
 			continue;
 		}
 		size_t k = n - done < room ? n - done : room;
@@ -123,10 +122,11 @@ static long p_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, siz
 /* Linux's rules: the read end is readable with data and hung up with no
  * writer; the write end is writable when an atomic write fits and in
  * error with no reader. */
-static unsigned p_poll(struct kn_vnode *vn, struct kn_file *f)
+static unsigned p_poll(struct kn_vnode *vn, struct kn_file *f, struct kn_poll_table *pt)
 {
 	struct pipe *p = pipe_of(vn);
 	unsigned mask = 0;
+	kn_poll_register(pt, &p->waiters);
 	if (vn == &p->end[READ_END]) {
 		if (p->count)
 			mask |= KN_POLLIN | KN_POLLRDNORM;

@@ -157,3 +157,53 @@ KN_TEST(poll, eventfd_readiness_between_threads)
 	KN_EXPECT(kn_thread_join(t, 0) == 0 && w.result == 8);
 	kn_sys_close(fd);
 }
+
+/* Many threads polling one pipe: one write wakes every one of them, and
+ * each leaves the pipe's queue on its way out. A poller of another pipe
+ * sleeps through it. */
+#define N_POLLERS 12
+struct poller {
+	int fd;
+	long result;
+	short revents;
+};
+
+static void *poll_forever(void *arg)
+{
+	struct poller *p = arg;
+	struct kn_pollfd fd = {p->fd, KN_POLLIN, 0};
+	p->result = kn_sys_poll(&fd, 1, -1);
+	p->revents = fd.revents;
+	return 0;
+}
+
+KN_TEST(poll, many_pollers_on_one_pipe)
+{
+	int p[2], q[2];
+	if (!make_pipe(p) || !make_pipe(q))
+		return;
+	struct poller pl[N_POLLERS + 1];
+	struct kn_thread *t[N_POLLERS + 1];
+	for (int i = 0; i <= N_POLLERS; i++) {
+		pl[i] = (struct poller){i < N_POLLERS ? p[0] : q[0], -1, 0};
+		t[i] = kn_thread_create("poller", poll_forever, &pl[i], 16384);
+		KN_ASSERT(t[i]);
+	}
+	kn_sleep_ns(KN_NSEC_PER_MSEC); /* all of them wait now */
+	for (int i = 0; i <= N_POLLERS; i++)
+		KN_EXPECT(pl[i].result == -1);
+	KN_EXPECT(kn_sys_write(p[1], "x", 1) == 1);
+	for (int i = 0; i < N_POLLERS; i++) {
+		KN_EXPECT(kn_thread_join(t[i], 0) == 0);
+		KN_EXPECT(pl[i].result == 1 && pl[i].revents == KN_POLLIN);
+	}
+	kn_sleep_ns(KN_NSEC_PER_MSEC);
+	KN_EXPECT(pl[N_POLLERS].result == -1); /* the other pipe's poller sleeps on */
+	KN_EXPECT(kn_sys_write(q[1], "y", 1) == 1);
+	KN_EXPECT(kn_thread_join(t[N_POLLERS], 0) == 0);
+	KN_EXPECT(pl[N_POLLERS].result == 1);
+	kn_sys_close(p[0]);
+	kn_sys_close(p[1]);
+	kn_sys_close(q[0]);
+	kn_sys_close(q[1]);
+}

@@ -10,7 +10,7 @@ struct poll_req {
 };
 
 /* Fills every revents; returns how many are non-zero. */
-static long scan(void *ctx)
+static long scan(void *ctx, struct kn_poll_table *pt)
 {
 	struct poll_req *req = ctx;
 	long ready = 0;
@@ -19,7 +19,7 @@ static long scan(void *ctx)
 		p->revents = 0;
 		if (p->fd < 0)
 			continue; /* ignored, as POSIX allows to disable entries */
-		int mask = kn_vfs_fd_poll(p->fd);
+		int mask = kn_vfs_fd_poll(p->fd, pt);
 		if (mask < 0)
 			p->revents = KN_POLLNVAL;
 		else
@@ -38,7 +38,7 @@ static long do_poll(struct kn_pollfd *fds, unsigned long nfds, uint64_t deadline
 	if (nfds && kn_user_check(fds, nfds * sizeof(*fds)))
 		return -KN_EFAULT;
 	struct poll_req req = {fds, nfds};
-	return kn_poll_until(scan, &req, deadline);
+	return kn_poll_until(scan, &req, (unsigned)nfds, deadline);
 }
 
 KN_SYSCALL(poll)(struct kn_pollfd *fds, unsigned long nfds, int timeout_ms)

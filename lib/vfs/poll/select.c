@@ -29,9 +29,19 @@ static int wanted(const struct select_req *r, int fd)
 		 r->want[EX].bits[fd / WORD_BITS]) & bit) != 0;
 }
 
+/* How many descriptors any set asks about: the files a wait registers on. */
+static unsigned wanted_count(const struct select_req *r)
+{
+	unsigned n = 0;
+	for (size_t w = 0; w < r->words; w++)
+		n += (unsigned)__builtin_popcountl(r->want[IN].bits[w] | r->want[OUT].bits[w] |
+						   r->want[EX].bits[w]);
+	return n;
+}
+
 /* Counts every (descriptor, set) pair that is ready; -KN_EBADF if a set
  * names a closed descriptor. */
-static long scan(void *ctx)
+static long scan(void *ctx, struct kn_poll_table *pt)
 {
 	struct select_req *r = ctx;
 	long ready = 0;
@@ -39,7 +49,7 @@ static long scan(void *ctx)
 	for (int fd = 0; fd < r->nfds; fd++) {
 		if (!wanted(r, fd))
 			continue;
-		int mask = kn_vfs_fd_poll(fd);
+		int mask = kn_vfs_fd_poll(fd, pt);
 		if (mask < 0)
 			return -KN_EBADF;
 		unsigned long bit = 1UL << (fd % WORD_BITS);
@@ -71,7 +81,7 @@ static long do_select(int nfds, kn_fd_set **sets, uint64_t deadline)
 		if (nfds % WORD_BITS) /* bits at or past nfds are not looked at */
 			r.want[s].bits[r.words - 1] &= (1UL << (nfds % WORD_BITS)) - 1;
 	}
-	long n = kn_poll_until(scan, &r, deadline);
+	long n = kn_poll_until(scan, &r, wanted_count(&r), deadline);
 	if (n < 0)
 		return n;
 	for (int s = 0; s < NSETS; s++)

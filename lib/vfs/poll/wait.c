@@ -23,20 +23,30 @@ uint64_t kn_poll_left_ns(uint64_t deadline)
 	return deadline > now ? deadline - now : 0;
 }
 
-long kn_poll_until(long (*check)(void *ctx), void *ctx, uint64_t deadline)
+long kn_poll_until(long (*check)(void *ctx, struct kn_poll_table *pt), void *ctx,
+		   unsigned files, uint64_t deadline)
 {
+	if (!deadline) /* a question, no wait: nothing to register */
+		return check(ctx, 0);
+	struct kn_poll_table pt;
+	if (kn_poll_table_init(&pt, files))
+		return -KN_ENOMEM;
+	long r;
 	for (;;) {
-		long r = check(ctx);
-		if (r)
-			return r;
+		kn_poll_table_prepare(&pt);
+		r = check(ctx, &pt);
+		if (r || (r = pt.error))
+			break;
 		if (deadline != POLL_FOREVER && kn_time_monotonic_ns() >= deadline)
-			return 0;
+			break;
 		/* Woken or timed out, check again: the last check after the
 		 * deadline still reports what became ready. */
-		r = kn_vfs_poll_wait(deadline == POLL_FOREVER ? 0 : deadline);
+		r = kn_poll_table_wait(&pt, deadline == POLL_FOREVER ? 0 : deadline);
 		if (r && r != -KN_ETIMEDOUT)
-			return r;
+			break;
 	}
+	kn_poll_table_free(&pt);
+	return r;
 }
 
 int kn_poll_check_sigmask(const void *set, size_t size)

@@ -8,6 +8,7 @@
 #include <kn/errno.h>
 #include <kn/syscall.h>
 #include <kn/time.h>
+#include <kn/vfs.h>
 
 long live_allocs;
 
@@ -53,8 +54,17 @@ int kn_console_input_ready(void)
 	return 1;
 }
 
+void kn_console_input_wait(void)
+{
+}
+
+struct kn_waitq *kn_console_input_waitq(void)
+{
+	return 0;
+}
+
 /* readiness.c's, for the tests that link devfs without it. */
-__attribute__((weak)) void kn_vfs_poll_recheck(uint64_t ns)
+__attribute__((weak)) void kn_poll_register(struct kn_poll_table *pt, struct kn_waitq *q)
 {
 }
 

@@ -2,8 +2,12 @@
  *   1. nothing is sent until "ready": poll(fd 0) times out, a non-blocking
  *      read says EAGAIN;
  *   2. the test sends "hello\n": poll wakes, the line comes back as "got HELLO"
- *      while another thread keeps ticking;
- *   3. the test sends a few bytes and then ends the input (linuxu: closes
+ *      while another thread keeps yielding (the CPU never idles);
+ *   3. "blocking": a read of fd 0 with nothing arriving for a while (the
+ *      test waits ~300 ms) must sleep, not spin: the scheduler's idle
+ *      count over that read is printed ("idle N in M ms"; a reader that
+ *      re-checked every millisecond would idle about M times);
+ *   4. the test sends a few bytes and then ends the input (linuxu: closes
  *      stdin; kvm: a serial line cannot, so a 0x04 byte): "end N". */
 #include <kn/console.h>
 #include <kn/errno.h>
@@ -15,10 +19,12 @@
 static volatile int stop;
 static int ticks;
 
+/* Never lets the CPU idle: input must reach the blocked reader anyway
+ * (the scheduler polls for device events at each switch). */
 static void *ticker(void *arg)
 {
 	while (!stop) {
-		kn_sleep_ns(KN_NSEC_PER_MSEC);
+		kn_yield();
 		ticks++;
 	}
 	return 0;
@@ -48,9 +54,9 @@ int main(int argc, char *argv[])
 	if (r != -KN_EAGAIN)
 		return fail("non-blocking read", r);
 	kn_sys_fcntl(0, KN_F_SETFL, 0);
-	kn_printk("ready\n");
-
+	/* The ticker exists before "ready", the only cue for the test to send. */
 	struct kn_thread *t = kn_thread_create("ticker", ticker, 0, 0);
+	kn_printk("ready\n");
 	p.events = KN_POLLIN;
 	r = kn_sys_poll(&p, 1, 20000);
 	if (r != 1 || !(p.revents & KN_POLLIN))
@@ -70,6 +76,23 @@ int main(int argc, char *argv[])
 	stop = 1;
 	kn_thread_join(t, 0);
 	kn_printk("ticks while blocked: %s\n", ticks > 0 ? "yes" : "no");
+
+	kn_printk("blocking\n");
+	uint64_t idles = kn_sched_idle_count();
+	t0 = kn_time_monotonic_ns();
+	len = 0;
+	while (len < sizeof(line) && (len == 0 || line[len - 1] != '\n')) {
+		r = kn_sys_read(0, line + len, sizeof(line) - len);
+		if (r <= 0)
+			return fail("blocking read", r);
+		if (len == 0) /* the first byte ends the quiet time */
+			kn_printk("idle %llu in %llu ms\n",
+				  (unsigned long long)(kn_sched_idle_count() - idles),
+				  (unsigned long long)((kn_time_monotonic_ns() - t0) /
+						       KN_NSEC_PER_MSEC));
+		len += (size_t)r;
+	}
+	kn_printk("got %.*s", (int)len, line);
 
 	size_t total = 0;
 	for (;;) {

@@ -22,8 +22,12 @@ struct kn_console_driver {
  * KN_CONSOLE_INPUT. Its read never blocks: it returns the bytes it got
  * (> 0), 0 at end of input, or -KN_EAGAIN when nothing is there yet.
  * Input is raw (no line discipline, no echo), like a serial line in
- * -icanon mode. Sources are polled, not interrupt-driven, so blocking
- * readers and pollers re-check every KN_CONSOLE_INPUT_POLL_NS. */
+ * -icanon mode. Nobody polls the source on a timer: readers and pollers
+ * sleep on the console's input wait queue, and the platform wakes them
+ * when input may have arrived, from its interrupt handling (kvm: the
+ * UART's receive interrupt, which also pushes the bytes it drained with
+ * kn_console_input_push) or its idle wait (linuxu: the host says stdin
+ * is readable; kn_console_input_notify). */
 struct kn_console_input {
 	const char *name;
 	long (*read)(void *buf, size_t n);
@@ -33,7 +37,7 @@ struct kn_console_input {
 	static const struct kn_console_input __kn_console_in_##id KN_USED KN_ALIGNED(8) \
 		KN_SECTION(".kn_console_in") = {#id, readfn}
 
-#define KN_CONSOLE_INPUT_POLL_NS 1000000ull
+struct kn_waitq;
 
 /* Where formatted output goes: called with each piece, in order. */
 typedef void (*kn_fmt_sink)(void *ctx, const char *s, size_t n);
@@ -47,6 +51,23 @@ long kn_console_read(void *buf, size_t n);
 /* Whether kn_console_read would return at once (input buffered, or end
  * of input): what poll reports as POLLIN. */
 int kn_console_input_ready(void);
+/* Blocks until input may have arrived (then read again): on the input
+ * wait queue with a scheduler, else idling the CPU until an interrupt. */
+void kn_console_input_wait(void);
+/* The queue readers and pollers of console input wait on (sched's
+ * wait queue, woken from interrupt handling). */
+struct kn_waitq *kn_console_input_waitq(void);
+/* For the platform: bytes its interrupt handler drained from the device
+ * (kept until read; dropped, and counted, when the buffer is full), and
+ * a wake-up of everyone waiting for input. Thread or idle context only:
+ * Kiln enables interrupts only while the CPU idles. */
+void kn_console_input_push(const void *buf, size_t n);
+void kn_console_input_notify(void);
+/* Whether a thread is waiting for console input: a platform watches its
+ * input device only then (an unread stdin must not keep it awake). */
+int kn_console_input_wanted(void);
+/* Bytes pushed while the buffer was full, lost. */
+unsigned long kn_console_input_dropped(void);
 
 /* printf-style formatting for the kernel and for libc. Supports the C99
  * conversions d i u o x X c s p n % f F e E g G a A, the flags - + space # 0,

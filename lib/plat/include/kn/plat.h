@@ -19,6 +19,29 @@ KN_API_BEGIN
  * returns how many there are. */
 size_t kn_plat_mem_regions(struct kn_mem_region *out, size_t max);
 
+/* Page protections, as bits (the values of Linux's PROT_*). x86 has no
+ * write-only or execute-only pages: WRITE and EXEC imply READ. */
+#define KN_PLAT_PROT_NONE 0
+#define KN_PLAT_PROT_READ 1
+#define KN_PLAT_PROT_WRITE 2
+#define KN_PLAT_PROT_EXEC 4
+
+/* Sets the protection of the heap pages [va, va + len) (pages the
+ * allocator took from kn_plat_mem_regions): va and len page aligned, len
+ * not 0. Heap memory starts READ|WRITE, not executable; whoever changes a
+ * range sets it back to READ|WRITE before the pages return to the
+ * allocator. Returns 0; -EINVAL for a range that is unaligned or not
+ * heap memory (the image, page 0, MMIO are never changed); -ENOMEM when
+ * page tables cannot be had (nothing changed then). Pages once given
+ * anything but READ|WRITE keep fine-grained page tables, so later calls on
+ * them (going back to READ|WRITE included) never allocate and never fail. */
+int kn_plat_protect(uintptr_t va, size_t len, int prot);
+
+/* The protection of the page holding va as the hardware sees it now
+ * (KN_PLAT_PROT_* bits), for crash reports and tests; -EINVAL when
+ * nothing is mapped there, -ENOSYS when the platform cannot tell. */
+int kn_plat_protection(uintptr_t va);
+
 /* The kernel command line (never NULL; empty when none was given). */
 const char *kn_plat_cmdline(void);
 
@@ -34,6 +57,11 @@ void kn_plat_idle_until(uint64_t deadline_ns);
  * no asynchronous events). */
 unsigned long kn_plat_irq_save(void);
 void kn_plat_irq_restore(unsigned long flags);
+/* Runs the handlers of device events that came meanwhile (interrupts
+ * are enabled only while idling): a scheduler calls it at each switch,
+ * so threads that never let the CPU idle do not hold up input. Thread
+ * context, interrupts masked. */
+void kn_plat_irq_poll(void);
 
 /* Leaves the unikernel with an exit code for the VMM or the host. */
 KN_NORETURN void kn_plat_exit(int code);

@@ -1,14 +1,18 @@
 /* What posix-mmap needs from the kernel, for a host build: the heap (with
- * a count of live page blocks, to find leaks), user-pointer checks, and
- * the three vfs calls, answered by the host kernel on host descriptors. */
+ * a count of live page blocks, to find leaks), page protections (the
+ * host's mprotect, so a wrong protection really faults), user-pointer
+ * checks, and the three vfs calls, answered by the host kernel on host
+ * descriptors. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <kn/alloc.h>
+#include <kn/plat.h>
 #include <kn/syscall.h>
 #include <kn/vfs.h>
 #include "host_shim.h"
@@ -43,6 +47,8 @@ void kn_pfree(void *p, size_t npages)
 {
 	if (!p)
 		return;
+	/* Pages must come back read-write: a protected one faults here. */
+	memset(p, 0x5b, npages * KN_PAGE_SIZE);
 	shim_live_blocks--;
 	free(p);
 }
@@ -81,4 +87,11 @@ void kn_alloc_stats(struct kn_alloc_stats *st)
 {
 	memset(st, 0, sizeof(*st));
 	st->total = st->free = 1UL << 30; /* plenty: the brk cap does not bite */
+}
+
+int kn_plat_protect(uintptr_t va, size_t len, int prot)
+{
+	if ((va | len) & (KN_PAGE_SIZE - 1) || !len)
+		return -KN_EINVAL;
+	return mprotect((void *)va, len, prot) ? -errno : 0;
 }

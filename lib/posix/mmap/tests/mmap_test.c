@@ -1,7 +1,7 @@
 /* Host tests of posix-mmap: each call is made on our implementation and
  * on the host kernel with the same arguments, and the results compared
  * (errors exactly; successes by the contents of the mapped pages).
- *   mmap_test errors | files DIR | oom | brk | stress SEED */
+ *   mmap_test errors | files DIR | oom | brk | protect | stress SEED */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -198,6 +198,130 @@ static void scenario_oom(void)
 		FAIL("leak after out of memory");
 }
 
+/* The protection the host gives the page at p ("rwx" bits as PROT_*), from
+ * /proc/self/maps: what our pages really are, not what we recorded. */
+static int host_prot(const void *p)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512], perm[5];
+	unsigned long s, e;
+	int prot = -1;
+	while (f && prot < 0 && fgets(line, sizeof(line), f))
+		if (sscanf(line, "%lx-%lx %4s", &s, &e, perm) == 3 && s <= (uintptr_t)p &&
+		    (uintptr_t)p < e)
+			prot = (perm[0] == 'r' ? PROT_READ : 0) | (perm[1] == 'w' ? PROT_WRITE : 0) |
+			       (perm[2] == 'x' ? PROT_EXEC : 0);
+	if (f)
+		fclose(f);
+	return prot;
+}
+
+/* Every page of [p, p + n) has protection prot. */
+static void expect_prot(const char *what, long p, long n, int prot)
+{
+	for (long at = p; at < p + n; at += P)
+		if (host_prot((void *)at) != prot) {
+			FAIL("%s: page %ld is %d, want %d", what, (at - p) / P,
+			     host_prot((void *)at), prot);
+			return;
+		}
+}
+
+/* Protections are applied to the pages, kept through every call that
+ * writes into a mapping, and undone before pages go back to the heap
+ * (kn_pfree in the shim writes them all). */
+static void scenario_protect(void)
+{
+	int ANON = MAP_PRIVATE | MAP_ANONYMOUS, RW = PROT_READ | PROT_WRITE;
+	long o = kn_sys_mmap(0, 3 * P, PROT_READ, ANON, -1, 0);
+	if (o < 0) {
+		FAIL("read-only mapping failed: %ld", o);
+		return;
+	}
+	expect_prot("mmap read-only", o, 3 * P, PROT_READ);
+	if (kn_sys_mprotect((void *)(o + P), P, PROT_NONE))
+		FAIL("mprotect none");
+	expect_prot("none in the middle", o + P, P, PROT_NONE);
+	expect_prot("neighbours keep theirs", o, P, PROT_READ);
+	expect_prot("neighbours keep theirs", o + 2 * P, P, PROT_READ);
+	if (kn_sys_madvise((void *)o, 3 * P, MADV_DONTNEED))
+		FAIL("madvise dontneed over read-only and none pages");
+	expect_prot("madvise keeps protections", o + P, P, PROT_NONE);
+	expect_prot("madvise keeps protections", o, P, PROT_READ);
+	if (kn_sys_mprotect((void *)o, 3 * P, RW))
+		FAIL("mprotect back to read-write");
+	expect_prot("read-write again", o, 3 * P, RW);
+	memset((void *)o, 4, 3 * P);
+	if (kn_sys_mprotect((void *)o, 3 * P, PROT_READ | PROT_EXEC))
+		FAIL("mprotect exec");
+	expect_prot("read-exec", o, 3 * P, PROT_READ | PROT_EXEC);
+	if (kn_sys_mprotect((void *)o, 3 * P, PROT_WRITE))
+		FAIL("mprotect write-only");
+	expect_prot("write implies read", o, 3 * P, RW);
+	if (kn_sys_mprotect((void *)o, 3 * P, PROT_READ))
+		FAIL("mprotect read-only");
+
+	/* MAP_FIXED over protected pages: zeroed, then given the new prot. */
+	if (kn_sys_mmap((void *)(o + P), P, PROT_READ, ANON | MAP_FIXED, -1, 0) != o + P)
+		FAIL("map fixed over a read-only page");
+	expect_prot("map fixed", o + P, P, PROT_READ);
+	if (!all((void *)o, 4, P) || !all((void *)(o + P), 0, P) || !all((void *)(o + 2 * P), 4, P))
+		FAIL("map fixed contents");
+
+	/* mremap of a PROT_NONE mapping: moved with its contents and prot. */
+	if (kn_sys_mprotect((void *)o, 3 * P, PROT_NONE))
+		FAIL("mprotect none whole");
+	long q = kn_sys_mremap((void *)o, 3 * P, 8 * P, MREMAP_MAYMOVE, 0);
+	if (q < 0) {
+		FAIL("mremap of a none mapping: %ld", q);
+		return;
+	}
+	expect_prot("moved none mapping", q, 8 * P, PROT_NONE);
+	if (kn_sys_mprotect((void *)q, 8 * P, PROT_READ))
+		FAIL("mprotect moved");
+	if (!all((void *)q, 4, P) || !all((void *)(q + P), 0, P) || !all((void *)(q + 2 * P), 4, P) ||
+	    !all((void *)(q + 3 * P), 0, 5 * P))
+		FAIL("moved contents");
+	/* Shrink (the tail goes back read-write), grow in place (zeroed,
+	 * protected like the rest). */
+	if (kn_sys_mremap((void *)q, 8 * P, 2 * P, 0, 0) != q)
+		FAIL("mremap shrink");
+	if (kn_sys_mremap((void *)q, 2 * P, 4 * P, 0, 0) != q)
+		FAIL("mremap grow in place");
+	expect_prot("grown in place", q, 4 * P, PROT_READ);
+	if (!all((void *)q, 4, P) || !all((void *)(q + 2 * P), 0, 2 * P))
+		FAIL("grown contents");
+	/* MREMAP_FIXED onto another mapping. */
+	long r = kn_sys_mmap(0, 2 * P, RW, ANON, -1, 0);
+	if (kn_sys_mremap((void *)q, P, P, MREMAP_MAYMOVE | MREMAP_FIXED, (void *)r) != r)
+		FAIL("mremap fixed");
+	expect_prot("moved fixed", r, P, PROT_READ);
+	expect_prot("beside moved fixed", r + P, P, RW);
+	if (!all((void *)r, 4, P))
+		FAIL("moved fixed contents");
+
+	/* A private file mapping is filled before it is made read-only. */
+	FILE *tmp = tmpfile();
+	char buf[P];
+	memset(buf, 'f', sizeof(buf));
+	if (!tmp || fwrite(buf, 1, P, tmp) != P || fflush(tmp)) {
+		FAIL("tmpfile");
+		return;
+	}
+	long f = kn_sys_mmap(0, 2 * P, PROT_READ, MAP_PRIVATE, fileno(tmp), 0);
+	if (f < 0 || !all((void *)f, 'f', P) || !all((void *)(f + P), 0, P))
+		FAIL("read-only file mapping: %ld", f);
+	expect_prot("read-only file mapping", f, 2 * P, PROT_READ);
+	fclose(tmp);
+
+	kn_sys_munmap((void *)q, 4 * P);
+	kn_sys_munmap((void *)r, 2 * P);
+	kn_sys_munmap((void *)f, 2 * P);
+	if (kn_mmap_mapped_bytes() != 0 || shim_live_blocks != 0)
+		FAIL("leak after protections: %zu bytes, %ld blocks", kn_mmap_mapped_bytes(),
+		     shim_live_blocks);
+}
+
 static void scenario_brk(void)
 {
 	long cur = kn_sys_brk(0);
@@ -387,6 +511,8 @@ int main(int argc, char **argv)
 		scenario_oom();
 	else if (!strcmp(s, "brk"))
 		scenario_brk();
+	else if (!strcmp(s, "protect"))
+		scenario_protect();
 	else if (!strcmp(s, "stress") && argc > 2)
 		scenario_stress((unsigned)atoi(argv[2]));
 	else

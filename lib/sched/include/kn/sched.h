@@ -63,16 +63,48 @@ uintptr_t kn_thread_tls(const struct kn_thread *t);
 void *kn_thread_ext(const struct kn_thread *t);
 void kn_thread_set_ext(struct kn_thread *t, void *ext);
 
-/* Wait queues: the building block for joins, futexes and pipes. */
-struct kn_waitq {
-	struct kn_thread *head, *tail;
+/* Wait queues: the building block for joins, futexes, pipes and poll.
+ * A queue holds wait entries; each entry is one thread's place in one
+ * queue, so a thread may wait on several queues at once (poll: one entry
+ * per file) and the wake of any of them ends its wait. */
+struct kn_wait_entry {
+	struct kn_wait_entry *prev, *next;
+	struct kn_waitq *q;       /* NULL when not queued */
+	struct kn_thread *thread; /* the thread it wakes */
 };
-#define KN_WAITQ_INIT {0, 0}
+struct kn_waitq {
+	struct kn_wait_entry *head, *tail;
+	/* Woken from interrupt handling (console input): a thread waiting
+	 * on it without a deadline is not a deadlock, the CPU idles. */
+	int irq;
+};
+#define KN_WAITQ_INIT {0, 0, 0}
+#define KN_WAITQ_INIT_IRQ {0, 0, 1}
 /* Blocks the caller on q until woken or until deadline_ns (0 = no
  * deadline). Returns 0 when woken, -ETIMEDOUT at the deadline. */
 int kn_waitq_wait(struct kn_waitq *q, uint64_t deadline_ns);
-/* Wakes up to n waiters (in FIFO order); returns how many were woken. */
+/* Wakes up to n threads waiting on q (in FIFO order); returns how many
+ * were woken. A thread already woken (by this or another queue) or timed
+ * out is skipped and not counted. Entries stay queued: their owners
+ * remove them. */
 int kn_waitq_wake(struct kn_waitq *q, int n);
+
+/* Waiting on several queues, in this order (poll's loop):
+ *   kn_wait_prepare();            wakes from here on end the wait
+ *   kn_waitq_add(q1, &e1); ...    register on each queue (no blocking)
+ *   ...check the condition; if it holds, skip the block...
+ *   kn_wait_block(deadline);      0 woken, -ETIMEDOUT at the deadline
+ *   kn_waitq_del(&e1); ...        before the entries go out of scope
+ * Entries may stay queued over several prepare/block rounds; a wake that
+ * comes between kn_wait_prepare and kn_wait_block makes the block return
+ * at once, so no change is missed between the check and the block. */
+void kn_wait_prepare(void);
+void kn_waitq_add(struct kn_waitq *q, struct kn_wait_entry *e);
+void kn_waitq_del(struct kn_wait_entry *e);
+int kn_wait_block(uint64_t deadline_ns);
+/* How many times the scheduler found nothing to run and idled the CPU
+ * (for tests and statistics: a blocked reader should not spin). */
+uint64_t kn_sched_idle_count(void);
 
 /* Used by boot: runs fn(arg) as the "main" thread and schedules until every
  * thread has exited or fn returned; returns fn's result. */

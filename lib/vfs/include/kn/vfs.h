@@ -256,6 +256,8 @@ struct kn_termios {
 
 struct kn_vnode;
 struct kn_file;
+struct kn_poll_table;
+struct kn_waitq;
 
 /* One directory entry, as readdir() returns it. */
 struct kn_dirent {
@@ -312,10 +314,10 @@ struct kn_vnode_ops {
 	long (*ioctl)(struct kn_vnode *vn, struct kn_file *f, unsigned long cmd, void *arg);
 	/* poll: the readiness mask now (KN_POLL*), never blocks. Missing
 	 * means KN_POLL_ALWAYS (regular files, /dev/null). A file whose
-	 * readiness can change calls kn_vfs_poll_notify() when it does; one
-	 * that cannot tell (input polled from a device: the console) calls
-	 * kn_vfs_poll_recheck() from its poll op instead. */
-	unsigned (*poll)(struct kn_vnode *vn, struct kn_file *f);
+	 * readiness can change keeps a wait queue, registers the poller on
+	 * it with kn_poll_register(pt, q) (pt may be NULL: a mere question)
+	 * and wakes it (kn_waitq_wake) when readiness may have changed. */
+	unsigned (*poll)(struct kn_vnode *vn, struct kn_file *f, struct kn_poll_table *pt);
 	void (*release)(struct kn_vnode *vn);
 };
 
@@ -364,21 +366,14 @@ void kn_vnode_put(struct kn_vnode *vn);
 int kn_vfs_open_vnode(struct kn_vnode *vn, int flags, int fd);
 
 /* Readiness of descriptor fd: the KN_POLL* mask of its file, or
- * -KN_EBADF. */
-int kn_vfs_fd_poll(int fd);
-/* Wakes every thread in kn_vfs_poll_wait: some file's readiness may have
- * changed. Cheap when nobody waits; a no-op without a scheduler. */
-void kn_vfs_poll_notify(void);
-/* Blocks until the next kn_vfs_poll_notify() or until the monotonic clock
- * reaches deadline_ns (0 = no deadline). Returns 0 when notified,
- * -KN_ETIMEDOUT at the deadline. Callers re-check readiness after it:
- * a notification says only that something changed. Needs the sched API
- * (-KN_ENOSYS without it). */
-int kn_vfs_poll_wait(uint64_t deadline_ns);
-/* For a poll op reporting "not ready" about a device nobody notifies
- * for: the poller's next kn_vfs_poll_wait returns within ns, so it
- * re-checks. Thread context (poll ops run there). */
-void kn_vfs_poll_recheck(uint64_t ns);
+ * -KN_EBADF. With a poll table, the calling thread is also registered on
+ * the file's wait queue (the table keeps a reference to the file). */
+int kn_vfs_fd_poll(int fd, struct kn_poll_table *pt);
+
+/* For poll ops: registers the polling thread on q, one of the file's
+ * wait queues (no-op when pt is NULL). The poll table itself is in
+ * kn/poll_table.h. */
+void kn_poll_register(struct kn_poll_table *pt, struct kn_waitq *q);
 
 /* The wall clock as file timestamps use it (0 in an image without the
  * time API): filesystems stamp atime/mtime/ctime with it. */

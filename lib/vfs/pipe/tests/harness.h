@@ -19,12 +19,14 @@
 extern int failures;
 extern uint64_t fake_now;
 
-/* The next time a call blocks, run fn(arg) as "another thread" would,
- * then return from the wait as woken. Without one, blocking for ever is
- * reported and the test exits; a wait with a deadline jumps the fake
- * clock to it. */
+/* The next time a call blocks, run fn(arg) as "another thread" would;
+ * the wait ends as woken if that woke a queue the caller waits on.
+ * Otherwise a wait with a deadline jumps the fake clock to it, and
+ * blocking for ever is reported and the test exits. */
 void then_run(void (*fn)(void *), void *arg);
-extern int blocks; /* waits so far */
+extern int blocks;       /* waits so far */
+extern int wakeups;      /* waits ended by a wake of one of their queues */
+extern int entries_live; /* wait entries now queued on some file */
 
 static inline long host_ret(long r)
 {

@@ -185,6 +185,130 @@ static void poll_wakes(void)
 	kn_sys_close(k[1]);
 }
 
+static void write_to(void *arg)
+{
+	kn_sys_write(*(int *)arg, "x", 1);
+}
+
+static void close_fd(void *arg)
+{
+	kn_sys_close(*(int *)arg);
+}
+
+/* A poller of pipe A sleeps through changes of pipe B and of an eventfd:
+ * only its own files' queues wake it. */
+static void poll_not_woken_by_others(void)
+{
+	int a[2], b[2];
+	EQ(kn_sys_pipe(a), 0);
+	EQ(kn_sys_pipe(b), 0);
+	int e = (int)kn_sys_eventfd(0);
+	struct kn_pollfd p = {a[0], POLLIN, 0};
+	then_run(write_to, &b[1]);
+	blocks = wakeups = 0;
+	uint64_t t0 = fake_now;
+	EQ(kn_sys_poll(&p, 1, 100), 0);
+	EQ(blocks, 1);
+	EQ(wakeups, 0);
+	EQ(fake_now - t0, 100 * 1000000ull);
+	EQ(p.revents, 0);
+	EQ(entries_live, 0);
+	/* select the same way; an eventfd post is someone else's change too. */
+	uint64_t one = 1;
+	kn_fd_set in = {{0}};
+	in.bits[0] = 1UL << a[0];
+	struct kn_timeval tv = {0, 5000};
+	then_run(write_to, &b[1]);
+	EQ(kn_sys_select(a[0] + 1, &in, NULL, NULL, &tv), 0);
+	EQ(wakeups, 0);
+	EQ(kn_sys_write(e, &one, 8), 8); /* no poller of it: wakes nobody */
+	EQ(wakeups, 0);
+	/* The change it waits for does wake it, once. */
+	then_run(write_to, &a[1]);
+	EQ(kn_sys_poll(&p, 1, 100), 1);
+	EQ(wakeups, 1);
+	EQ(p.revents, POLLIN);
+	EQ(entries_live, 0);
+	kn_sys_close(a[0]), kn_sys_close(a[1]), kn_sys_close(b[0]), kn_sys_close(b[1]);
+	kn_sys_close(e);
+}
+
+/* One thread polling three pipes wakes on a write to any of them. */
+static void poll_three_pipes(void)
+{
+	int p[3][2];
+	for (int i = 0; i < 3; i++)
+		EQ(kn_sys_pipe(p[i]), 0);
+	for (int i = 0; i < 3; i++) {
+		struct kn_pollfd fds[3];
+		for (int j = 0; j < 3; j++)
+			fds[j] = (struct kn_pollfd){p[j][0], POLLIN, 0};
+		then_run(write_to, &p[i][1]);
+		blocks = wakeups = 0;
+		EQ(kn_sys_poll(fds, 3, -1), 1);
+		EQ(blocks, 1);
+		EQ(wakeups, 1);
+		for (int j = 0; j < 3; j++)
+			EQ(fds[j].revents, j == i ? POLLIN : 0);
+		EQ(entries_live, 0); /* left all three queues */
+		char c;
+		EQ(kn_sys_read(p[i][0], &c, 1), 1);
+	}
+	/* pselect6 over the same three. */
+	kn_fd_set in = {{0}};
+	int n = 0;
+	for (int j = 0; j < 3; j++) {
+		in.bits[0] |= 1UL << p[j][0];
+		n = p[j][0] + 1 > n ? p[j][0] + 1 : n;
+	}
+	then_run(write_to, &p[2][1]);
+	wakeups = 0;
+	EQ(kn_sys_pselect6(n, &in, NULL, NULL, NULL, NULL), 1);
+	EQ(in.bits[0], 1UL << p[2][0]);
+	EQ(wakeups, 1);
+	EQ(entries_live, 0);
+	for (int i = 0; i < 3; i++)
+		kn_sys_close(p[i][0]), kn_sys_close(p[i][1]);
+}
+
+/* A poller that times out leaves nothing on the file: closing the
+ * descriptor and writing afterwards touches no stale entry (the shim's
+ * wake checks every entry it walks). A descriptor closed by "another
+ * thread" while polled keeps its file until the poll returns. */
+static void poll_timeout_leaves_nothing(void)
+{
+	int a[2];
+	EQ(kn_sys_pipe(a), 0);
+	struct kn_pollfd p[2] = {{a[0], POLLIN, 0}, {a[1], POLLIN, 0}};
+	EQ(kn_sys_poll(p, 2, 10), 0);
+	EQ(entries_live, 0);
+	EQ(kn_sys_close(a[0]), 0);
+	EQ(kn_sys_write(a[1], "x", 1), -KN_EPIPE);
+	EQ(kn_sys_close(a[1]), 0);
+	EQ(kn_sys_pipe(a), 0);
+	struct kn_pollfd r = {a[0], POLLIN, 0};
+	then_run(close_fd, &a[1]); /* the writer goes: HUP wakes the poller */
+	wakeups = 0;
+	EQ(kn_sys_poll(&r, 1, -1), 1);
+	EQ(r.revents, POLLHUP);
+	EQ(wakeups, 1);
+	EQ(kn_sys_close(a[0]), 0);
+	/* The polled descriptor itself goes: no readiness change wakes the
+	 * poll; at the timeout its last scan finds the descriptor closed
+	 * (NVAL). Its file lived until then and is released after. */
+	EQ(kn_sys_pipe(a), 0);
+	r.fd = a[0];
+	then_run(close_fd, &a[0]);
+	wakeups = 0;
+	EQ(kn_sys_poll(&r, 1, 20), 1);
+	EQ(r.revents, POLLNVAL);
+	EQ(wakeups, 0);
+	EQ(entries_live, 0);
+	EQ(kn_sys_close(a[0]), -KN_EBADF);
+	EQ(kn_sys_write(a[1], "x", 1), -KN_EPIPE);
+	EQ(kn_sys_close(a[1]), 0);
+}
+
 static void set_bit(void *set, int fd)
 {
 	((unsigned long *)set)[fd / 64] |= 1UL << (fd % 64);
@@ -453,6 +577,9 @@ void poll_scenarios(const char *name, int *found)
 		{"poll_masks", poll_masks},   {"poll_many", poll_many},
 		{"poll_wakes", poll_wakes},   {"select_sets", select_sets},
 		{"select_timeouts", select_timeouts}, {"stress", stress},
+		{"poll_not_woken_by_others", poll_not_woken_by_others},
+		{"poll_three_pipes", poll_three_pipes},
+		{"poll_timeout_leaves_nothing", poll_timeout_leaves_nothing},
 	};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (!strcmp(all[i].name, name)) {

@@ -7,8 +7,9 @@
  *    reader left raises SIGPIPE (when posix-signal is in the image) and
  *    returns -KN_EPIPE;
  *  - an eventfd is a 64-bit counter read and written 8 bytes at a time.
- * Blocking calls wait on the scheduler's wait queues, and every state
- * change calls kn_vfs_poll_notify() for poll/select. */
+ * Each pipe and eventfd has one wait queue: blocked readers and writers
+ * and pollers of it (poll/select) wait there, and every state change
+ * wakes them all, no one else. */
 #ifndef KN_PIPE_H
 #define KN_PIPE_H
 

@@ -1,0 +1,95 @@
+"""Page protections enforced (tests/apps/mprotect, through musl): a write to
+a PROT_READ page and a read of a PROT_NONE page crash with a one-line cause
+naming the address, a symbolized backtrace and exit 125; PROT_EXEC pages
+run code, read-write ones do not; a thread stack overflow hits musl's guard
+page. On kvm (QEMU microvm, TCG) and linuxu."""
+
+import re
+import shutil
+
+import pytest
+
+from conftest import ROOT, run_kiln
+from .conftest import boot
+
+pytestmark = pytest.mark.boot
+
+TARGETS = [("kvm", "microvm"), ("linuxu", None)]
+IDS = ["kvm-microvm", "linuxu"]
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("mprotect") / "mprotect"
+    shutil.copytree(ROOT / "tests/apps/mprotect", folder,
+                    ignore=shutil.ignore_patterns("build", ".kiln"))
+    built = set()
+
+    def get(platform):
+        if platform not in built:
+            proc = run_kiln("build", "-p", platform, cwd=folder, timeout=900)
+            assert proc.returncode == 0, proc.stdout + proc.stderr
+            built.add(platform)
+        return folder
+    return get
+
+
+def crash_report(proc, mode, cause, printed):
+    """The fault line names the address the app printed, then the usual
+    report: cause, the faulting function, a backtrace with names."""
+    out = proc.stdout
+    assert proc.returncode == 125, out + proc.stderr
+    addr = re.search(printed + r" at (0x[0-9a-f]+)", out)
+    assert addr, out
+    fault = re.search(r"^kn: page fault: " + cause + r" (0x[0-9a-f]+) \(rip 0x[0-9a-f]+\)$",
+                      out, re.M)
+    assert fault and int(fault.group(1), 16) == int(addr.group(1), 16), out
+    assert re.search(r"kn: crash: .*(page fault|SIGSEGV)", out), out
+    assert out.index("kn: page fault:") < out.index("kn: crash:")
+    frames = re.findall(r"kn: bt #\d+ 0x[0-9a-f]+ (\w+)\+", out)
+    assert "kn_boot" in frames or "main_thread" in frames, out
+    assert "survived" not in out
+    return out
+
+
+@pytest.mark.parametrize("platform,machine", TARGETS, ids=IDS)
+def test_write_to_read_only_page_faults(app, platform, machine):
+    proc = boot(app(platform), platform, machine, "-a", "write", timeout=60)
+    out = crash_report(proc, "write", "write to read-only page", "writing page 2")
+    assert "pages 1 and 3 written, page 2 reads 0" in out
+    assert re.search(r"kn: at 0x[0-9a-f]+ poke\+0x[0-9a-f]+ \(main\.c:\d+\)", out), out
+
+
+@pytest.mark.parametrize("platform,machine", TARGETS, ids=IDS)
+def test_prot_none_read_faults_and_read_write_comes_back(app, platform, machine):
+    proc = boot(app(platform), platform, machine, "-a", "none", timeout=60)
+    out = crash_report(proc, "none", "read of PROT_NONE page", "reading page 2")
+    assert "PROT_NONE then read-write: page 2 holds 7" in out
+    assert re.search(r"kn: at 0x[0-9a-f]+ peek\+0x[0-9a-f]+ \(main\.c:\d+\)", out), out
+
+
+@pytest.mark.parametrize("platform,machine", TARGETS, ids=IDS)
+def test_prot_exec_runs_copied_code(app, platform, machine):
+    proc = boot(app(platform), platform, machine, "-a", "exec", timeout=60)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "code returned 42" in proc.stdout
+
+
+@pytest.mark.parametrize("platform,machine", TARGETS, ids=IDS)
+def test_read_write_page_is_not_executable(app, platform, machine):
+    proc = boot(app(platform), platform, machine, "-a", "noexec", timeout=60)
+    out = crash_report(proc, "noexec", "execution of non-executable page", "calling code")
+    assert "code returned" not in out
+
+
+@pytest.mark.parametrize("platform,machine", TARGETS, ids=IDS)
+def test_thread_stack_overflow_hits_the_guard_page(app, platform, machine):
+    """musl maps a PROT_NONE guard below each thread stack: an endless
+    recursion faults there (reported from the exception stack) instead of
+    overwriting the memory below."""
+    proc = boot(app(platform), platform, machine, "-a", "overflow", timeout=60)
+    out = proc.stdout
+    assert proc.returncode == 125, out + proc.stderr
+    assert re.search(r"^kn: page fault: write to PROT_NONE page 0x[0-9a-f]+ ", out, re.M), out
+    assert re.search(r"kn: at 0x[0-9a-f]+ recurse\+", out), out
+    assert "survived" not in out
