@@ -1,10 +1,9 @@
 """kiln.toml: what the user wants built, validated with file:line errors."""
 
 import re
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import fetchspec, tomlfile
+from . import tomlfile
 from .errors import KilnError
 from .tomlfile import INT, STR, STR_LIST
 
@@ -22,32 +21,31 @@ _RUN = {"memory": STR, "args": STR_LIST, "kernel-args": STR_LIST, "timeout": INT
         "machine": STR, "platform": STR}
 
 
-@dataclass
+# Plain classes, not dataclasses: `kiln run` loads this module (see kiln.runner).
 class RunSettings:
-    memory: str | None = None  # None: the platform's default
-    args: list[str] = field(default_factory=list)
-    kernel_args: list[str] = field(default_factory=list)
-    timeout: int = 0
-    machine: str = "microvm"
-    platform: str = "kvm"
+    def __init__(self, memory: str | None = None, args: list[str] | None = None,
+                 kernel_args: list[str] | None = None, timeout: int = 0,
+                 machine: str = "microvm", platform: str = "kvm"):
+        self.memory = memory  # None: the platform's default
+        self.args = args or []
+        self.kernel_args = kernel_args or []
+        self.timeout = timeout
+        self.machine = machine
+        self.platform = platform
 
 
-@dataclass
 class AppManifest:
-    path: Path
-    name: str
-    summary: str
-    sources: list[str]
-    cflags: list[str]
-    include: list[str]
-    requires: list[str]
-    rootfs: str | None
-    choose: dict[str, str]
-    config: dict[str, str | int | bool]
-    run: RunSettings
-    doc: tomlfile.TomlDoc
-    objects: list[str] = field(default_factory=list)  # prebuilt objects/archives to link
-    fetches: list = field(default_factory=list)       # [[fetch]] entries (kiln.fetch.Fetch)
+    def __init__(self, *, path: Path, name: str, summary: str, sources: list[str],
+                 cflags: list[str], include: list[str], requires: list[str],
+                 rootfs: str | None, choose: dict[str, str],
+                 config: dict[str, str | int | bool], run: RunSettings,
+                 doc: tomlfile.TomlDoc, objects: list[str] | None = None,
+                 fetches: list | None = None):
+        self.path, self.name, self.summary = path, name, summary
+        self.sources, self.cflags, self.include, self.requires = sources, cflags, include, requires
+        self.rootfs, self.choose, self.config, self.run, self.doc = rootfs, choose, config, run, doc
+        self.objects = objects or []   # prebuilt objects/archives to link
+        self.fetches = fetches or []   # [[fetch]] entries (kiln.fetchspec.Fetch)
 
     @property
     def dir(self) -> Path:
@@ -133,4 +131,13 @@ def load_app(app_dir: Path) -> AppManifest:
         sources=sources, cflags=app.get("cflags", []), include=app.get("include", []),
         requires=app.get("requires", []), rootfs=app.get("rootfs"), choose=choose, config=config, run=run, doc=doc,
         objects=app.get("objects", []),
-        fetches=fetchspec.parse(doc, app_dir, f"app {app['name']}", for_app=True))
+        fetches=_fetches(doc, app_dir, app["name"]))
+
+
+def _fetches(doc: tomlfile.TomlDoc, app_dir: Path, name: str) -> list:
+    """The app's [[fetch]] entries; kiln.fetchspec is loaded only when there
+    are some (not on a plain `kiln run`)."""
+    if "fetch" not in doc.data:
+        return []
+    from . import fetchspec
+    return fetchspec.parse(doc, app_dir, f"app {name}", for_app=True)

@@ -1,10 +1,16 @@
 """`kiln run`: boot the built image on its platform and return the guest's
-exit code. Kept light: it imports neither the catalog nor Kconfig, so its
-own overhead stays small."""
+exit code.
+
+Kept light, since kiln's start-up is part of every boot: from kiln.cli to
+the guest's start, the modules on this path (kiln.cli, kiln.run.options,
+this one, kiln.manifest, kiln.tomlfile, kiln.run.*) import neither click,
+the catalog, Kconfig, json nor dataclasses (~5 ms by itself: inspect, ast,
+dis), so their records are plain classes; regexes only errors or crash
+reports need are compiled on first use. tests/tool/test_run_options.py
+checks the imports."""
 
 import shlex
 import sys
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import KilnError
@@ -12,17 +18,22 @@ from .manifest import load_app, parse_size
 from .paths import build_dir
 
 
-@dataclass
 class RunRequest:
-    platform: str | None = None
-    machine: str | None = None
-    accel: str | None = None      # auto when None
-    memory: str | None = None
-    args: list[str] = field(default_factory=list)
-    kernel_args: list[str] = field(default_factory=list)
-    initrd: str | None = None
-    timeout: float | None = None
-    dry_run: bool = False
+    """What the command line asked for; None (or empty) leaves it to
+    kiln.toml's [run]."""
+
+    def __init__(self, platform: str | None = None, machine: str | None = None,
+                 accel: str | None = None, memory: str | None = None,
+                 args=(), kernel_args=(), initrd: str | None = None,
+                 timeout: float | None = None, dry_run: bool = False):
+        self.platform, self.machine, self.accel, self.memory = platform, machine, accel, memory
+        self.args, self.kernel_args = list(args), list(kernel_args)
+        self.initrd, self.timeout, self.dry_run = initrd, timeout, dry_run
+
+    @classmethod
+    def from_options(cls, values: dict) -> "RunRequest":
+        """From the values of kiln.run.options.RUN (same names)."""
+        return cls(**values)
 
 
 def _quote_word(word: str) -> str:

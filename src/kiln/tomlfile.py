@@ -6,33 +6,33 @@ table header and key."""
 
 import re
 import tomllib
-from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import KilnError
 
-_HEADER = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")
-_KEY = re.compile(r'^\s*"?([A-Za-z0-9_.-]+)"?\s*=')
+# Compiled (and cached by re) on first use: only errors need them.
+_HEADER = r"^\s*\[+\s*([^\]]+?)\s*\]+"
+_KEY = r'^\s*"?([A-Za-z0-9_.-]+)"?\s*='
 
 
-@dataclass
 class TomlDoc:
-    path: Path
-    text: str
-    data: dict
+    """A parsed file and its text (a plain class: see kiln.runner)."""
+
+    def __init__(self, path: Path, text: str, data: dict):
+        self.path, self.text, self.data = path, text, data
 
     def line_of(self, table: str | None, key: str | None = None) -> int:
         """Line (1-based) of `key` inside `[table]` (or of the header when
         key is None); 1 when it cannot be found."""
         current = None
         for number, line in enumerate(self.text.splitlines(), 1):
-            header = _HEADER.match(line)
+            header = re.match(_HEADER, line)
             if header:
                 current = header.group(1)
                 if key is None and current == table:
                     return number
                 continue
-            match = _KEY.match(line)
+            match = re.match(_KEY, line)
             if key is not None and match and current == table and match.group(1) == key:
                 return number
         return 1

@@ -11,13 +11,16 @@ KVM_API_VERSION = 12
 
 
 def _cpu_flags(cpuinfo: Path) -> set[str]:
+    """The first CPU's flags. Read up to that line only: the kernel writes
+    /proc/cpuinfo as it is read, and on a many-core host the whole file
+    takes milliseconds."""
     try:
-        text = cpuinfo.read_text()
+        with open(cpuinfo) as f:
+            for line in f:
+                if line.startswith("flags"):
+                    return set(line.split(":", 1)[1].split())
     except OSError:
-        return set()
-    for line in text.splitlines():
-        if line.startswith("flags"):
-            return set(line.split(":", 1)[1].split())
+        pass
     return set()
 
 

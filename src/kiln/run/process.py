@@ -4,7 +4,6 @@ through the symbolizer and a wall-clock timeout."""
 import subprocess
 import sys
 import threading
-from dataclasses import dataclass, field
 
 from ..errors import KilnError
 from .symbolize import Symbolizer, name_syscall
@@ -12,10 +11,12 @@ from .symbolize import Symbolizer, name_syscall
 TIMEOUT_STATUS = 124
 
 
-@dataclass
 class Outcome:
-    status: int | None                  # None: killed at the timeout
-    stderr_lines: list[str] = field(default_factory=list)
+    """How the guest process ended (a plain class: see kiln.runner)."""
+
+    def __init__(self, status: int | None, stderr_lines: list[str] | None = None):
+        self.status = status                     # None: killed at the timeout
+        self.stderr_lines = stderr_lines or []
 
 
 def run_streaming(cmd: list[str], symbolizer: Symbolizer | None,

@@ -3,8 +3,6 @@ and the guest's exit code (isa-debug-exit makes QEMU exit with
 (code << 1) | 1)."""
 
 import shlex
-import shutil
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import KilnError
@@ -18,18 +16,18 @@ MACHINES = {
 }
 
 
-@dataclass
 class QemuConfig:
-    image: Path
-    machine: str = "microvm"
-    accel: str = "auto"
-    memory: str = "64M"
-    cmdline: str = ""
-    initrd: Path | None = None
-    extra: list[str] = field(default_factory=list)
+    """One VM (a plain class: see kiln.runner)."""
+
+    def __init__(self, image: Path, machine: str = "microvm", accel: str = "auto",
+                 memory: str = "64M", cmdline: str = "", initrd: Path | None = None,
+                 extra: list[str] | None = None):
+        self.image, self.machine, self.accel, self.memory = image, machine, accel, memory
+        self.cmdline, self.initrd, self.extra = cmdline, initrd, list(extra or [])
 
 
 def qemu_binary() -> str:
+    import shutil
     path = shutil.which("qemu-system-x86_64")
     if not path:
         raise KilnError("qemu-system-x86_64 is not installed; install it with "

@@ -6,14 +6,15 @@ import bisect
 import re
 from pathlib import Path
 
-ADDRESS_LINE = re.compile(r"^(kn: (?:at|bt #\d+) )0x([0-9a-fA-F]+)\s*$")
-ENOSYS_LINE = re.compile(r"^kn: syscall (\d+) is not implemented\s*$")
+# Compiled (and cached by re) on first use: most runs never print one.
+ADDRESS_LINE = r"^(kn: (?:at|bt #\d+) )0x([0-9a-fA-F]+)\s*$"
+ENOSYS_LINE = r"^kn: syscall (\d+) is not implemented\s*$"
 
 
 def name_syscall(line: str) -> str:
     """'kn: syscall 246 is not implemented' -> '... kexec_load (246) ...':
     the image logs numbers only."""
-    match = ENOSYS_LINE.match(line.rstrip("\r\n"))
+    match = re.match(ENOSYS_LINE, line.rstrip("\r\n"))
     if not match:
         return line
     from ..syscalls import linux_table
@@ -80,7 +81,7 @@ class Symbolizer:
         return text
 
     def annotate(self, line: str) -> str:
-        match = ADDRESS_LINE.match(line.rstrip("\r\n"))
+        match = re.match(ADDRESS_LINE, line.rstrip("\r\n"))
         if not match:
             return name_syscall(line)
         where = self.describe(int(match.group(2), 16))
