@@ -8,6 +8,7 @@ Then `kiln run`'s own overhead on top of the QEMU command.
 """
 
 import re
+import shlex
 import stat
 import subprocess
 import sys
@@ -167,6 +168,12 @@ def kiln_entry_points() -> list[tuple[str, list[str], dict]]:
         out.append(("kiln run (pyenv shim)", [shim, "run"], env))
     out.append(("python3 -m kiln run, no .pyc cache", common.kiln_argv("run"),
                 common.kiln_env(bytecode_cache=False)))
+    # The same without the site module, whose cost here is mostly this
+    # machine's site-packages .pth hooks (a sandbox CA injector that imports
+    # certifi): what the interpreter costs on a machine without them. The
+    # run path needs nothing from site-packages.
+    out.append(("python3 -S -m kiln run (no site module)",
+                [sys.executable, "-S"] + common.kiln_argv("run")[1:], env))
     return out
 
 
@@ -199,6 +206,30 @@ def run_overhead(image: common.Image, runs: int) -> dict:
 
 
 # ------------------------------------------------------------ main
+
+LINUX_HANG_S = 40.0      # a Linux boot takes ~5 s here; silence this long is a hang
+LINUX_TRIES = 3
+
+
+def boot_once(machine: str, name: str, argv: list[str], marker: bytes,
+              linux_hangs: dict) -> common.Timing:
+    """One boot to the marker. Debian's kernel now and then stops early
+    under TCG and prints nothing (about one boot in ten on this host, on
+    microvm, with or without kiln in the picture): such a boot is killed,
+    counted in linux_hangs and tried again. Any other failure is fatal."""
+    tries = LINUX_TRIES if name == "linux" else 1
+    for _ in range(tries):
+        t = common.timed_run(argv, marker=marker,
+                             timeout=LINUX_HANG_S if name == "linux" else 120)
+        if t.marker_s is not None:
+            return t
+        if name == "linux" and t.status is None and not t.stdout:
+            linux_hangs[machine] += 1
+            continue
+        break
+    raise RuntimeError(f"{machine}/{name}: no hello line (status {t.status}) from "
+                       f"{shlex.join(argv)}: {t.stdout[-300:]!r} {t.stderr[-300:]!r}")
+
 
 def main(argv=None):
     parser = common.arg_parser(__doc__.splitlines()[0], runs=15, quick_runs=5)
@@ -244,14 +275,12 @@ def main(argv=None):
                 + ["-initrd", str(initrd), "-append", LINUX_CMDLINE], common.HELLO)
 
     samples = {g: {"hello": [], "total": []} for g in guests}
+    linux_hangs = {m: 0 for m in MACHINES}
     for i in range(args.runs):
         for (machine, name), (argv, marker) in guests.items():
             if name == "linux" and i >= linux_runs:
                 continue
-            t = common.timed_run(argv, marker=marker, timeout=120)
-            if t.marker_s is None:
-                raise RuntimeError(f"{machine}/{name}: no hello line (status {t.status}): "
-                                   f"{t.stdout[-300:]!r} {t.stderr[-300:]!r}")
+            t = boot_once(machine, name, argv, marker, linux_hangs)
             samples[(machine, name)]["hello"].append(t.marker_s)
             samples[(machine, name)]["total"].append(t.total_s)
     med = {g: {k: 1000 * common.median(v) for k, v in s.items()} for g, s in samples.items()}
@@ -288,6 +317,9 @@ def main(argv=None):
           common.verdict(None if s["linux_over_kiln_hello"] is None
                          else s["linux_over_kiln_hello"] >= LINUX_GOAL)]
          for m, s in summary.items()]))
+    if any(linux_hangs.values()):
+        print(f"(Linux boots that hung silently and were killed after {LINUX_HANG_S:.0f} s, then "
+              f"retried: {', '.join(f'{m} {n}' for m, n in linux_hangs.items())})")
     print()
 
     print("`kiln run` overhead: the whole process, helloworld at kiln.toml's memory on "
@@ -315,6 +347,7 @@ def main(argv=None):
 
     common.save_results("boot_e2e", {
         "memory": MEMORY, "runs": args.runs, "linux_runs": linux_runs, "linux": linux_desc,
+        "linux_hangs": linux_hangs,
         "guests": [{"machine": m, "guest": n, "argv": guests[(m, n)][0],
                     "hello_ms": med[(m, n)]["hello"], "exit_ms": med[(m, n)]["total"],
                     "hello_samples_ms": [1000 * x for x in samples[(m, n)]["hello"]],

@@ -380,7 +380,6 @@ def main(argv=None):
         floor_rows.append(default_stack_floor(args))
         print(f"  with sched-coop's default 1 MiB main stack instead of the app's 64 KiB: "
               f"floor {floor_rows[-1]['floor_kib']} KiB", flush=True)
-        print("  (pc: SeaBIOS keeps the top 128 KiB of RAM, so every floor there is higher)")
         print()
         memory_floor.print_floors(floor_rows, FLOOR_GOAL_KIB)
 

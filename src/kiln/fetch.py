@@ -33,7 +33,8 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from .errors import KilnError
-from .fetchspec import Fetch, cache_root, parse, resolve_ref, split_ref  # noqa: F401 (re-exported)
+from .fetchspec import Fetch, parse, resolve_ref, split_ref  # noqa: F401 (re-exported)
+from .paths import cache_root
 from .paths import kiln_root
 
 _LOG_LINES = 30

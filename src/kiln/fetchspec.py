@@ -3,7 +3,6 @@ trees: parsing and validation only, with light imports, so loading a
 manifest (e.g. on `kiln run`'s path) does not load the fetch machinery in
 kiln.fetch."""
 
-import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,14 +69,6 @@ def parse(doc: tomlfile.TomlDoc, base: Path, owner: str, for_app: bool = False) 
         fetches.append(Fetch(name, entry["package"], entry["version"], entry["tarball"],
                              sha, patches, entry.get("build", []), owner, where, for_app))
     return fetches
-
-
-def cache_root() -> Path:
-    if os.environ.get("KILN_CACHE"):
-        return Path(os.environ["KILN_CACHE"]).expanduser().resolve()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
-    return (base / "kiln").resolve()
 
 
 def split_ref(text: str) -> tuple[str, str] | None:

@@ -71,7 +71,9 @@ def find_app_dir(start: Path) -> Path:
 
 
 def load_app(app_dir: Path) -> AppManifest:
-    doc = tomlfile.load(app_dir / MANIFEST)
+    # Once the app has been built, its parse is kept in build/ (see tomlfile).
+    builds = app_dir / "build"
+    doc = tomlfile.load(app_dir / MANIFEST, builds if builds.is_dir() else None)
     data = doc.data
     for key, value in data.items():
         if key not in _TABLES:

@@ -13,6 +13,16 @@ def kiln_root() -> Path:
     return Path(__file__).resolve().parents[2]
 
 
+def cache_root() -> Path:
+    """Kiln's cache, shared by every app: fetched sources, built musl,
+    parsed manifests. $KILN_CACHE, else $XDG_CACHE_HOME/kiln or ~/.cache/kiln."""
+    if os.environ.get("KILN_CACHE"):
+        return Path(os.environ["KILN_CACHE"]).expanduser().resolve()
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    base = Path(xdg).expanduser() if xdg else Path.home() / ".cache"
+    return (base / "kiln").resolve()
+
+
 def build_dir(app_dir: Path, platform: str) -> Path:
     return app_dir / "build" / platform
 

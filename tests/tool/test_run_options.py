@@ -147,6 +147,48 @@ def test_run_path_imports_stay_light(fake_built_app):
     assert not loaded & set(HEAVY), sorted(loaded & set(HEAVY))
 
 
+def imported_by_dry_run(app) -> set[str]:
+    proc = subprocess.run([sys.executable, "-S", "-X", "importtime", "-m", "kiln", "run",
+                           "-p", "linuxu", "--dry-run"], cwd=app, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    return {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
+            if line.startswith("import time:")}
+
+
+def test_built_app_manifest_parse_is_kept(fake_built_app):
+    """Once build/ exists, kiln.toml's parse is kept there: the next run
+    does not import tomllib. Another text is parsed again."""
+    assert "tomllib" in imported_by_dry_run(fake_built_app)  # the first parse
+    assert (fake_built_app / "build/.kiln.toml.marshal").is_file()
+    assert "tomllib" not in imported_by_dry_run(fake_built_app)
+    toml = fake_built_app / "kiln.toml"
+    toml.write_text(toml.read_text().replace('"a b"', '"c d"'))
+    proc = run_kiln("run", "-p", "linuxu", "--dry-run", cwd=fake_built_app)
+    assert proc.stdout.rstrip().endswith("-- 'c d'"), proc.stdout
+
+
+def test_bad_manifest_parse_cache_is_ignored(fake_built_app):
+    """A cache file that is garbage, or belongs to another text, changes
+    nothing; a syntax error is still reported with its line."""
+    cache = fake_built_app / "build/.kiln.toml.marshal"
+    cache.write_bytes(b"garbage")
+    proc = run_kiln("run", "-p", "linuxu", "--dry-run", cwd=fake_built_app)
+    assert proc.returncode == 0 and proc.stdout.rstrip().endswith("-- 'a b'"), proc.stderr
+    (fake_built_app / "kiln.toml").write_text('[app]\nname = "fake"\nbroken =\n')
+    proc = run_kiln("run", "-p", "linuxu", "--dry-run", cwd=fake_built_app)
+    assert proc.returncode == 2 and "kiln.toml:3: invalid TOML" in proc.stderr, proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_unbuilt_app_writes_no_cache(tmp_path):
+    app = tmp_path / "app"
+    write(app / "kiln.toml", '[app]\nname = "fake"\n')
+    write(app / "main.c", "int main(void) { return 0; }\n")
+    proc = run_kiln("run", "-p", "linuxu", "--dry-run", cwd=app)
+    assert proc.returncode != 0 and "kiln build" in proc.stderr
+    assert not (app / "build").exists()
+
+
 def test_broken_pipe_is_quiet_exit_1(fake_built_app):
     """As click does for the other commands: a reader that went away."""
     read, write = os.pipe()

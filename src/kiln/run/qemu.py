@@ -26,6 +26,15 @@ class QemuConfig:
         self.cmdline, self.initrd, self.extra = cmdline, initrd, list(extra or [])
 
 
+def pc_firmware(qemu: str) -> list[str]:
+    """On pc, qboot instead of SeaBIOS when QEMU ships it: it boots a PVH
+    kernel in a fraction of SeaBIOS's time and keeps no RAM below 4 GiB
+    for itself (SeaBIOS reserves the top 128 KiB). microvm uses qboot
+    already."""
+    rom = Path(qemu).resolve().parent.parent / "share" / "qemu" / "qboot.rom"
+    return ["-bios", str(rom)] if rom.is_file() else []
+
+
 def qemu_binary() -> str:
     import shutil
     path = shutil.which("qemu-system-x86_64")
@@ -41,11 +50,14 @@ def command(cfg: QemuConfig) -> tuple[list[str], str, str]:
         raise KilnError(f"unknown machine '{cfg.machine}'; choose one of: "
                         f"{', '.join(MACHINES)}")
     accel, why = accel_mod.pick(cfg.accel)
-    argv = [qemu_binary(), "-M", MACHINES[cfg.machine], "-accel", accel,
+    qemu = qemu_binary()
+    argv = [qemu, "-M", MACHINES[cfg.machine], "-accel", accel,
             "-cpu", "host" if accel == "kvm" else "max",
             "-m", cfg.memory, "-nodefaults", "-no-user-config", "-display", "none",
             "-serial", "stdio", "-device", DEBUG_EXIT, "-no-reboot",
             "-kernel", str(cfg.image)]
+    if cfg.machine == "pc":
+        argv += pc_firmware(qemu)
     if cfg.cmdline:
         argv += ["-append", cfg.cmdline]
     if cfg.initrd:
