@@ -65,3 +65,16 @@ def test_kernel_cmdline_quoting():
     assert kernel_cmdline([], ["a b", "c"]) == '-- "a b" c'
     with pytest.raises(KilnError, match="double quote"):
         kernel_cmdline([], ['say "hi"'])
+
+
+def test_pc_boots_with_qboot_when_qemu_ships_it(tmp_path):
+    """pc uses QEMU's qboot.rom from its data folder (next to bin/), and
+    SeaBIOS, QEMU's default, when there is none."""
+    binary = tmp_path / "bin" / "qemu-system-x86_64"
+    binary.parent.mkdir()
+    binary.write_text("")
+    assert qemu.pc_firmware(str(binary)) == []
+    rom = tmp_path / "share" / "qemu" / "qboot.rom"
+    rom.parent.mkdir(parents=True)
+    rom.write_bytes(b"\0" * 64)
+    assert qemu.pc_firmware(str(binary)) == ["-bios", str(rom)]
