@@ -33,6 +33,8 @@ static inline void kn_x86_protection_fault(uint64_t error, uint64_t addr, uint64
 		return;
 	kn_printk("kn: page fault: %s %s 0x%lx (rip 0x%lx)\n", access, page,
 		  (unsigned long)addr, (unsigned long)rip);
+	if (kn_fault_explain)
+		kn_fault_explain((uintptr_t)addr);
 }
 
 #endif

@@ -93,3 +93,16 @@ def test_thread_stack_overflow_hits_the_guard_page(app, platform, machine):
     assert re.search(r"^kn: page fault: write to PROT_NONE page 0x[0-9a-f]+ ", out, re.M), out
     assert re.search(r"kn: at 0x[0-9a-f]+ recurse\+", out), out
     assert "survived" not in out
+
+
+@pytest.mark.parametrize("platform,machine", TARGETS, ids=IDS)
+def test_main_stack_overflow_is_named(app, platform, machine):
+    """sched-coop keeps a guard page below every stack it allocates: main
+    running past its stack is reported as such, with the setting to raise."""
+    proc = boot(app(platform), platform, machine, "-a", "main-overflow", timeout=60)
+    out = proc.stdout
+    assert proc.returncode == 125, out + proc.stderr
+    assert re.search(r"^kn: page fault: write to PROT_NONE page 0x[0-9a-f]+ ", out, re.M), out
+    assert re.search(r"^kn: stack overflow: thread main used all of its \d+ KiB stack; give it "
+                     r"more \(SCHED_COOP_MAIN_STACK_SIZE\)$", out, re.M), out
+    assert re.search(r"kn: at 0x[0-9a-f]+ recurse\+", out), out

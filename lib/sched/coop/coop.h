@@ -20,8 +20,9 @@ struct kn_thread {
 	const char *name;
 	kn_thread_fn fn;
 	void *arg, *ret;
-	void *stack;
-	size_t stack_pages;
+	void *stack;                  /* lowest usable byte; a guard page below */
+	size_t stack_pages;           /* usable pages, the guard not counted */
+	int guarded;                  /* the guard page is protected */
 	struct kn_waitq joiners;
 	int detached, joined;
 	int errno_value;

@@ -1,4 +1,6 @@
-/* Stack high-water marks, for choosing stack sizes: with the kernel
+/* Stack sizes: the guard-page fault explained, and high-water marks.
+ *
+ * High-water marks, for choosing stack sizes: with the kernel
  * parameter sched.stack_report=1 every stack the scheduler allocates is
  * painted with a pattern when its thread is created, and when the thread
  * exits the lowest overwritten word tells how deep it went. Off by default:
@@ -7,6 +9,7 @@
 #include <kn/alloc.h>
 #include <kn/console.h>
 #include <kn/param.h>
+#include <kn/plat.h>
 #include "coop.h"
 
 #define PAINT 0x6b6e2d737461636bULL /* "kn-stack" */
@@ -39,4 +42,20 @@ void kn_coop_stack_report(const struct kn_thread *t)
 	kn_printk("kn: stack: thread %s used %lu of %lu KiB%s\n", t->name,
 		  (unsigned long)((used + 1023) / 1024), (unsigned long)(size / 1024),
 		  i == 0 ? " (all of it: the stack overflowed or came close)" : "");
+}
+
+/* An overflow runs into the guard page below the faulting thread's stack
+ * (the thread running when the fault came). */
+void kn_fault_explain(uintptr_t addr)
+{
+	const struct kn_thread *t = kn_coop_current;
+	if (!t || !t->stack || !t->guarded)
+		return;
+	uintptr_t guard = (uintptr_t)t->stack - KN_PAGE_SIZE;
+	if (addr < guard || addr >= guard + KN_PAGE_SIZE)
+		return;
+	kn_printk("kn: stack overflow: thread %s used all of its %lu KiB stack; give it more "
+		  "(%s)\n", t->name, (unsigned long)(t->stack_pages * KN_PAGE_SIZE / 1024),
+		  t->id == KN_MAIN_THREAD_ID ? "SCHED_COOP_MAIN_STACK_SIZE"
+					     : "the size passed at creation, or SCHED_COOP_STACK_SIZE");
 }

@@ -3,6 +3,7 @@
 #include <kn/config.h>
 #include <kn/errno.h>
 #include <kn/panic.h>
+#include <kn/plat.h>
 #include "coop.h"
 
 /* The context boot runs in: it becomes a thread so it can wait for main. */
@@ -39,15 +40,36 @@ static struct kn_thread *start(struct kn_thread *t, const char *name,
 	return t;
 }
 
+/* Stacks grow down into a guard page that is neither readable nor
+ * writable, so an overflow faults (and says so, see kn_fault_explain)
+ * instead of overwriting the heap block below. Where the platform cannot
+ * protect it (no page tables to spare), the stack goes unguarded. */
+static void *stack_alloc(struct kn_thread *t, size_t pages)
+{
+	char *base = kn_palloc(pages + 1);
+	if (!base)
+		return NULL;
+	t->guarded = kn_plat_protect((uintptr_t)base, KN_PAGE_SIZE, KN_PLAT_PROT_NONE) == 0;
+	t->stack_pages = pages;
+	return base + KN_PAGE_SIZE;
+}
+
+static void stack_free(struct kn_thread *t)
+{
+	char *base = (char *)t->stack - KN_PAGE_SIZE;
+	if (t->guarded) /* the heap takes back read-write pages only */
+		kn_plat_protect((uintptr_t)base, KN_PAGE_SIZE, KN_PLAT_PROT_READ | KN_PLAT_PROT_WRITE);
+	kn_pfree(base, t->stack_pages + 1);
+}
+
 struct kn_thread *kn_thread_create(const char *name, kn_thread_fn fn,
 				   void *arg, size_t stack_size)
 {
 	struct kn_thread *t = kn_calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
-	t->stack_pages = pages_for(stack_size ? stack_size
-					      : CONFIG_SCHED_COOP_STACK_SIZE);
-	t->stack = kn_palloc(t->stack_pages);
+	t->stack = stack_alloc(t, pages_for(stack_size ? stack_size
+						       : CONFIG_SCHED_COOP_STACK_SIZE));
 	if (!t->stack) {
 		kn_free(t);
 		return NULL;
@@ -69,7 +91,7 @@ void kn_coop_thread_free(struct kn_thread *t)
 	if (t->release) /* never the caller's own stack: see kn_coop_switch_to */
 		t->release(t->release_p, t->release_n);
 	if (t->stack) /* NULL: the creator's stack (kn_thread_create_on_stack) */
-		kn_pfree(t->stack, t->stack_pages);
+		stack_free(t);
 	kn_free(t);
 }
 

@@ -1,10 +1,12 @@
 /* What the scheduler needs from the rest of the kernel, on the host: a
  * fake clock that idling advances, page allocation from the C library,
  * and a kn_panic that exits with a recognizable status. */
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <kn/alloc.h>
 #include <kn/arch.h>
 #include <kn/console.h>
@@ -51,6 +53,22 @@ void kn_plat_idle_until(uint64_t deadline)
 		fake_now = deadline;
 }
 
+/* The real host mprotect on the shim's page-aligned blocks: a stack handed
+ * back to kn_pfree still guarded crashes the test (kn_pfree writes to every
+ * page it takes back). */
+long guards_live;
+
+int kn_plat_protect(uintptr_t va, size_t len, int prot)
+{
+	int host = (prot & KN_PLAT_PROT_READ ? PROT_READ : 0) |
+		   (prot & KN_PLAT_PROT_WRITE ? PROT_WRITE : 0) |
+		   (prot & KN_PLAT_PROT_EXEC ? PROT_EXEC : 0);
+	if (mprotect((void *)va, len, host))
+		return -errno;
+	guards_live += prot == KN_PLAT_PROT_NONE ? 1 : -1;
+	return 0;
+}
+
 void *kn_palloc(size_t n)
 {
 	void *p = aligned_alloc(KN_PAGE_SIZE, n * KN_PAGE_SIZE);
@@ -62,6 +80,8 @@ void *kn_palloc(size_t n)
 void kn_pfree(void *p, size_t n)
 {
 	if (p) {
+		for (size_t i = 0; i < n; i++) /* faults on a page left protected */
+			((volatile char *)p)[i * KN_PAGE_SIZE] = 0;
 		pages_live -= (long)n;
 		free(p);
 	}

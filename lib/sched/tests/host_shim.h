@@ -5,6 +5,7 @@
 #define PANIC_STATUS 99
 extern uint64_t fake_now;
 extern long pages_live;
+extern long guards_live; /* stack guard pages currently protected */
 extern int idle_calls;
 /* What kn_arch_set_tls last loaded, and how often it was called: the
  * host's own FS base (glibc's TLS) is never touched. */

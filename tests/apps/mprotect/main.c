@@ -7,6 +7,8 @@
  *   noexec    the same code in a read-write page faults
  *   overflow  a thread recursing without end runs into the guard page
  *             below its stack (musl maps it PROT_NONE)
+ *   main-overflow  main itself recurses without end: into the guard page
+ *             sched-coop keeps below the main thread's stack
  * Every fault must give a crash report and a non-zero exit, never a hang. */
 #include <pthread.h>
 #include <stdio.h>
@@ -132,6 +134,11 @@ int main(int argc, char *argv[])
 		return exec_mode(0);
 	if (!strcmp(mode, "overflow"))
 		return overflow_mode();
-	fprintf(stderr, "usage: mprotect [write|none|exec|noexec|overflow]\n");
+	if (!strcmp(mode, "main-overflow")) {
+		printf("main overflows its stack\n");
+		fflush(stdout);
+		return recurse(0, 0);
+	}
+	fprintf(stderr, "usage: mprotect [write|none|exec|noexec|overflow|main-overflow]\n");
 	return 2;
 }

@@ -42,6 +42,12 @@ int kn_plat_protect(uintptr_t va, size_t len, int prot);
  * nothing is mapped there, -ENOSYS when the platform cannot tell. */
 int kn_plat_protection(uintptr_t va);
 
+/* Called by the platform's crash report after a fault on a protected page,
+ * with the faulting address: a library that placed guard pages there
+ * (sched-coop, below thread stacks) may print what the fault means.
+ * Optional: images without a definition say nothing more. */
+void kn_fault_explain(uintptr_t addr) __attribute__((weak));
+
 /* The kernel command line (never NULL; empty when none was given). */
 const char *kn_plat_cmdline(void);
 
