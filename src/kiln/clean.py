@@ -18,6 +18,11 @@ def clean(app_dir: Path, platform: str | None, forget_settings: bool) -> list[st
         if forget_settings and state.reset(app_dir, plat):
             done.append(f"forgot the {plat} settings")
     build_root = app_dir / "build"
-    if build_root.is_dir() and not any(build_root.iterdir()):
-        build_root.rmdir()
+    if build_root.is_dir():
+        left = list(build_root.iterdir())
+        # Only kept manifest parses (tomlfile) left: nothing was built.
+        if all(p.name.endswith(".marshal") and p.is_file() for p in left):
+            for p in left:
+                p.unlink()
+            build_root.rmdir()
     return done or ["nothing to clean"]

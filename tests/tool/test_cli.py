@@ -100,6 +100,8 @@ def test_build_run_noop_size_why_clean(console_app):
 
     clean = run_kiln("clean", cwd=console_app)
     assert clean.returncode == 0 and not image.exists()
+    # The kept kiln.toml parse goes with the last build folder.
+    assert not (console_app / "build").exists()
 
 
 def test_configure_errors_and_unmet_dependency(console_app):
