@@ -110,6 +110,23 @@ def test_shell_reports_sql_errors_like_the_host(shell, platform, machine):
 
 
 @pytest.mark.parametrize("platform,machine", TARGETS)
+def test_mmap_reads_see_writes(shell, platform, machine, tmp_path):
+    """PRAGMA mmap_size: SQLite reads its file through a MAP_SHARED mapping
+    and writes it with write(); the mapping must follow the file (a stale
+    copy gave wrong sums here)."""
+    if shutil.which("sqlite3") is None:
+        pytest.skip("the host's sqlite3 is not installed (bash tools/setup.sh installs it)")
+    expected = subprocess.run(["sqlite3", *SHELL_OPTIONS, str(tmp_path / "mmap.db"),
+                               ".read mmap.sql"], cwd=ROOT / "tests/data/sqlite",
+                              capture_output=True, text=True, timeout=60)
+    assert expected.returncode == 0, expected.stderr
+    args = " ".join(SHELL_OPTIONS) + " /mmap.db '.read /mmap.sql'"
+    proc = _boot(shell(platform), platform, machine, args)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert app_output(proc.stdout) == expected.stdout
+
+
+@pytest.mark.parametrize("platform,machine", TARGETS)
 @pytest.mark.parametrize("database", [":memory:", "/bench.db"])
 def test_bench_does_60000_inserts(bench, platform, machine, database):
     proc = _boot(bench(platform), platform, machine, database, timeout=600)

@@ -14,7 +14,7 @@ VFS = ROOT / "lib/vfs"
 SOURCES = [VFS / "tests/host_shim.c", *sorted((VFS / "pipe/tests").glob("*.c")),
            *sorted((VFS / "poll/tests").glob("*.c")),
            VFS / "core/vfs.c", VFS / "core/fd.c", VFS / "core/attr.c",
-           VFS / "core/readiness.c",
+           VFS / "core/readiness.c", VFS / "core/mapped.c",
            VFS / "ramfs/ramfs.c", VFS / "devfs/devfs.c",
            VFS / "pipe/pipe.c", VFS / "pipe/eventfd.c",
            VFS / "poll/poll.c", VFS / "poll/select.c", VFS / "poll/wait.c"]

@@ -28,7 +28,7 @@ def compile_c(out, sources, includes=(), defines=()):
 
 @pytest.fixture(scope="module")
 def mmap_test(tmp_path_factory):
-    sources = [MMAP / f for f in ("vma.c", "mmap.c", "mremap.c", "brk.c")]
+    sources = [MMAP / f for f in ("vma.c", "mmap.c", "mremap.c", "brk.c", "shared.c")]
     sources += sorted((MMAP / "tests").glob("*.c"))
     return compile_c(tmp_path_factory.mktemp("mmap") / "mmap_test", sources,
                      ["lib/posix/mmap/include", "lib/alloc/include", "lib/boot/include",

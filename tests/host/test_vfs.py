@@ -10,7 +10,7 @@ from conftest import ROOT
 
 VFS = ROOT / "lib/vfs"
 SOURCES = [*sorted((VFS / "tests").glob("*.c")), VFS / "core/vfs.c", VFS / "core/fd.c",
-           VFS / "core/attr.c",
+           VFS / "core/attr.c", VFS / "core/mapped.c",
            VFS / "ramfs/ramfs.c", VFS / "devfs/devfs.c"]
 INCLUDES = ["lib/vfs/include", "lib/boot/include", "lib/alloc/include",
             "lib/console/include", "lib/syscall/include", "lib/time/include"]

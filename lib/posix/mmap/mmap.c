@@ -39,8 +39,8 @@ static int check_file(int fd, int prot, int shared)
 	if (shared && (prot & KN_PROT_WRITE) && (fl & KN_O_ACCMODE) != KN_O_RDWR)
 		return -KN_EACCES;
 	if (KN_S_ISREG(st.st_mode)) {
-		/* Writes through a shared mapping would have to reach the
-		 * file; mappings here are snapshots. */
+		/* A shared mapping is a copy that follows the file
+		 * (shared.c); writes through it would not reach the file. */
 		return shared && (prot & KN_PROT_WRITE) ? -KN_ENODEV : 0;
 	}
 	if ((st.st_mode & KN_S_IFMT) == KN_S_IFCHR && st.st_rdev == DEV_ZERO_RDEV)
@@ -62,6 +62,16 @@ static long fill_from_file(int fd, uintptr_t at, size_t len, int64_t off)
 	return 0;
 }
 
+/* Registers a shared file mapping to be kept equal to the file. */
+static long follow_file(int fd, uintptr_t at, size_t len, int64_t off)
+{
+	struct kn_stat st;
+	long err = kn_sys_fstat(fd, &st);
+	if (!err)
+		kn_mm_set_file(at, at + len, st.st_dev, st.st_ino, (uint64_t)off);
+	return err;
+}
+
 /* MAP_FIXED: only over our own areas, which are given the new attributes
  * and contents. Their pages are opened (read-write) for the new contents;
  * the caller applies prot once they are in. */
@@ -80,6 +90,7 @@ static long map_fixed(uintptr_t a, size_t len, int prot, int flags)
 		v->prot = prot;
 		v->flags = flags & (KN_MAP_TYPE | KN_MAP_ANONYMOUS);
 	}
+	kn_mm_clear_file(a, a + len);
 	kn_mm_merge();
 	__builtin_memset((void *)a, 0, len);
 	return (long)a;
@@ -139,6 +150,8 @@ KN_SYSCALL(mmap)(void *addr, size_t len, int prot, int flags, int fd, int64_t of
 	/* Contents first, while the pages are still read-write; then the
 	 * protection (anonymous read-write, the usual case, costs nothing). */
 	long err = anon ? 0 : fill_from_file(fd, (uintptr_t)ret, len, off);
+	if (!err && !anon && type == KN_MAP_SHARED)
+		err = follow_file(fd, (uintptr_t)ret, len, off);
 	if (!err && !kn_mm_prot_is_rw(prot))
 		err = kn_mm_protect((uintptr_t)ret, (uintptr_t)ret + len, prot);
 	if (err) {

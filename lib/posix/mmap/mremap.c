@@ -59,6 +59,10 @@ KN_SYSCALL(mremap)(void *old, size_t old_len, size_t new_len, int flags, void *n
 	}
 	if (a + old_len > v->end)
 		return -KN_EFAULT; /* moving or growing needs one mapping */
+	/* A file mapping grown would need the file to fill it, and the file
+	 * is not kept open: callers (SQLite) map it again. */
+	if (!(v->flags & KN_MAP_ANONYMOUS))
+		return -KN_ENOMEM;
 
 	int prot = v->prot;
 	if (flags & KN_MREMAP_FIXED) {

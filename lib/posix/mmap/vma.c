@@ -3,6 +3,7 @@
 #include <kn/errno.h>
 #include <kn/mman.h>
 #include <kn/plat.h>
+#include <kn/vfs.h>
 #include "vma.h"
 
 #define RW (KN_PROT_READ | KN_PROT_WRITE)
@@ -53,9 +54,33 @@ int kn_mm_split_at(uintptr_t at)
 		return -KN_ENOMEM;
 	*tail = *v;
 	tail->start = at;
+	if (tail->ino) {
+		tail->off += at - v->start;
+		kn_vfs_mapped_files++;
+	}
 	v->end = at;
 	v->next = tail;
 	return 0;
+}
+
+void kn_mm_set_file(uintptr_t start, uintptr_t end, uint64_t dev, uint64_t ino, uint64_t off)
+{
+	for (struct kn_vma *v = kn_mm_find(start); v && v->start < end; v = v->next) {
+		if (!v->ino)
+			kn_vfs_mapped_files++;
+		v->dev = dev;
+		v->ino = ino;
+		v->off = off + (v->start - start);
+	}
+}
+
+void kn_mm_clear_file(uintptr_t start, uintptr_t end)
+{
+	for (struct kn_vma *v = kn_mm_find(start); v && v->start < end; v = v->next) {
+		if (v->ino)
+			kn_vfs_mapped_files--;
+		v->dev = v->ino = v->off = 0;
+	}
 }
 
 static void insert(struct kn_vma *n)
@@ -87,6 +112,7 @@ struct kn_vma *kn_mm_map_new(size_t len, int prot, int flags)
 	v->prot = prot;
 	v->flags = flags & (KN_MAP_TYPE | KN_MAP_ANONYMOUS);
 	v->blk = b;
+	v->dev = v->ino = v->off = 0;
 	insert(v);
 	return v;
 }
@@ -117,6 +143,8 @@ static void drop(struct kn_vma *v)
 	/* Cannot fail: the pages were protected before (kn_plat_protect). */
 	if (!kn_mm_prot_is_rw(v->prot))
 		kn_mm_protect(v->start, v->end, RW);
+	if (v->ino)
+		kn_vfs_mapped_files--;
 	b->live -= (v->end - v->start) / PAGE;
 	if (!b->live) {
 		kn_pfree((void *)b->base, b->npages);
@@ -181,7 +209,10 @@ void kn_mm_merge(void)
 	while (v && v->next) {
 		struct kn_vma *n = v->next;
 		if (v->end == n->start && v->blk == n->blk && v->prot == n->prot &&
-		    v->flags == n->flags) {
+		    v->flags == n->flags && v->dev == n->dev && v->ino == n->ino &&
+		    (!v->ino || v->off + (v->end - v->start) == n->off)) {
+			if (n->ino)
+				kn_vfs_mapped_files--;
 			v->end = n->end;
 			v->next = n->next;
 			kn_free(n);

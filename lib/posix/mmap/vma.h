@@ -26,7 +26,18 @@ struct kn_vma {
 	int flags; /* MAP_SHARED or MAP_PRIVATE, and MAP_ANONYMOUS */
 	struct kn_mm_block *blk;
 	struct kn_vma *next;
+	/* A shared file mapping: the file (stat identity; ino 0 for any
+	 * other area) and the file offset of start. vfs-core's write and
+	 * truncate hooks (shared.c) keep its pages equal to the file. */
+	uint64_t dev, ino;
+	uint64_t off;
 };
+
+/* Makes the areas in [start, end) (area boundaries) a shared mapping of
+ * file (dev, ino) from offset off at start. */
+void kn_mm_set_file(uintptr_t start, uintptr_t end, uint64_t dev, uint64_t ino, uint64_t off);
+/* Makes the areas in [start, end) (area boundaries) no file's. */
+void kn_mm_clear_file(uintptr_t start, uintptr_t end);
 
 /* The first area (lowest address), or NULL. */
 struct kn_vma *kn_mm_first(void);

@@ -147,7 +147,7 @@ KN_SYSCALL(openat)(int dirfd, const char *path, int flags, uint32_t mode)
 	else if (KN_S_ISDIR(vn->mode) && (acc != KN_O_RDONLY || (flags & KN_O_CREAT)))
 		r = -KN_EISDIR;
 	else if ((flags & KN_O_TRUNC) && acc != KN_O_RDONLY && KN_S_ISREG(vn->mode))
-		r = vn->ops->truncate ? vn->ops->truncate(vn, 0) : -KN_EPERM;
+		r = vn->ops->truncate ? kn_vfs_truncate(vn, 0) : -KN_EPERM;
 	if (r) {
 		kn_vnode_put(vn);
 		return r;
@@ -213,7 +213,10 @@ static long write_at(struct kn_file *f, const void *buf, size_t n, uint64_t *off
 		if (!kn_vfs_getattr(vn, &st) && KN_S_ISREG(vn->mode))
 			*off = (uint64_t)st.st_size;
 	}
-	return vn->ops->write(vn, f, buf, n, *off);
+	long r = vn->ops->write(vn, f, buf, n, *off);
+	if (r > 0)
+		kn_vfs_note_write(vn, *off, buf, (size_t)r);
+	return r;
 }
 
 static long do_write(struct kn_file *f, const void *buf, size_t n, uint64_t *off)
@@ -554,7 +557,7 @@ KN_SYSCALL(ftruncate)(int fd, int64_t len)
 	if (len < 0 || (f->flags & KN_O_ACCMODE) == KN_O_RDONLY || !KN_S_ISREG(f->vn->mode))
 		r = -KN_EINVAL;
 	else
-		r = f->vn->ops->truncate ? f->vn->ops->truncate(f->vn, (uint64_t)len) : -KN_EPERM;
+		r = f->vn->ops->truncate ? kn_vfs_truncate(f->vn, (uint64_t)len) : -KN_EPERM;
 	kn_vfs_fput(f);
 	return r;
 }
@@ -749,7 +752,7 @@ static long allocate(struct kn_file *f, int mode, int64_t off, int64_t len)
 	int r = kn_vfs_getattr(vn, &st);
 	if (r || off + len <= st.st_size)
 		return r;
-	return vn->ops->truncate ? vn->ops->truncate(vn, (uint64_t)(off + len)) : -KN_ENOTSUP;
+	return vn->ops->truncate ? kn_vfs_truncate(vn, (uint64_t)(off + len)) : -KN_ENOTSUP;
 }
 
 KN_SYSCALL(fallocate)(int fd, int mode, int64_t off, int64_t len)

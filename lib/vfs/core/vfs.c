@@ -792,7 +792,7 @@ KN_SYSCALL(truncate)(const char *path, int64_t len)
 	else if (!KN_S_ISREG(vn->mode))
 		r = -KN_EINVAL;
 	else
-		r = vn->ops->truncate ? vn->ops->truncate(vn, (uint64_t)len) : -KN_EPERM;
+		r = vn->ops->truncate ? kn_vfs_truncate(vn, (uint64_t)len) : -KN_EPERM;
 	kn_vnode_put(vn);
 	return r;
 }

@@ -29,6 +29,10 @@ struct kn_vnode *kn_vfs_cwd(void);
 struct kn_vnode *kn_vfs_root(void); /* not referenced */
 void kn_vfs_set_cwd(struct kn_vnode *vn);
 int kn_vfs_getattr(struct kn_vnode *vn, struct kn_stat *st);
+/* After a change to a file's data (mapped.c): tells shared mappings.
+ * kn_vfs_truncate needs vn->ops->truncate. */
+void kn_vfs_note_write(struct kn_vnode *vn, uint64_t off, const void *buf, size_t n);
+int kn_vfs_truncate(struct kn_vnode *vn, uint64_t size);
 int kn_vfs_is_root(struct kn_vnode *vn);
 /* ".." of vn across mounts, referenced. */
 int kn_vfs_parent(struct kn_vnode *vn, struct kn_vnode **out);

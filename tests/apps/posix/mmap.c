@@ -39,6 +39,14 @@ void test_mmap(void)
 	char buf[8];
 	CHECK(pread(fd, buf, 6, 0) == 6 && memcmp(buf, "mapped", 6) == 0);
 	CHECK(munmap(f, page) == 0);
+	/* A shared read-only mapping follows the file: writes (past the
+	 * mapped end of file too, within the mapped pages) and truncation. */
+	char *g = mmap(NULL, 2 * page, PROT_READ, MAP_SHARED, fd, 0);
+	CHECK(g != MAP_FAILED && memcmp(g, "mapped file contents", 20) == 0);
+	CHECK(pwrite(fd, "MAPPED", 6, 0) == 6 && memcmp(g, "MAPPED file", 11) == 0);
+	CHECK(pwrite(fd, "grown", 5, 100) == 5 && memcmp(g + 100, "grown", 5) == 0);
+	CHECK(ftruncate(fd, 10) == 0 && g[9] == 'l' && g[10] == 0 && g[100] == 0);
+	CHECK(munmap(g, 2 * page) == 0);
 	close(fd);
 	unlink("map.txt");
 
