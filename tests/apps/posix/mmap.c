@@ -47,6 +47,14 @@ void test_mmap(void)
 	CHECK(pwrite(fd, "grown", 5, 100) == 5 && memcmp(g + 100, "grown", 5) == 0);
 	CHECK(ftruncate(fd, 10) == 0 && g[9] == 'l' && g[10] == 0 && g[100] == 0);
 	CHECK(munmap(g, 2 * page) == 0);
+	/* Growing a file mapping: Linux fills the new page from the file;
+	 * Kiln refuses (ENOMEM). Never zeros where the file has data. */
+	CHECK(pwrite(fd, "second page", 11, page) == 11);
+	char *h = mmap(NULL, page, PROT_READ, MAP_PRIVATE, fd, 0);
+	CHECK(h != MAP_FAILED);
+	char *hh = mremap(h, page, 2 * page, MREMAP_MAYMOVE);
+	CHECK(hh == MAP_FAILED ? errno == ENOMEM : memcmp(hh + page, "second page", 11) == 0);
+	CHECK(munmap(hh == MAP_FAILED ? h : hh, hh == MAP_FAILED ? page : 2 * page) == 0);
 	close(fd);
 	unlink("map.txt");
 
