@@ -2,6 +2,7 @@
 #include <stdint.h>
 #include <kn/arch.h>
 #include <kn/console.h>
+#include <kn/errno.h>
 #include <kn/plat.h>
 
 void kn_arch_thread_start(void);
@@ -26,14 +27,32 @@ void kn_arch_ctx_init(struct kn_arch_ctx *ctx, void *stack_top,
 	ctx->tls = 0; /* no TLS until someone sets it (arch_prctl, clone) */
 }
 
-/* Frames are only followed while they look sane (growing upwards, aligned,
- * not absurdly far apart) so a corrupt stack ends the walk instead of
+/* Whether the 16 bytes of a frame record can be read: the platform's page
+ * protections say so (unknown, -ENOSYS, counts as yes). Code built without
+ * frame pointers leaves any value in rbp. */
+static int readable(uintptr_t frame)
+{
+	if ((uintptr_t)((intptr_t)(frame << 16) >> 16) != frame)
+		return 0; /* not canonical: any access would #GP */
+	for (uintptr_t p = frame; p < frame + 16; p += 8) {
+		int prot = kn_plat_protection(p);
+		if (prot == -KN_ENOSYS)
+			continue;
+		if (prot < 0 || !(prot & KN_PLAT_PROT_READ))
+			return 0;
+	}
+	return 1;
+}
+
+/* Frames are only followed while they look sane (readable, growing
+ * upwards, aligned, not absurdly far apart) so a corrupt stack or a
+ * function built without frame pointers ends the walk instead of
  * faulting inside the fault handler. */
 void kn_plat_backtrace(const void *fp)
 {
 	const uintptr_t *frame = fp;
 	for (int i = 0; i < 32 && frame; i++) {
-		if ((uintptr_t)frame & 7)
+		if (((uintptr_t)frame & 7) || !readable((uintptr_t)frame))
 			break;
 		uintptr_t ret = frame[1];
 		if (ret < 4096)
