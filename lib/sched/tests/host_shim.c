@@ -69,6 +69,13 @@ int kn_plat_protect(uintptr_t va, size_t len, int prot)
 	return 0;
 }
 
+/* Backtraces ask before reading a frame; the host cannot tell cheaply. */
+int kn_plat_protection(uintptr_t va)
+{
+	(void)va;
+	return -ENOSYS;
+}
+
 void *kn_palloc(size_t n)
 {
 	void *p = aligned_alloc(KN_PAGE_SIZE, n * KN_PAGE_SIZE);
