@@ -82,16 +82,23 @@ def test_read_write_page_is_not_executable(app, platform, machine):
     assert "code returned" not in out
 
 
+def guard_page_fault(proc) -> str:
+    """An endless recursion stopped by a guard page: exit 125, the
+    fault's one-line cause, and the faulting function named."""
+    out = proc.stdout
+    assert proc.returncode == 125, out + proc.stderr
+    assert re.search(r"^kn: page fault: write to PROT_NONE page 0x[0-9a-f]+ ", out, re.M), out
+    assert re.search(r"kn: at 0x[0-9a-f]+ recurse\+", out), out
+    return out
+
+
 @pytest.mark.parametrize("platform,machine", TARGETS, ids=IDS)
 def test_thread_stack_overflow_hits_the_guard_page(app, platform, machine):
     """musl maps a PROT_NONE guard below each thread stack: an endless
     recursion faults there (reported from the exception stack) instead of
     overwriting the memory below."""
-    proc = boot(app(platform), platform, machine, "-a", "overflow", timeout=60)
-    out = proc.stdout
-    assert proc.returncode == 125, out + proc.stderr
-    assert re.search(r"^kn: page fault: write to PROT_NONE page 0x[0-9a-f]+ ", out, re.M), out
-    assert re.search(r"kn: at 0x[0-9a-f]+ recurse\+", out), out
+    out = guard_page_fault(boot(app(platform), platform, machine, "-a", "overflow",
+                                timeout=60))
     assert "survived" not in out
 
 
@@ -99,10 +106,7 @@ def test_thread_stack_overflow_hits_the_guard_page(app, platform, machine):
 def test_main_stack_overflow_is_named(app, platform, machine):
     """sched-coop keeps a guard page below every stack it allocates: main
     running past its stack is reported as such, with the setting to raise."""
-    proc = boot(app(platform), platform, machine, "-a", "main-overflow", timeout=60)
-    out = proc.stdout
-    assert proc.returncode == 125, out + proc.stderr
-    assert re.search(r"^kn: page fault: write to PROT_NONE page 0x[0-9a-f]+ ", out, re.M), out
+    out = guard_page_fault(boot(app(platform), platform, machine, "-a", "main-overflow",
+                                timeout=60))
     assert re.search(r"^kn: stack overflow: thread main used all of its \d+ KiB stack; give it "
                      r"more \(SCHED_COOP_MAIN_STACK_SIZE\)$", out, re.M), out
-    assert re.search(r"kn: at 0x[0-9a-f]+ recurse\+", out), out
