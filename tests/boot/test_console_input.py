@@ -36,7 +36,7 @@ def _lines(stream, out: queue.Queue):
     out.put(None)
 
 
-def _expect(lines: queue.Queue, wanted: str, seen: list[str], timeout=20):
+def _expect(lines: queue.Queue, wanted: str, seen: list[str], timeout=120):
     while True:
         try:
             line = lines.get(timeout=timeout)
@@ -49,7 +49,7 @@ def _expect(lines: queue.Queue, wanted: str, seen: list[str], timeout=20):
             return
 
 
-def _expect_match(lines: queue.Queue, pattern: str, seen: list[str], timeout=20):
+def _expect_match(lines: queue.Queue, pattern: str, seen: list[str], timeout=120):
     while True:
         try:
             line = lines.get(timeout=timeout)
@@ -67,7 +67,7 @@ def _expect_match(lines: queue.Queue, pattern: str, seen: list[str], timeout=20)
 def test_stdin_reaches_the_guest_console(app, platform, machine):
     proc = run_kiln("build", "-p", platform, cwd=app)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    cmd = [sys.executable, "-m", "kiln", "run", "-p", platform, "--timeout", "30"]
+    cmd = [sys.executable, "-m", "kiln", "run", "-p", platform, "--timeout", "300"]
     if machine:
         cmd += ["--machine", machine]
     guest = subprocess.Popen(cmd, cwd=app, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
@@ -76,7 +76,8 @@ def test_stdin_reaches_the_guest_console(app, platform, machine):
     threading.Thread(target=_lines, args=(guest.stdout, lines), daemon=True).start()
     seen: list[str] = []
     try:
-        # Nothing is written before "ready": the guest's 50 ms poll must time out.
+        # Nothing is written before "ready": the guest's 50 ms poll must time out,
+        # and "ready" comes from its ticker once main is blocked in poll.
         _expect(lines, "ready", seen)
         guest.stdin.write(b"hello\n")
         guest.stdin.flush()
@@ -97,7 +98,7 @@ def test_stdin_reaches_the_guest_console(app, platform, machine):
         guest.stdin.write(b"abc" if platform == "linuxu" else b"abc\x04")
         guest.stdin.close()
         _expect(lines, "end 3", seen)
-        status = guest.wait(timeout=30)
+        status = guest.wait(timeout=120)
     finally:
         if guest.poll() is None:
             guest.kill()
