@@ -18,9 +18,9 @@ _LIBRARY = {"name": STR, "summary": STR, "provides": STR_LIST, "requires": STR_L
             "sources": STR_LIST, "platform-sources": STR_LIST_MAP,
             "ktest-sources": STR_LIST, "cflags": STR_LIST, "kind": STR,
             "platform": STR, "platforms": STR_LIST, "link-script": STR,
-            "include": STR_LIST, "syscalls": STR_LIST, "objects": STR_LIST,
-            "app-include": STR_LIST}
-_API = {"name": STR, "summary": STR, "header": STR, "default": STR}
+            "include": STR_LIST, "objects": STR_LIST, "app-include": STR_LIST}
+_API = {"name": STR, "summary": STR, "header": STR, "default": STR,
+        "shared-sources": STR_LIST, "shared-ktest-sources": STR_LIST}
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
@@ -41,13 +41,16 @@ class Library:
     link_script: str | None
     manifest: Path
     include: list[str] = field(default_factory=list)  # extra exported include dirs
-    syscalls: list[str] = field(default_factory=list)  # Linux syscalls it implements
     objects: list[str] = field(default_factory=list)  # prebuilt objects/archives to link
     app_include: list[str] = field(default_factory=list)  # include dirs for the app only
     fetches: list = field(default_factory=list)  # [[fetch]] entries (kiln.fetch.Fetch)
     # Every fetched tree of the image by name, set by `kiln build` before
     # "@name/..." paths are resolved.
     trees: dict = field(default_factory=dict, compare=False, repr=False)
+    # What the APIs it provides share among their implementations
+    # (api.toml's shared-sources and shared-ktest-sources), set by discover.
+    shared_sources: list[Path] = field(default_factory=list)
+    shared_ktest_sources: list[Path] = field(default_factory=list)
 
     def path(self, text: str, what: str = "sources") -> Path:
         """A path of this library's manifest: "@fetch/rel" or relative."""
@@ -64,10 +67,26 @@ class Library:
         return self.name.upper().replace("-", "_")
 
     def sources_for(self, platform: str, with_ktests: bool) -> list[Path]:
-        names = self.sources + self.platform_sources.get(platform, [])
+        paths = [self.path(n) for n in self.sources] + self.shared_sources
+        paths += [self.path(n) for n in self.platform_sources.get(platform, [])]
         if with_ktests:
-            names = names + self.ktest_sources
-        return [self.path(n) for n in names]
+            paths += [self.path(n) for n in self.ktest_sources] + self.shared_ktest_sources
+        return paths
+
+    def syscall_definitions(self, platform: str | None = None) -> list:
+        """KN_SYSCALL definitions (kiln.sysdefs.Definition) in the sources
+        built for `platform`, or for any platform when None. Fetched
+        (upstream) sources are not read: they define no kn_ symbols."""
+        from .sysdefs import definitions
+        names = self.sources + [n for plat, files in sorted(self.platform_sources.items())
+                                if platform in (None, plat) for n in files]
+        paths = [self.dir / n for n in names if not n.startswith("@")] + self.shared_sources
+        return [d for path in paths for d in definitions(path)]
+
+    @property
+    def syscalls(self) -> list[str]:
+        """The Linux system calls it implements, on any platform."""
+        return [d.name for d in self.syscall_definitions()]
 
     def supports(self, platform: str) -> bool:
         if self.kind == "platform":
@@ -83,6 +102,8 @@ class Api:
     default: str | None
     dir: Path | None
     implementations: list[str] = field(default_factory=list)
+    shared_sources: list[Path] = field(default_factory=list)
+    shared_ktest_sources: list[Path] = field(default_factory=list)
 
 
 @dataclass
@@ -114,6 +135,10 @@ class Catalog:
 def _load_library(path: Path) -> Library:
     doc = tomlfile.load(path)
     data = doc.data
+    if "syscalls" in data:  # the list of the first manifests, now read from the C
+        raise doc.error(None, "syscalls", "'syscalls' is not a key any more: kiln finds a "
+                                          "library's system calls from its KN_SYSCALL(name) "
+                                          "definitions; remove the list")
     tomlfile.check_table(doc, None, {k: v for k, v in data.items() if k != "fetch"},
                          _LIBRARY, required=("name", "summary"))
     name = data["name"]
@@ -128,12 +153,14 @@ def _load_library(path: Path) -> Library:
         raise doc.error(None, "kind", "a platform library needs platform = \"<short name>\"")
     lib = Library(
         name=name, dir=path.parent, summary=data["summary"],
-        provides=data.get("provides", []), requires=data.get("requires", []),
+        # A library that implements no shared API is an API of its own
+        # (boot, vfs-pipe): requiring it by name is requiring that API.
+        provides=data.get("provides", [name]), requires=data.get("requires", []),
         sources=data.get("sources", []), platform_sources=per_platform,
         ktest_sources=data.get("ktest-sources", []), cflags=data.get("cflags", []),
         kind=kind, platform=data.get("platform"), platforms=data.get("platforms", []),
         link_script=data.get("link-script"), manifest=path,
-        include=data.get("include", []), syscalls=data.get("syscalls", []),
+        include=data.get("include", []),
         objects=data.get("objects", []), app_include=data.get("app-include", []),
         fetches=fetch_mod.parse(doc, path.parent, f"library {name}"))
     listed = [("sources", None, lib.sources), ("ktest-sources", None, lib.ktest_sources)]
@@ -149,12 +176,22 @@ def _load_api(path: Path) -> Api:
     doc = tomlfile.load(path)
     tomlfile.check_table(doc, None, doc.data, _API, required=("name", "summary"))
     d = doc.data
+    shared = {}
+    for key in ("shared-sources", "shared-ktest-sources"):
+        shared[key] = [path.parent / s for s in d.get(key, [])]
+        for src, full in zip(d.get(key, []), shared[key]):
+            if not full.is_file():
+                raise doc.error(None, key, f"API {d['name']}: source '{src}' does not exist")
     return Api(name=d["name"], summary=d["summary"], header=d.get("header"),
-               default=d.get("default"), dir=path.parent)
+               default=d.get("default"), dir=path.parent,
+               shared_sources=shared["shared-sources"],
+               shared_ktest_sources=shared["shared-ktest-sources"])
 
 
-def discover(extra_roots: list[Path] = ()) -> Catalog:
-    root = kiln_root()
+def discover(extra_roots: list[Path] = (), root: Path | None = None) -> Catalog:
+    """Every library and API under the Kiln tree (`root`, else kiln_root())
+    and `extra_roots` (an app's lib/)."""
+    root = root or kiln_root()
     roots = [root / "lib", root / "plat", *extra_roots]
     libraries: dict[str, Library] = {}
     apis: dict[str, Api] = {}
@@ -179,4 +216,19 @@ def discover(extra_roots: list[Path] = ()) -> Catalog:
         for api in lib.provides:
             apis.setdefault(api, Api(api, lib.summary, None, None, None))
             apis[api].implementations.append(lib.name)
+            lib.shared_sources += apis[api].shared_sources
+            lib.shared_ktest_sources += apis[api].shared_ktest_sources
     return Catalog(libraries, apis)
+
+
+def implementations(api: str, root: Path | None = None) -> list[str]:
+    """The short names of an API's implementations (alloc-buddy ->
+    "buddy", what --use alloc=buddy takes), the default first, then by
+    name: tests and benchmarks loop over them, so a new implementation is
+    one new folder."""
+    cat = discover(root=root)
+    if api not in cat.apis:
+        raise KilnError(f"unknown API '{api}'; `kiln lib list` shows what exists")
+    default = cat.apis[api].default
+    names = sorted(cat.apis[api].implementations, key=lambda n: (n != default, n))
+    return [n.removeprefix(f"{api}-") for n in names]
