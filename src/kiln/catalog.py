@@ -12,7 +12,7 @@ from . import fetchspec as fetch_mod
 from . import tomlfile
 from .errors import KilnError
 from .paths import kiln_root
-from .tomlfile import STR, STR_LIST, STR_LIST_MAP
+from .tomlfile import SCALAR_MAP, STR, STR_LIST, STR_LIST_MAP
 
 _LIBRARY = {"name": STR, "summary": STR, "provides": STR_LIST, "requires": STR_LIST,
             "sources": STR_LIST, "platform-sources": STR_LIST_MAP,
@@ -22,6 +22,23 @@ _LIBRARY = {"name": STR, "summary": STR, "provides": STR_LIST, "requires": STR_L
 _API = {"name": STR, "summary": STR, "header": STR, "default": STR,
         "shared-sources": STR_LIST, "shared-ktest-sources": STR_LIST}
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+# [host-test.<program>]: a host C program for the library's host tests.
+_HOST_PROGRAM = {"sources": STR_LIST, "libraries": STR_LIST, "include": STR_LIST,
+                 "config": SCALAR_MAP, "sanitize": STR_LIST, "cflags": STR_LIST}
+# Tables checked on their own, not as top-level keys.
+_TABLES = ("fetch", "host-test")
+
+
+@dataclass
+class HostTest:
+    """[host-test] of a library.toml or api.toml: the C programs (paths
+    resolved) and the pytest driver that runs them (tests/hostc.py builds
+    them, tests/host/test_host.py collects every driver). An API's
+    programs are built once per implementation, with its own sources."""
+    owner: str                      # the library or API declaring it
+    manifest: Path
+    driver: Path | None
+    programs: dict[str, dict]       # name -> the keys of _HOST_PROGRAM
 
 
 @dataclass
@@ -51,6 +68,7 @@ class Library:
     # (api.toml's shared-sources and shared-ktest-sources), set by discover.
     shared_sources: list[Path] = field(default_factory=list)
     shared_ktest_sources: list[Path] = field(default_factory=list)
+    host_test: HostTest | None = None
 
     def path(self, text: str, what: str = "sources") -> Path:
         """A path of this library's manifest: "@fetch/rel" or relative."""
@@ -104,6 +122,7 @@ class Api:
     implementations: list[str] = field(default_factory=list)
     shared_sources: list[Path] = field(default_factory=list)
     shared_ktest_sources: list[Path] = field(default_factory=list)
+    host_test: HostTest | None = None
 
 
 @dataclass
@@ -139,7 +158,7 @@ def _load_library(path: Path) -> Library:
         raise doc.error(None, "syscalls", "'syscalls' is not a key any more: kiln finds a "
                                           "library's system calls from its KN_SYSCALL(name) "
                                           "definitions; remove the list")
-    tomlfile.check_table(doc, None, {k: v for k, v in data.items() if k != "fetch"},
+    tomlfile.check_table(doc, None, {k: v for k, v in data.items() if k not in _TABLES},
                          _LIBRARY, required=("name", "summary"))
     name = data["name"]
     if not _NAME.match(name):
@@ -162,7 +181,8 @@ def _load_library(path: Path) -> Library:
         link_script=data.get("link-script"), manifest=path,
         include=data.get("include", []),
         objects=data.get("objects", []), app_include=data.get("app-include", []),
-        fetches=fetch_mod.parse(doc, path.parent, f"library {name}"))
+        fetches=fetch_mod.parse(doc, path.parent, f"library {name}"),
+        host_test=_load_host_test(doc, name))
     listed = [("sources", None, lib.sources), ("ktest-sources", None, lib.ktest_sources)]
     listed += [(plat, "platform-sources", files) for plat, files in per_platform.items()]
     for key, table, files in listed:
@@ -172,9 +192,42 @@ def _load_library(path: Path) -> Library:
     return lib
 
 
+def _load_host_test(doc, owner: str) -> HostTest | None:
+    table = doc.data.get("host-test")
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise doc.error(None, "host-test", "'host-test' must be a table: [host-test]")
+    folder = doc.path.parent
+    driver = table.get("driver")
+    if driver is not None and not (isinstance(driver, str) and (folder / driver).is_file()):
+        raise doc.error("host-test", "driver", f"{owner}: host-test driver {driver!r} must "
+                                               f"name an existing Python file")
+    programs = {}
+    for name, program in table.items():
+        if name == "driver":
+            continue
+        where = f"host-test.{name}"
+        if not isinstance(program, dict):
+            raise doc.error("host-test", name, f"unknown key '{name}' in [host-test]; it "
+                                               f"holds driver and [{where}] program tables")
+        tomlfile.check_table(doc, where, program, _HOST_PROGRAM, required=("sources",))
+        for src in program["sources"]:
+            if not (folder / src).is_file():
+                raise doc.error(where, "sources", f"{owner}: source '{src}' does not exist")
+        programs[name] = {"sources": [folder / s for s in program["sources"]],
+                          "libraries": program.get("libraries", []),
+                          "include": [folder / d for d in program.get("include", [])],
+                          "config": program.get("config", {}),
+                          "sanitize": program.get("sanitize", ["address", "undefined"]),
+                          "cflags": program.get("cflags", [])}
+    return HostTest(owner, doc.path, folder / driver if driver else None, programs)
+
+
 def _load_api(path: Path) -> Api:
     doc = tomlfile.load(path)
-    tomlfile.check_table(doc, None, doc.data, _API, required=("name", "summary"))
+    tomlfile.check_table(doc, None, {k: v for k, v in doc.data.items() if k != "host-test"},
+                         _API, required=("name", "summary"))
     d = doc.data
     shared = {}
     for key in ("shared-sources", "shared-ktest-sources"):
@@ -185,7 +238,8 @@ def _load_api(path: Path) -> Api:
     return Api(name=d["name"], summary=d["summary"], header=d.get("header"),
                default=d.get("default"), dir=path.parent,
                shared_sources=shared["shared-sources"],
-               shared_ktest_sources=shared["shared-ktest-sources"])
+               shared_ktest_sources=shared["shared-ktest-sources"],
+               host_test=_load_host_test(doc, f"API {d['name']}"))
 
 
 def discover(extra_roots: list[Path] = (), root: Path | None = None) -> Catalog:
