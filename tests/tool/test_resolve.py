@@ -158,3 +158,26 @@ def test_implementations_of_an_api(fake_tree):
 
 def test_real_allocators_come_from_the_catalog():
     assert catalog.implementations("alloc") == ["tlsf", "buddy", "region"]
+
+
+def test_host_test_tables_are_checked(fake_tree):
+    lib = fake_tree / "lib/alloc/one"
+    write(lib / "t.c", "int main(void) { return 0; }\n")
+    write(lib / "host.py", "")
+    base = 'name = "alloc-one"\nsummary = "one"\nprovides = ["alloc"]\n'
+    write(lib / "library.toml", base + '[host-test]\ndriver = "host.py"\n'
+          '[host-test.t]\nsources = ["t.c"]\nconfig = {X = 1}\nsanitize = ["undefined"]\n')
+    test = catalog.discover().libraries["alloc-one"].host_test
+    assert test.driver == lib / "host.py" and test.owner == "alloc-one"
+    assert test.programs["t"]["sources"] == [lib / "t.c"]
+    assert test.programs["t"]["config"] == {"X": 1}
+    write(lib / "library.toml", base + '[host-test.t]\nsources = ["gone.c"]\n')
+    with pytest.raises(KilnError, match=r"library.toml:5: alloc-one: source 'gone.c' does "
+                                        r"not exist"):
+        catalog.discover()
+    write(lib / "library.toml", base + '[host-test.t]\nsource = ["t.c"]\n')
+    with pytest.raises(KilnError, match=r"unknown key 'source' in \[host-test.t\]"):
+        catalog.discover()
+    write(lib / "library.toml", base + '[host-test]\ndriver = "nope.py"\n')
+    with pytest.raises(KilnError, match=r"host-test driver 'nope.py' must name an existing"):
+        catalog.discover()

@@ -1,6 +1,7 @@
 """Syscall ownership, the generated dispatch table and `kiln syscalls`."""
 
 import json
+import re
 
 import pytest
 
@@ -133,3 +134,25 @@ def test_kiln_syscalls_command(tmp_path):
     assert data["total"] == len(linux_table()) and "read" in data["missing"] or data["count"]
     text = run_kiln("syscalls", "-p", "linuxu", "--missing", cwd=app).stdout
     assert "(ENOSYS)" in text and "system calls implemented" in text
+
+
+def test_build_follows_a_new_definition(tmp_path):
+    """A KN_SYSCALL added to a source (library.toml untouched) is in the
+    next build's table, and `kiln syscalls` names its owner."""
+    app = tmp_path / "sys"
+    write(app / "kiln.toml", '[app]\nname = "sys"\nrequires = ["syscall", "mysys"]\n')
+    write(app / "main.c", "int main(void) { return 0; }\n")
+    write(app / "lib/mysys/library.toml",
+          'name = "mysys"\nsummary = "x"\nrequires = ["syscall"]\nsources = ["sys.c"]\n')
+    src = write(app / "lib/mysys/sys.c", "#include <kn/syscall.h>\n"
+                                         "KN_SYSCALL(getpid)(void) { return 7; }\n")
+    table = app / "build/linuxu/gen/syscall_table.c"
+    proc = run_kiln("build", "-p", "linuxu", cwd=app)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "kn_sys_getpid," in table.read_text() and "kn_sys_getppid," not in table.read_text()
+    src.write_text(src.read_text() + "KN_SYSCALL(getppid)(void) { return 1; }\n")
+    proc = run_kiln("build", "-p", "linuxu", cwd=app)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "kn_sys_getppid," in table.read_text()
+    listed = run_kiln("syscalls", "-p", "linuxu", cwd=app).stdout
+    assert re.search(r"^ +110  getppid +mysys$", listed, re.M), listed
