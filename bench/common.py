@@ -23,7 +23,13 @@ REPO = Path(__file__).resolve().parents[1]
 BENCH = REPO / "bench"
 RESULTS = BENCH / "results"
 CACHE = Path(os.environ.get("KILN_BENCH_CACHE", Path.home() / ".cache" / "kiln-bench"))
-ALLOCATORS = ("tlsf", "buddy", "region")
+
+sys.path.insert(0, str(REPO / "src"))
+from kiln.catalog import implementations  # noqa: E402  (this checkout's kiln)
+
+# Every allocator of this checkout, the default first: a new one is measured
+# as soon as its folder exists.
+ALLOCATORS = tuple(implementations("alloc", root=REPO))
 HELLO = b"Hello, world!"
 # QEMU's isa-debug-exit turns guest code N into status 2N+1: 1 is guest code 0.
 QEMU_GUEST_OK = 1

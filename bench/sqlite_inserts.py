@@ -32,7 +32,7 @@ SIZE_APPS = ("sqlite-bench", "sqlite")
 # The floor again with sched-coop's default 1 MiB main stack instead of the
 # 64 KiB apps/sqlite-bench/kiln.toml asks for: what that setting saves.
 DEFAULT_MAIN_STACK = 1024 * 1024
-# Flags kiln's own build gives bench.c (src/kiln/build.py BASE_CFLAGS): the
+# Flags kiln's own build gives bench.c (src/kiln/cflags.py BASE_CFLAGS): the
 # optimisation level and the language; the kernel-only ones (-mno-red-zone,
 # -ffreestanding, ...) have no place in a Linux program.
 BENCH_C_FLAGS = ["-std=gnu11", "-O2", "-g"]

@@ -1,5 +1,5 @@
 /* kn_calloc is the same for every implementation: overflow check, malloc,
- * zero. Listed in each implementation's sources. */
+ * zero. Every implementation builds it (shared-sources in ../api.toml). */
 #include <kn/alloc.h>
 
 void *kn_calloc(size_t nmemb, size_t size)

@@ -11,18 +11,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import __version__, fetch, kconfig, syscalls
+from .cflags import LIBRARY_CFLAGS, gcc_path as _gcc_path, kernel_cflags
 from .errors import KilnError
 from .project import Project
 
-# Flags every library is compiled with. Freestanding, no host headers but
-# gcc's own (stddef.h, stdint.h, ...), one section per function/object so
-# the final link can drop what nothing uses, frame pointers for backtraces.
-BASE_CFLAGS = [
-    "-std=gnu11", "-O2", "-g", "-Wall", "-Wextra", "-Wno-unused-parameter",
-    "-ffreestanding", "-nostdinc", "-fno-stack-protector", "-fno-pic", "-fno-pie",
-    "-fno-omit-frame-pointer", "-ffunction-sections", "-fdata-sections",
-    "-fno-asynchronous-unwind-tables", "-fcf-protection=none", "-m64",
-]
 LINK_FLAGS = ["-nostdlib", "-static", "--gc-sections", "-z", "noexecstack",
               "-z", "max-page-size=4096", "--no-warn-rwx-segments"]
 
@@ -31,15 +23,6 @@ LINK_FLAGS = ["-nostdlib", "-static", "--gc-sections", "-z", "noexecstack",
 class BuildOutcome:
     did_work: bool
     warnings: list[str]
-
-
-def _gcc_path(kind: str) -> str:
-    try:
-        out = subprocess.run(["gcc", f"-print-{kind}"], capture_output=True, text=True,
-                             check=True).stdout.strip()
-    except FileNotFoundError:
-        raise KilnError("gcc is not installed; install it with `apt-get install gcc`") from None
-    return out
 
 
 def _object_name(lib_name: str, base: Path, src: Path, trees: dict | None = None) -> str:
@@ -108,8 +91,7 @@ def write_ninja(project: Project, path: Path) -> None:
     res, app, build = project.res, project.app, project.build
     plat = res.platform
     includes = project.catalog.include_dirs(res.libraries) + [build / "include"]
-    common = (BASE_CFLAGS + [f"-isystem{_gcc_path('file-name=include')}"]
-              + plat.cflags + [f"-I{d}" for d in includes]
+    common = (kernel_cflags(plat.cflags) + [f"-I{d}" for d in includes]
               + ["-include", str(build / "include" / "kn" / "config.h")])
     arch_dir = plat.dir.parent / "x86_64"
     app_first = _app_include_flags(project)
@@ -133,11 +115,11 @@ def write_ninja(project: Project, path: Path) -> None:
             objs = []
             sources = lib.sources_for(project.platform, project.with_ktests)
             if lib.name == syscalls.DISPATCH_LIBRARY:
-                sources.append(syscalls.generate_table(res, build / "gen" / "syscall_table.c"))
+                sources.append(build / syscalls.GENERATED)  # written by build()
             own = [f"-I{lib.path(d, 'app-include')}" for d in lib.app_include]
             for src in sources:
                 obj = _object_name(lib.name, lib.dir, src, project.fetches)
-                variables = {"libflags": " ".join(["-fvisibility=hidden"] + lib.cflags),
+                variables = {"libflags": " ".join(LIBRARY_CFLAGS + lib.cflags),
                              "desc": f"{lib.name}/{os.path.relpath(src, lib.dir)}"}
                 if own:
                     variables["cflags"] = " ".join(own + common)
@@ -220,6 +202,10 @@ def build(project: Project, jobs: int | None = None, verbose: bool = False) -> B
         reconfigured = True
     for w in warnings:
         print(f"kiln: warning: {w}", file=sys.stderr)
+    # Every build: the table follows the KN_SYSCALL definitions in the
+    # sources, which the stamp does not cover (rewritten only on a change).
+    if syscalls.DISPATCH_LIBRARY in project.res.names():
+        syscalls.generate_table(project.res, build_dir / syscalls.GENERATED)
 
     cmd = [_ninja(), "-C", str(build_dir)]
     if jobs:

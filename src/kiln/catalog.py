@@ -12,16 +12,33 @@ from . import fetchspec as fetch_mod
 from . import tomlfile
 from .errors import KilnError
 from .paths import kiln_root
-from .tomlfile import STR, STR_LIST, STR_LIST_MAP
+from .tomlfile import SCALAR_MAP, STR, STR_LIST, STR_LIST_MAP
 
 _LIBRARY = {"name": STR, "summary": STR, "provides": STR_LIST, "requires": STR_LIST,
             "sources": STR_LIST, "platform-sources": STR_LIST_MAP,
             "ktest-sources": STR_LIST, "cflags": STR_LIST, "kind": STR,
             "platform": STR, "platforms": STR_LIST, "link-script": STR,
-            "include": STR_LIST, "syscalls": STR_LIST, "objects": STR_LIST,
-            "app-include": STR_LIST}
-_API = {"name": STR, "summary": STR, "header": STR, "default": STR}
+            "include": STR_LIST, "objects": STR_LIST, "app-include": STR_LIST}
+_API = {"name": STR, "summary": STR, "header": STR, "default": STR,
+        "shared-sources": STR_LIST, "shared-ktest-sources": STR_LIST}
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
+# [host-test.<program>]: a host C program for the library's host tests.
+_HOST_PROGRAM = {"sources": STR_LIST, "libraries": STR_LIST, "include": STR_LIST,
+                 "config": SCALAR_MAP, "sanitize": STR_LIST, "cflags": STR_LIST}
+# Tables checked on their own, not as top-level keys.
+_TABLES = ("fetch", "host-test")
+
+
+@dataclass
+class HostTest:
+    """[host-test] of a library.toml or api.toml: the C programs (paths
+    resolved) and the pytest driver that runs them (tests/hostc.py builds
+    them, tests/host/test_host.py collects every driver). An API's
+    programs are built once per implementation, with its own sources."""
+    owner: str                      # the library or API declaring it
+    manifest: Path
+    driver: Path | None
+    programs: dict[str, dict]       # name -> the keys of _HOST_PROGRAM
 
 
 @dataclass
@@ -41,13 +58,17 @@ class Library:
     link_script: str | None
     manifest: Path
     include: list[str] = field(default_factory=list)  # extra exported include dirs
-    syscalls: list[str] = field(default_factory=list)  # Linux syscalls it implements
     objects: list[str] = field(default_factory=list)  # prebuilt objects/archives to link
     app_include: list[str] = field(default_factory=list)  # include dirs for the app only
     fetches: list = field(default_factory=list)  # [[fetch]] entries (kiln.fetch.Fetch)
     # Every fetched tree of the image by name, set by `kiln build` before
     # "@name/..." paths are resolved.
     trees: dict = field(default_factory=dict, compare=False, repr=False)
+    # What the APIs it provides share among their implementations
+    # (api.toml's shared-sources and shared-ktest-sources), set by discover.
+    shared_sources: list[Path] = field(default_factory=list)
+    shared_ktest_sources: list[Path] = field(default_factory=list)
+    host_test: HostTest | None = None
 
     def path(self, text: str, what: str = "sources") -> Path:
         """A path of this library's manifest: "@fetch/rel" or relative."""
@@ -64,10 +85,26 @@ class Library:
         return self.name.upper().replace("-", "_")
 
     def sources_for(self, platform: str, with_ktests: bool) -> list[Path]:
-        names = self.sources + self.platform_sources.get(platform, [])
+        paths = [self.path(n) for n in self.sources] + self.shared_sources
+        paths += [self.path(n) for n in self.platform_sources.get(platform, [])]
         if with_ktests:
-            names = names + self.ktest_sources
-        return [self.path(n) for n in names]
+            paths += [self.path(n) for n in self.ktest_sources] + self.shared_ktest_sources
+        return paths
+
+    def syscall_definitions(self, platform: str | None = None) -> list:
+        """KN_SYSCALL definitions (kiln.sysdefs.Definition) in the sources
+        built for `platform`, or for any platform when None. Fetched
+        (upstream) sources are not read: they define no kn_ symbols."""
+        from .sysdefs import definitions
+        names = self.sources + [n for plat, files in sorted(self.platform_sources.items())
+                                if platform in (None, plat) for n in files]
+        paths = [self.dir / n for n in names if not n.startswith("@")] + self.shared_sources
+        return [d for path in paths for d in definitions(path)]
+
+    @property
+    def syscalls(self) -> list[str]:
+        """The Linux system calls it implements, on any platform."""
+        return [d.name for d in self.syscall_definitions()]
 
     def supports(self, platform: str) -> bool:
         if self.kind == "platform":
@@ -83,6 +120,9 @@ class Api:
     default: str | None
     dir: Path | None
     implementations: list[str] = field(default_factory=list)
+    shared_sources: list[Path] = field(default_factory=list)
+    shared_ktest_sources: list[Path] = field(default_factory=list)
+    host_test: HostTest | None = None
 
 
 @dataclass
@@ -114,7 +154,11 @@ class Catalog:
 def _load_library(path: Path) -> Library:
     doc = tomlfile.load(path)
     data = doc.data
-    tomlfile.check_table(doc, None, {k: v for k, v in data.items() if k != "fetch"},
+    if "syscalls" in data:  # the list of the first manifests, now read from the C
+        raise doc.error(None, "syscalls", "'syscalls' is not a key any more: kiln finds a "
+                                          "library's system calls from its KN_SYSCALL(name) "
+                                          "definitions; remove the list")
+    tomlfile.check_table(doc, None, {k: v for k, v in data.items() if k not in _TABLES},
                          _LIBRARY, required=("name", "summary"))
     name = data["name"]
     if not _NAME.match(name):
@@ -128,14 +172,17 @@ def _load_library(path: Path) -> Library:
         raise doc.error(None, "kind", "a platform library needs platform = \"<short name>\"")
     lib = Library(
         name=name, dir=path.parent, summary=data["summary"],
-        provides=data.get("provides", []), requires=data.get("requires", []),
+        # A library that implements no shared API is an API of its own
+        # (boot, vfs-pipe): requiring it by name is requiring that API.
+        provides=data.get("provides", [name]), requires=data.get("requires", []),
         sources=data.get("sources", []), platform_sources=per_platform,
         ktest_sources=data.get("ktest-sources", []), cflags=data.get("cflags", []),
         kind=kind, platform=data.get("platform"), platforms=data.get("platforms", []),
         link_script=data.get("link-script"), manifest=path,
-        include=data.get("include", []), syscalls=data.get("syscalls", []),
+        include=data.get("include", []),
         objects=data.get("objects", []), app_include=data.get("app-include", []),
-        fetches=fetch_mod.parse(doc, path.parent, f"library {name}"))
+        fetches=fetch_mod.parse(doc, path.parent, f"library {name}"),
+        host_test=_load_host_test(doc, name))
     listed = [("sources", None, lib.sources), ("ktest-sources", None, lib.ktest_sources)]
     listed += [(plat, "platform-sources", files) for plat, files in per_platform.items()]
     for key, table, files in listed:
@@ -145,16 +192,60 @@ def _load_library(path: Path) -> Library:
     return lib
 
 
+def _load_host_test(doc, owner: str) -> HostTest | None:
+    table = doc.data.get("host-test")
+    if table is None:
+        return None
+    if not isinstance(table, dict):
+        raise doc.error(None, "host-test", "'host-test' must be a table: [host-test]")
+    folder = doc.path.parent
+    driver = table.get("driver")
+    if driver is not None and not (isinstance(driver, str) and (folder / driver).is_file()):
+        raise doc.error("host-test", "driver", f"{owner}: host-test driver {driver!r} must "
+                                               f"name an existing Python file")
+    programs = {}
+    for name, program in table.items():
+        if name == "driver":
+            continue
+        where = f"host-test.{name}"
+        if not isinstance(program, dict):
+            raise doc.error("host-test", name, f"unknown key '{name}' in [host-test]; it "
+                                               f"holds driver and [{where}] program tables")
+        tomlfile.check_table(doc, where, program, _HOST_PROGRAM, required=("sources",))
+        for src in program["sources"]:
+            if not (folder / src).is_file():
+                raise doc.error(where, "sources", f"{owner}: source '{src}' does not exist")
+        programs[name] = {"sources": [folder / s for s in program["sources"]],
+                          "libraries": program.get("libraries", []),
+                          "include": [folder / d for d in program.get("include", [])],
+                          "config": program.get("config", {}),
+                          "sanitize": program.get("sanitize", ["address", "undefined"]),
+                          "cflags": program.get("cflags", [])}
+    return HostTest(owner, doc.path, folder / driver if driver else None, programs)
+
+
 def _load_api(path: Path) -> Api:
     doc = tomlfile.load(path)
-    tomlfile.check_table(doc, None, doc.data, _API, required=("name", "summary"))
+    tomlfile.check_table(doc, None, {k: v for k, v in doc.data.items() if k != "host-test"},
+                         _API, required=("name", "summary"))
     d = doc.data
+    shared = {}
+    for key in ("shared-sources", "shared-ktest-sources"):
+        shared[key] = [path.parent / s for s in d.get(key, [])]
+        for src, full in zip(d.get(key, []), shared[key]):
+            if not full.is_file():
+                raise doc.error(None, key, f"API {d['name']}: source '{src}' does not exist")
     return Api(name=d["name"], summary=d["summary"], header=d.get("header"),
-               default=d.get("default"), dir=path.parent)
+               default=d.get("default"), dir=path.parent,
+               shared_sources=shared["shared-sources"],
+               shared_ktest_sources=shared["shared-ktest-sources"],
+               host_test=_load_host_test(doc, f"API {d['name']}"))
 
 
-def discover(extra_roots: list[Path] = ()) -> Catalog:
-    root = kiln_root()
+def discover(extra_roots: list[Path] = (), root: Path | None = None) -> Catalog:
+    """Every library and API under the Kiln tree (`root`, else kiln_root())
+    and `extra_roots` (an app's lib/)."""
+    root = root or kiln_root()
     roots = [root / "lib", root / "plat", *extra_roots]
     libraries: dict[str, Library] = {}
     apis: dict[str, Api] = {}
@@ -179,4 +270,19 @@ def discover(extra_roots: list[Path] = ()) -> Catalog:
         for api in lib.provides:
             apis.setdefault(api, Api(api, lib.summary, None, None, None))
             apis[api].implementations.append(lib.name)
+            lib.shared_sources += apis[api].shared_sources
+            lib.shared_ktest_sources += apis[api].shared_ktest_sources
     return Catalog(libraries, apis)
+
+
+def implementations(api: str, root: Path | None = None) -> list[str]:
+    """The short names of an API's implementations (alloc-buddy ->
+    "buddy", what --use alloc=buddy takes), the default first, then by
+    name: tests and benchmarks loop over them, so a new implementation is
+    one new folder."""
+    cat = discover(root=root)
+    if api not in cat.apis:
+        raise KilnError(f"unknown API '{api}'; `kiln lib list` shows what exists")
+    default = cat.apis[api].default
+    names = sorted(cat.apis[api].implementations, key=lambda n: (n != default, n))
+    return [n.removeprefix(f"{api}-") for n in names]

@@ -1,5 +1,7 @@
 """Text and JSON views for the CLI: tables, library details, sizes."""
 
+import os
+
 from .catalog import Catalog
 from .errors import KilnError
 
@@ -56,6 +58,8 @@ def library_details(cat: Catalog, name: str) -> dict:
             "provides": lib.provides, "requires": lib.requires,
             "platforms": [lib.platform] if lib.platform else (lib.platforms or ["all"]),
             "path": str(lib.dir), "sources": lib.sources,
+            # from api.toml of the APIs it provides, relative to its folder
+            "shared_sources": [os.path.relpath(p, lib.dir) for p in lib.shared_sources],
             "platform_sources": lib.platform_sources, "options": _options(lib),
             "syscalls": lib.syscalls}
 
@@ -74,6 +78,8 @@ def format_details(d: dict) -> str:
              f"  platforms: {_cell(d['platforms'])}",
              f"  path:      {d['path']}",
              f"  sources:   {_cell(d['sources'])}"]
+    if d["shared_sources"]:
+        lines.append(f"  shared:    {_cell(d['shared_sources'])} (from the API)")
     for plat, files in d["platform_sources"].items():
         lines.append(f"    {plat}: {_cell(files)}")
     lines.append(f"  syscalls:  {_cell(d['syscalls'])}")

@@ -7,9 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, run_kiln
+from conftest import ROOT, run_kiln  # first: puts this checkout's src/ on sys.path
+from kiln.catalog import implementations
 
-ALLOCATORS = ["region", "tlsf", "buddy"]
+# Every allocator in the catalog (KILN_HOME's tree when set): a new one
+# boots here as soon as its folder exists.
+ALLOCATORS = implementations("alloc")
 # (platform, machine): kvm boots under both QEMU machines.
 TARGETS = [("kvm", "microvm"), ("kvm", "pc"), ("linuxu", None)]
 APP_DIRS = {"helloworld": ROOT / "apps/helloworld", "threads": ROOT / "apps/threads",

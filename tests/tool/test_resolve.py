@@ -99,3 +99,85 @@ def test_real_catalog_resolves_helloworld():
     assert res.platform.name == "plat-kvm"
     assert {"boot", "console", "libc-nolibc"} <= set(res.names())
     assert res.chosen["alloc"] == "alloc-tlsf"
+
+
+def test_provides_defaults_to_the_library_name(fake_tree):
+    """A family member (vfs-pipe, posix-*) is an API of its own without
+    saying so; an explicit list, even empty, is taken as written."""
+    write(fake_tree / "lib/extra/library.toml", 'name = "extra"\nsummary = "x"\n')
+    write(fake_tree / "lib/quiet/library.toml", 'name = "quiet"\nsummary = "x"\nprovides = []\n')
+    cat = catalog.discover()
+    assert cat.libraries["extra"].provides == ["extra"]
+    assert cat.apis["extra"].implementations == ["extra"]
+    assert cat.libraries["quiet"].provides == [] and "quiet" not in cat.apis
+    assert cat.libraries["alloc-one"].provides == ["alloc"]
+    assert resolve_in(fake_tree, ["extra"]).chosen["extra"] == "extra"
+
+
+def test_api_shared_sources_reach_every_implementation(fake_tree):
+    write(fake_tree / "lib/alloc/api.toml", """
+        name = "alloc"
+        summary = "allocators"
+        default = "alloc-one"
+        shared-sources = ["heap.c"]
+        shared-ktest-sources = ["ktest.c"]
+    """)
+    write(fake_tree / "lib/alloc/heap.c", "int heap;\n")
+    write(fake_tree / "lib/alloc/ktest.c", "int ktest;\n")
+    write(fake_tree / "lib/alloc/one/one.c", "int one;\n")
+    write(fake_tree / "lib/alloc/one/library.toml", """
+        name = "alloc-one"
+        summary = "allocator one"
+        provides = ["alloc"]
+        sources = ["one.c"]
+    """)
+    cat = catalog.discover()
+    alloc = fake_tree / "lib/alloc"
+    one, two = cat.libraries["alloc-one"], cat.libraries["alloc-two"]
+    assert one.sources_for("kvm", with_ktests=False) == [alloc / "one/one.c", alloc / "heap.c"]
+    assert one.sources_for("kvm", with_ktests=True)[-1] == alloc / "ktest.c"
+    assert two.sources_for("kvm", with_ktests=False) == [alloc / "heap.c"]
+    assert cat.libraries["console"].sources_for("kvm", with_ktests=True) == []
+    (alloc / "heap.c").unlink()
+    with pytest.raises(KilnError, match=r"alloc/api.toml:5: API alloc: source 'heap.c' "
+                                        r"does not exist"):
+        catalog.discover()
+
+
+def test_implementations_of_an_api(fake_tree):
+    """Tests and benchmarks loop over these: the default first."""
+    assert catalog.implementations("alloc") == ["one", "two"]
+    write(fake_tree / "lib/alloc/api.toml",
+          'name = "alloc"\nsummary = "allocators"\ndefault = "alloc-two"\n')
+    write(fake_tree / "lib/alloc/zero/library.toml",
+          'name = "alloc-zero"\nsummary = "z"\nprovides = ["alloc"]\n')
+    assert catalog.implementations("alloc") == ["two", "one", "zero"]
+    with pytest.raises(KilnError, match="unknown API 'nope'"):
+        catalog.implementations("nope")
+
+
+def test_real_allocators_come_from_the_catalog():
+    assert catalog.implementations("alloc") == ["tlsf", "buddy", "region"]
+
+
+def test_host_test_tables_are_checked(fake_tree):
+    lib = fake_tree / "lib/alloc/one"
+    write(lib / "t.c", "int main(void) { return 0; }\n")
+    write(lib / "host.py", "")
+    base = 'name = "alloc-one"\nsummary = "one"\nprovides = ["alloc"]\n'
+    write(lib / "library.toml", base + '[host-test]\ndriver = "host.py"\n'
+          '[host-test.t]\nsources = ["t.c"]\nconfig = {X = 1}\nsanitize = ["undefined"]\n')
+    test = catalog.discover().libraries["alloc-one"].host_test
+    assert test.driver == lib / "host.py" and test.owner == "alloc-one"
+    assert test.programs["t"]["sources"] == [lib / "t.c"]
+    assert test.programs["t"]["config"] == {"X": 1}
+    write(lib / "library.toml", base + '[host-test.t]\nsources = ["gone.c"]\n')
+    with pytest.raises(KilnError, match=r"library.toml:5: alloc-one: source 'gone.c' does "
+                                        r"not exist"):
+        catalog.discover()
+    write(lib / "library.toml", base + '[host-test.t]\nsource = ["t.c"]\n')
+    with pytest.raises(KilnError, match=r"unknown key 'source' in \[host-test.t\]"):
+        catalog.discover()
+    write(lib / "library.toml", base + '[host-test]\ndriver = "nope.py"\n')
+    with pytest.raises(KilnError, match=r"host-test driver 'nope.py' must name an existing"):
+        catalog.discover()

@@ -1,5 +1,5 @@
 /* Prints every entry under / (one line each, the format of
- * tests/host/test_initrd.py's expected_listing) so the boot test can
+ * tests/initrd_listing.py's expected_listing) so the boot test can
  * compare the unpacked tree with the rootfs folder, then reads a few
  * files back through symlinks and checks what stat says. Exit 0 only when
  * every check passed. */

@@ -1,54 +1,32 @@
-"""Host C tests of vfs-initrd (lib/vfs/initrd/tests): the newc reader alone,
-and the unpacker writing into vfs-core + ramfs compiled for the host, both
-under ASan and UBSan. Valid archives come from kiln's rootfs writer and
-from GNU cpio; corrupt ones are cut and patched here, and every rejection
-must name the right byte offset."""
+"""Host checks of vfs-initrd ([host-test.parse] and [host-test.unpack] in
+../library.toml): the newc reader alone, and the unpacker writing into
+vfs-core + ramfs compiled for the host, both under ASan and UBSan. Valid
+archives come from kiln's rootfs writer and from GNU cpio; corrupt ones are
+cut and patched here, and every rejection must name the right byte offset.
+Collected by tests/host/test_host.py."""
 
 import os
 import re
 import shutil
 import subprocess
-import tomllib
 
 import pytest
 from kiln.rootfs import build_initrd
 
+from hostc import host_for, undefined_symbols
 from initrd_listing import expected_listing, fnv1a
-from conftest import ROOT
 
-LIB = ROOT / "lib/vfs/initrd"
-CFLAGS = ["gcc", "-O1", "-g", "-Wall", "-Wextra", "-Wno-unused-parameter", "-Werror",
-          "-fsanitize=address,undefined", "-fno-sanitize-recover", "-fno-omit-frame-pointer"]
-INCLUDES = ["lib/vfs/include", "lib/boot/include", "lib/alloc/include", "lib/console/include",
-            "lib/syscall/include", "lib/sched/include", "lib/time/include"]
-
-
-def _core_sources():
-    core = ROOT / "lib/vfs/core"
-    with open(core / "library.toml", "rb") as f:
-        return [str(core / s) for s in tomllib.load(f)["sources"]]
+HOST = host_for(__file__)
 
 
 @pytest.fixture(scope="module")
-def parse_bin(tmp_path_factory):
-    exe = tmp_path_factory.mktemp("initrd") / "parse"
-    proc = subprocess.run([*CFLAGS, f"-I{LIB}", str(LIB / "cpio.c"),
-                           str(LIB / "tests/parse_main.c"), "-o", str(exe)],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return exe
+def parse_bin():
+    return HOST.program("parse")
 
 
 @pytest.fixture(scope="module")
-def unpack_bin(tmp_path_factory):
-    exe = tmp_path_factory.mktemp("initrd") / "unpack"
-    proc = subprocess.run([*CFLAGS, *[f"-I{ROOT / d}" for d in INCLUDES],
-                           str(LIB / "cpio.c"), str(LIB / "unpack.c"),
-                           str(LIB / "tests/unpack_main.c"), *_core_sources(),
-                           str(ROOT / "lib/vfs/ramfs/ramfs.c"), "-o", str(exe)],
-                          capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    return exe
+def unpack_bin():
+    return HOST.program("unpack")
 
 
 # --- archives ---------------------------------------------------------------
@@ -303,17 +281,8 @@ def test_unpack_conflicts_stop_with_the_entry(unpack_bin, tmp_path, blob, what):
     assert f"error offset={second} what={what} name=/" in proc.stdout
 
 
-def test_reader_is_freestanding_and_needs_nothing(tmp_path):
+def test_reader_is_freestanding_and_needs_nothing():
     """The reader compiles with the kernel's flags and calls no function
     (not even memchr, which a libc-less image lacks)."""
-    gcc_include = subprocess.run(["gcc", "-print-file-name=include"], capture_output=True,
-                                 text=True, check=True).stdout.strip()
-    obj = tmp_path / "cpio.o"
-    proc = subprocess.run(["gcc", "-std=gnu11", "-O2", "-Wall", "-Wextra", "-Werror",
-                           "-ffreestanding", "-nostdinc", "-isystem", gcc_include,
-                           "-fno-pic", "-fvisibility=hidden", "-c", str(LIB / "cpio.c"),
-                           "-o", str(obj)], capture_output=True, text=True)
-    assert proc.returncode == 0, proc.stderr
-    undefined = subprocess.run(["nm", "-u", str(obj)], capture_output=True, text=True,
-                               check=True).stdout.split()
-    assert undefined == [] or set(undefined) <= {"U", "memcpy", "memcmp"}, undefined
+    obj = HOST.kernel_object(HOST.library.dir / "cpio.c")
+    assert undefined_symbols(obj) <= {"memcpy", "memcmp"}

@@ -1,33 +1,26 @@
-"""nolibc (lib/libc/nolibc) on the host.
+"""Host checks of nolibc, collected by tests/host/test_host.py.
 
-Every source is compiled once with the kernel's freestanding flags and
--Werror, exactly as an image builds it. Those objects are then checked as a
-library (what it exports and imports) and, renamed nl_<symbol> with objcopy
-so they cannot clash with glibc, linked into lib/libc/nolibc/tests/
-nolibc_test.c, which compares them with glibc on random inputs.
+Every source is compiled once with the kernel's freestanding flags (the
+ones `kiln build` uses, from kiln.cflags) and -Werror, exactly as an image
+builds it. Those objects are then checked as a library (what it exports and
+imports) and, renamed nl_<symbol> with objcopy so they cannot clash with
+glibc, linked into nolibc_test.c, which compares them with glibc on random
+inputs.
 """
 
 import os
 import re
-import shutil
 import subprocess
-import tomllib
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-NOLIBC = os.path.join(ROOT, "lib", "libc", "nolibc")
-FORMAT_C = os.path.join(ROOT, "lib", "console", "format.c")
-HARNESS = os.path.join(NOLIBC, "tests", "nolibc_test.c")
+from hostc import host_for
 
-KERNEL_CFLAGS = [
-    "-std=gnu11", "-O2", "-g", "-Wall", "-Wextra", "-Wno-unused-parameter",
-    "-ffreestanding", "-nostdinc", "-fno-stack-protector", "-fno-pic",
-    "-fno-pie", "-fno-omit-frame-pointer", "-ffunction-sections",
-    "-fdata-sections", "-fvisibility=hidden", "-fno-asynchronous-unwind-tables",
-    "-fcf-protection=none", "-m64", "-mno-red-zone", "-Werror",
-]
+HOST = host_for(__file__)
+NOLIBC = str(HOST.library.dir)
+FORMAT_C = str(HOST.root / "lib" / "console" / "format.c")
+HARNESS = os.path.join(NOLIBC, "tests", "nolibc_test.c")
 
 # What nolibc may take from the rest of the image; the scheduler is optional.
 REQUIRED_KN = {
@@ -47,27 +40,13 @@ def _run(cmd, **kw):
 
 
 def _sources():
-    with open(os.path.join(NOLIBC, "library.toml"), "rb") as f:
-        return tomllib.load(f)["sources"]
-
-
-def _include_flags(build):
-    dirs = [os.path.join(NOLIBC, "include")]
-    dirs += [os.path.join(ROOT, "lib", lib, "include")
-             for lib in ("console", "alloc", "boot", "time", "sched")]
-    return ["-I" + d for d in dirs] + ["-I" + str(build), "-include", "kn/config.h"]
+    return HOST.library.sources
 
 
 @pytest.fixture(scope="module")
 def built(tmp_path_factory):
-    gcc = shutil.which("gcc")
-    if not gcc:
-        pytest.skip("gcc not installed")
     build = tmp_path_factory.mktemp("nolibc")
-    (build / "kn").mkdir()
-    (build / "kn" / "config.h").write_text("")
-    isystem = _run([gcc, "-print-file-name=include"]).strip()
-    flags = [gcc, *KERNEL_CFLAGS, "-isystem", isystem, *_include_flags(build)]
+    flags = HOST.kernel_flags("kvm")
 
     def compile_one(src):
         obj = build / (os.path.splitext(os.path.basename(src))[0] + ".o")
