@@ -93,14 +93,14 @@ def _download(fetch: Fetch, target: Path) -> None:
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".get-") as tmp:
         os.chmod(tmp, 0o755)  # apt's download user must be able to write
         try:
-            proc = subprocess.run(["apt-get", "source", "--download-only", "-qq",
-                                   f"{fetch.package}={fetch.version}"], cwd=tmp,
-                                  capture_output=True, text=True)
+            status, output = progress.run(["apt-get", "source", "--download-only", "-qq",
+                                           f"{fetch.package}={fetch.version}"],
+                                          f"fetch {fetch.name}", cwd=tmp)
         except FileNotFoundError:
             raise KilnError("apt-get is not available: fetching sources needs Debian's "
                             "apt (see tools/setup.sh)") from None
-        if proc.returncode != 0:
-            raise _apt_failure(fetch, proc.stdout + proc.stderr)
+        if status != 0:
+            raise _apt_failure(fetch, output)
         got = Path(tmp) / fetch.tarball
         if not got.is_file():
             names = sorted(p.name for p in Path(tmp).iterdir())
