@@ -2,6 +2,8 @@
 out-of-date image: real apps built for linuxu (no VM needed)."""
 
 import json
+import subprocess
+import sys
 
 import pytest
 
@@ -97,6 +99,19 @@ def test_run_rebuilds_an_out_of_date_image_first(sys_app):
     assert kiln_lines == ["kiln: building sysapp for linuxu first (main.c changed)"]
     again = run_kiln("run", "-p", "linuxu", cwd=sys_app)
     assert again.stdout == "version 2\n" and again.stderr == ""
+
+
+def test_up_to_date_run_stays_light(sys_app):
+    """Deciding that the image is up to date imports nothing of the build
+    (under -S, so that site-packages' .pth files load nothing either)."""
+    build(sys_app)
+    proc = subprocess.run([sys.executable, "-S", "-X", "importtime", "-m", "kiln", "run",
+                           "-p", "linuxu"], cwd=sys_app, capture_output=True, text=True)
+    assert proc.returncode == 0 and proc.stdout == "version 1\n", proc.stderr
+    loaded = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
+              if line.startswith("import time:")}
+    assert "kiln.freshness" in loaded
+    assert not loaded & {"kiln.build", "kiln.project", "kiln.catalog"}
 
 
 def test_run_rebuilds_after_configure_and_rootfs_changes(sys_app):
