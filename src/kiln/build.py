@@ -7,12 +7,14 @@ import os
 import re
 import subprocess
 import sys
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__, fetch, kconfig, syscalls
+from . import __version__, fetch, freshness, kconfig, syscalls
 from .cflags import LIBRARY_CFLAGS, gcc_path as _gcc_path, kernel_cflags
 from .errors import KilnError
+from .paths import own_dirs
 from .project import Project
 
 LINK_FLAGS = ["-nostdlib", "-static", "--gc-sections", "-z", "noexecstack",
@@ -85,6 +87,21 @@ def _app_include_flags(project: Project) -> list[str]:
     return [f"-I{d}" for d in dirs]
 
 
+def _syscall_table(project: Project) -> Path | None:
+    """The generated dispatch table, when the image has the syscall library."""
+    if syscalls.DISPATCH_LIBRARY not in project.res.names():
+        return None
+    return project.build / syscalls.GENERATED
+
+
+def _link_scripts(project: Project) -> tuple[Path, list[Path]]:
+    """The platform's linker script and every script it may include."""
+    plat = project.res.platform
+    script = plat.dir / (plat.link_script or "link.ld")
+    arch_dir = plat.dir.parent / "x86_64"
+    return script, sorted({script, *plat.dir.glob("*.ld"), *arch_dir.glob("*.ld")})
+
+
 def write_ninja(project: Project, path: Path) -> None:
     from ninja import ninja_syntax
 
@@ -143,12 +160,12 @@ def write_ninja(project: Project, path: Path) -> None:
         app_part = ["lib/app.o"] if app_objs else []  # an app may be only `objects`
         if app_objs:
             n.build("lib/app.o", "app_partial", app_objs)
-        script = plat.dir / (plat.link_script or "link.ld")
-        dbg = f"{app.name}.dbg"
-        scripts = sorted({script, *plat.dir.glob("*.ld"), *arch_dir.glob("*.ld")})
+        script, scripts = _link_scripts(project)
+        dbg, link_map = f"{app.name}.dbg", f"{app.name}.map"
+        # The map is an output too: deleted, it is made again (kiln size needs it).
         n.build(dbg, "link", lib_objects + app_part + [_quote(o) for o in _objects(project)],
-                implicit=[_quote(s) for s in scripts],
-                variables={"script": _quote(script), "map": f"{app.name}.map"})
+                implicit=[_quote(s) for s in scripts], implicit_outputs=[link_map],
+                variables={"script": _quote(script), "map": link_map})
         n.build(app.name, "strip", dbg)
         n.default(app.name)
 
@@ -160,14 +177,48 @@ def _ninja() -> str:
 
 _PROGRESS = re.compile(r"^\[\d+/\d+\] ")
 _UNDEFINED = re.compile(r"undefined reference to `([^']+)'")
+_NO_HEADER = re.compile(r"^(\S+?):\d+:\d+: fatal error: (\S+): No such file or directory$",
+                        re.M)
+# Headers of the C library (ISO C and POSIX) that gcc itself does not
+# provide: without "libc" in requires, nothing in the image does either.
+LIBC_HEADERS = frozenset("""
+    assert.h complex.h ctype.h dirent.h dlfcn.h errno.h fcntl.h fenv.h fnmatch.h
+    getopt.h glob.h grp.h inttypes.h langinfo.h libgen.h locale.h malloc.h math.h
+    netdb.h poll.h pthread.h pwd.h regex.h sched.h search.h semaphore.h setjmp.h
+    signal.h spawn.h stdio.h stdlib.h string.h strings.h termios.h threads.h time.h
+    uchar.h unistd.h utime.h wchar.h wctype.h
+""".split())
+
+
+def _explain_missing_header(project: Project, output: str) -> str | None:
+    """A libc header that is missing because the image has no libc."""
+    if "libc" in project.res.chosen:
+        return None
+    for match in _NO_HEADER.finditer(output):
+        source, header = match.groups()
+        if header in LIBC_HEADERS or header.startswith(("sys/", "arpa/", "netinet/")):
+            where = os.path.relpath(source, project.app.dir)
+            if where.startswith(".."):
+                where = source
+            return (f"{where} includes <{header}>, a libc header; add \"libc\" to "
+                    f"requires in kiln.toml")
+    return None
 
 
 def _explain_link_error(project: Project, output: str) -> str | None:
-    """For an undefined kn_* symbol, names the API header that declares it."""
+    """For an undefined kn_* symbol, names the API header that declares it;
+    for main, says the app has none."""
     match = _UNDEFINED.search(output)
     if not match:
         return None
     symbol = match.group(1)
+    if symbol == "main":
+        app = project.app
+        if not app.sources and not app.objects:
+            return (f"{app.name} has no main(): [app] sources is empty; list the file "
+                    f"that defines main() in kiln.toml")
+        return (f"{app.name} has no main(): none of its sources defines it; define "
+                f"int main(int argc, char *argv[]) in one of them")
     for api in project.catalog.apis.values():
         if not api.dir or not (api.dir / "include").is_dir():
             continue
@@ -180,33 +231,55 @@ def _explain_link_error(project: Project, output: str) -> str | None:
     return f"nothing in the image defines `{symbol}`"
 
 
-def build(project: Project, jobs: int | None = None, verbose: bool = False) -> BuildOutcome:
-    build_dir = project.build
-    build_dir.mkdir(parents=True, exist_ok=True)
-    stamp_path = build_dir / "kiln.stamp"
-    ninja_path = build_dir / "build.ninja"
-    project.fetches = fetch.prepare(project, jobs)
-    for lib in project.catalog.libraries.values():
-        lib.trees = project.fetches
-    fetch.check_refs(project)
-    stamp = _stamp(project)
-    warnings: list[str] = []
-    reconfigured = False
-    if not (ninja_path.exists() and stamp_path.exists()
-            and stamp_path.read_text() == stamp):
-        result = kconfig.configure(project.res, project.app, project.overrides.config,
-                                   build_dir, origin=str(project.settings_file))
-        warnings = result.warnings
-        write_ninja(project, ninja_path)
-        stamp_path.write_text(stamp)
-        reconfigured = True
-    for w in warnings:
-        print(f"kiln: warning: {w}", file=sys.stderr)
-    # Every build: the table follows the KN_SYSCALL definitions in the
-    # sources, which the stamp does not cover (rewritten only on a change).
-    if syscalls.DISPATCH_LIBRARY in project.res.names():
-        syscalls.generate_table(project.res, build_dir / syscalls.GENERATED)
+def _generated(project: Project) -> list[Path]:
+    """What configuring writes: when one is missing, configure again."""
+    build = project.build
+    files = [build / "Kconfig", build / ".config", build / "include" / "kn" / "config.h",
+             build / "build.ninja", build / "kiln.stamp"]
+    table = _syscall_table(project)
+    return files + ([table] if table else [])
 
+
+def _outputs(project: Project) -> list[Path]:
+    """Every file the build makes that the image's users need."""
+    files = _generated(project) + [project.image, project.dbg, project.map_file]
+    return files + ([project.initrd] if project.app.rootfs else [])
+
+
+def _rootfs(project: Project) -> Path:
+    return project.app.dir / project.app.rootfs
+
+
+def _inputs(project: Project) -> set[Path]:
+    """Every file the image was made from (see kiln.freshness)."""
+    app, build = project.app, project.build
+    out = subprocess.run([_ninja(), "-C", str(build), "-t", "deps"], capture_output=True,
+                         text=True).stdout
+    # Sources and the headers they included, as gcc reported them.
+    inputs = {build / line.strip() for line in out.splitlines() if line.startswith("    ")}
+    inputs |= set(_objects(project)) | set(_link_scripts(project)[1])
+    inputs |= {app.path, app.dir / "Kconfig", app.dir / "lib", project.settings_file}
+    for lib in project.res.libraries:
+        inputs |= {lib.manifest} | ({lib.kconfig} if lib.kconfig else set())
+    for name in project.res.chosen:
+        api = project.catalog.apis.get(name)
+        if api and api.dir:
+            inputs.add(api.dir / "api.toml")
+    for f in project.fetches.values():
+        inputs |= set(f.patches)
+    # kiln itself: a newer kiln writes other build files (see _stamp).
+    inputs |= set(Path(__file__).parent.glob("*.py"))
+    if app.rootfs:
+        from .rootfs import walk
+        inputs.add(_rootfs(project))
+        inputs |= {path for path, _rel in walk(_rootfs(project), own_dirs(app.dir))}
+    # What the build itself generated is an output, not an input.
+    return {p for p in inputs if not p.is_relative_to(build)}
+
+
+def _run_ninja(build_dir: Path, jobs: int | None, verbose: bool) -> tuple[int, str]:
+    """Runs ninja, its progress and the compiler's messages on stderr (stdout
+    is for results); returns its status and output."""
     cmd = [_ninja(), "-C", str(build_dir)]
     if jobs:
         cmd += ["-j", str(jobs)]
@@ -216,36 +289,72 @@ def build(project: Project, jobs: int | None = None, verbose: bool = False) -> B
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                             text=True, env=env)
     lines = []
+    out = sys.stderr
     # On a terminal the [n/total] progress line rewrites itself; in a log
     # every step gets its own line.
-    live = sys.stdout.isatty() and not verbose
+    live = out.isatty() and not verbose
     pending_progress = False
     for line in proc.stdout:
         lines.append(line)
         if line.startswith("ninja: no work to do") or line.startswith("ninja: Entering"):
             continue
         if live and _PROGRESS.match(line):
-            sys.stdout.write("\r\033[K" + line.rstrip("\n"))
+            out.write("\r\033[K" + line.rstrip("\n"))
             pending_progress = True
         else:
             if pending_progress:
-                sys.stdout.write("\n")
+                out.write("\n")
                 pending_progress = False
-            sys.stdout.write(line)
-        sys.stdout.flush()
+            out.write(line)
+        out.flush()
     if pending_progress:
-        sys.stdout.write("\r\033[K")
-    rc = proc.wait()
-    output = "".join(lines)
+        out.write("\r\033[K")
+    return proc.wait(), "".join(lines)
+
+
+def build(project: Project, jobs: int | None = None, verbose: bool = False) -> BuildOutcome:
+    build_dir = project.build
+    build_dir.mkdir(parents=True, exist_ok=True)
+    stamp_path = build_dir / "kiln.stamp"
+    project.fetches = fetch.prepare(project, jobs)
+    for lib in project.catalog.libraries.values():
+        lib.trees = project.fetches
+    fetch.check_refs(project)
+    # Inputs changed from here on may or may not be in the image.
+    started = time.time_ns()
+    stamp = _stamp(project)
+    warnings: list[str] = []
+    reconfigured = False
+    if not (all(p.exists() for p in _generated(project))
+            and stamp_path.read_text() == stamp):
+        result = kconfig.configure(project.res, project.app, project.overrides.config,
+                                   build_dir, origin=str(project.settings_file))
+        warnings = result.warnings
+        write_ninja(project, build_dir / "build.ninja")
+        stamp_path.write_text(stamp)
+        reconfigured = True
+    for w in warnings:
+        print(f"kiln: warning: {w}", file=sys.stderr)
+    # Every build: the table follows the KN_SYSCALL definitions in the
+    # sources, which the stamp does not cover (rewritten only on a change).
+    table = _syscall_table(project)
+    if table:
+        syscalls.generate_table(project.res, table)
+
+    rc, output = _run_ninja(build_dir, jobs, verbose)
     if rc != 0:
-        hint = _explain_link_error(project, output)
-        raise KilnError("build failed" + (f": {hint}" if hint else
+        hint = _explain_missing_header(project, output)
+        if hint:
+            print(f"kiln: hint: {hint}", file=sys.stderr)
+        link_hint = _explain_link_error(project, output)
+        raise KilnError("build failed" + (f": {link_hint}" if link_hint else
                                           " (the compiler's messages are above)"),
                         status=1)
     did_work = reconfigured or "no work to do" not in output
     if project.app.rootfs:
         from .rootfs import build_initrd
         before = project.initrd.stat().st_mtime_ns if project.initrd.exists() else None
-        build_initrd(project.app.dir / project.app.rootfs, project.initrd)
+        build_initrd(_rootfs(project), project.initrd, own_dirs(project.app.dir))
         did_work = did_work or project.initrd.stat().st_mtime_ns != before
+    freshness.record(build_dir, _inputs(project), _outputs(project), started)
     return BuildOutcome(did_work, warnings)

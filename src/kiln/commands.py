@@ -167,8 +167,9 @@ def build(ctx, platform, jobs, uses, verbose):
         kconfig.check(project.res, project.app, project.overrides.config, project.build,
                       origin=str(project.settings_file))
         state.save(project.app.dir, project.platform, project.overrides)
+    # Progress and messages on stderr; stdout only carries the result line.
     click.echo(f"kiln: {project.app.name} for {project.platform}: "
-               + ", ".join(project.res.names()))
+               + ", ".join(project.res.names()), err=True)
     outcome = build_mod.build(project, jobs, verbose)
     if not outcome.did_work:
         click.echo(f"kiln: nothing to do: {project.image} is up to date")

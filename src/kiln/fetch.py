@@ -32,6 +32,7 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 
+from . import progress
 from .errors import KilnError
 from .fetchspec import Fetch, parse, resolve_ref, split_ref  # noqa: F401 (re-exported)
 from .paths import cache_root
@@ -92,14 +93,14 @@ def _download(fetch: Fetch, target: Path) -> None:
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".get-") as tmp:
         os.chmod(tmp, 0o755)  # apt's download user must be able to write
         try:
-            proc = subprocess.run(["apt-get", "source", "--download-only", "-qq",
-                                   f"{fetch.package}={fetch.version}"], cwd=tmp,
-                                  capture_output=True, text=True)
+            status, output = progress.run(["apt-get", "source", "--download-only", "-qq",
+                                           f"{fetch.package}={fetch.version}"],
+                                          f"fetch {fetch.name}", cwd=tmp)
         except FileNotFoundError:
             raise KilnError("apt-get is not available: fetching sources needs Debian's "
                             "apt (see tools/setup.sh)") from None
-        if proc.returncode != 0:
-            raise _apt_failure(fetch, proc.stdout + proc.stderr)
+        if status != 0:
+            raise _apt_failure(fetch, output)
         got = Path(tmp) / fetch.tarball
         if not got.is_file():
             names = sorted(p.name for p in Path(tmp).iterdir())
@@ -123,7 +124,7 @@ def _verified_tarball(fetch: Fetch, cache: Path) -> Path:
     target = cache / "downloads" / f"{fetch.package}_{fetch.version}" / fetch.tarball
     with _locked(cache / "locks" / f"download-{fetch.package}_{fetch.version}.lock"):
         if not target.is_file():
-            _progress(f"fetch {fetch.name}: downloading {fetch.package}={fetch.version}")
+            progress.step(f"fetch {fetch.name}: downloading {fetch.package}={fetch.version}")
             _download(fetch, target)
             return target
     _check_sha256(fetch, target, cached=True)
@@ -150,14 +151,6 @@ def _tail(text: str) -> str:
     return "".join(text.splitlines(keepends=True)[-_LOG_LINES:])
 
 
-def _progress(message: str) -> None:
-    if sys.stdout.isatty():
-        sys.stdout.write(f"\r\033[Kkiln: {message}")
-        sys.stdout.flush()
-    else:
-        print(f"kiln: {message}", flush=True)
-
-
 def tree_key(fetch: Fetch, env: dict[str, str]) -> str:
     h = hashlib.sha256()
     h.update(f"{fetch.sha256}\n".encode())
@@ -173,7 +166,10 @@ def tree_key(fetch: Fetch, env: dict[str, str]) -> str:
 
 
 def _make_tree(fetch: Fetch, tarball: Path, tmp: Path, env: dict[str, str], jobs: int) -> None:
+    progress.step(f"fetch {fetch.name}: unpacking {tarball.name}")
     _unpack(tarball, tmp)
+    if fetch.patches:
+        progress.step(f"fetch {fetch.name}: applying {len(fetch.patches)} patch(es)")
     for patch in fetch.patches:
         proc = subprocess.run(["patch", "-p1", "--batch", "--forward", "-i", str(patch)],
                               cwd=tmp, capture_output=True, text=True)
@@ -183,15 +179,13 @@ def _make_tree(fetch: Fetch, tarball: Path, tmp: Path, env: dict[str, str], jobs
                             f"not apply to {fetch.tarball} (patch's messages are above)")
     full_env = dict(os.environ, KILN_JOBS=str(jobs), KILN_ROOT=str(kiln_root()), **env)
     for command in fetch.build:
-        _progress(f"fetch {fetch.name}: {command}")
-        proc = subprocess.run(["sh", "-c", command], cwd=tmp, env=full_env,
-                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-        if proc.returncode != 0:
-            if sys.stdout.isatty():
-                sys.stdout.write("\n")
-            sys.stderr.write(_tail(proc.stdout))
+        progress.step(f"fetch {fetch.name}: running {command}")
+        status, output = progress.run(["sh", "-c", command], f"fetch {fetch.name}",
+                                      cwd=tmp, env=full_env)
+        if status != 0:
+            sys.stderr.write(_tail(output))
             raise KilnError(f"{fetch.where}: fetch {fetch.name}: build command failed "
-                            f"(exit {proc.returncode}): {command} (its last lines are above)")
+                            f"(exit {status}): {command} (its last lines are above)")
 
 
 def prepare_one(fetch: Fetch, env: dict[str, str] | None = None, jobs: int | None = None) -> Path:
@@ -220,9 +214,7 @@ def prepare_one(fetch: Fetch, env: dict[str, str] | None = None, jobs: int | Non
             finally:
                 if tmp.exists():
                     shutil.rmtree(tmp, ignore_errors=True)
-            if sys.stdout.isatty():
-                sys.stdout.write("\r\033[K")
-            print(f"kiln: fetch {fetch.name}: prepared {tree}", flush=True)
+            progress.step(f"fetch {fetch.name}: prepared {tree}")
     fetch.tree = tree
     return tree
 

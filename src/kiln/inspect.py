@@ -82,6 +82,10 @@ def _symbols(dbg: Path):
 
 
 def size_report(project: Project, top: int = 10) -> dict:
+    """Reports on the image of the current configuration: built first when
+    out of date."""
+    from .freshness import ensure_built
+    ensure_built(project.app, project.platform)
     image = project.image
     if not image.is_file():
         raise KilnError(f"no image at {image}; run `kiln build -p {project.platform}` first")

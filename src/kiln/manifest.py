@@ -5,6 +5,7 @@ from pathlib import Path
 
 from . import tomlfile
 from .errors import KilnError
+from .paths import BUILD_ENTRIES, MAX_APP_NAME
 from .tomlfile import INT, STR, STR_LIST
 
 MANIFEST = "kiln.toml"
@@ -91,6 +92,13 @@ def load_app(app_dir: Path) -> AppManifest:
     if not _NAME.match(app["name"]):
         raise doc.error("app", "name", f"app name {app['name']!r} must start with a "
                                        f"letter and use only letters, digits, - and _")
+    if len(app["name"]) > MAX_APP_NAME:
+        raise doc.error("app", "name", f"app name is {len(app['name'])} characters long; "
+                                       f"use at most {MAX_APP_NAME}")
+    if app["name"] in BUILD_ENTRIES:
+        raise doc.error("app", "name", f"app name {app['name']!r} is reserved (kiln's build "
+                                       f"folder uses {', '.join(BUILD_ENTRIES)}); "
+                                       f"choose another name")
     choose = data.get("choose", {})
     tomlfile.check_table(doc, "choose", choose, {k: STR for k in choose})
     config = data.get("config", {})
@@ -121,10 +129,7 @@ def load_app(app_dir: Path) -> AppManifest:
         raise doc.error("run", "machine", f"unknown machine {run.machine!r}; "
                                           f"choose one of: {', '.join(MACHINES)}")
     sources = app.get("sources", ["main.c"])
-    for src in sources:
-        if not src.startswith("@") and not (app_dir / src).is_file():
-            raise doc.error("app", "sources", f"source file '{src}' does not exist "
-                                              f"in {app_dir}")
+    _check_sources(doc, app_dir, sources)
     if "rootfs" in app and not (app_dir / app["rootfs"]).is_dir():
         raise doc.error("app", "rootfs", f"rootfs folder '{app['rootfs']}' does not exist "
                                          f"in {app_dir}")
@@ -134,6 +139,29 @@ def load_app(app_dir: Path) -> AppManifest:
         requires=app.get("requires", []), rootfs=app.get("rootfs"), choose=choose, config=config, run=run, doc=doc,
         objects=app.get("objects", []),
         fetches=_fetches(doc, app_dir, app["name"]))
+
+
+SOURCE_SUFFIXES = (".c", ".S", ".s")
+
+
+def _check_sources(doc: tomlfile.TomlDoc, app_dir: Path, sources: list[str]) -> None:
+    """Each source once, each a C or assembly file that exists: anything
+    else would reach the compiler or the linker as a puzzling error."""
+    seen = {}
+    for src in sources:
+        if not src.endswith(SOURCE_SUFFIXES):
+            raise doc.error("app", "sources", f"'{src}' is not a C or assembly source "
+                                              f"({', '.join(SOURCE_SUFFIXES)}); list only "
+                                              f"those in sources")
+        if not src.startswith("@") and not (app_dir / src).is_file():
+            raise doc.error("app", "sources", f"source file '{src}' does not exist "
+                                              f"in {app_dir}")
+        key = src if src.startswith("@") else str((app_dir / src).resolve())
+        if key in seen:
+            twice = (f"'{src}' is listed twice" if seen[key] == src
+                     else f"'{seen[key]}' and '{src}' are the same file")
+            raise doc.error("app", "sources", f"{twice} in sources; list it once")
+        seen[key] = src
 
 
 def _fetches(doc: tomlfile.TomlDoc, app_dir: Path, name: str) -> list:

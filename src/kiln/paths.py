@@ -23,6 +23,14 @@ def cache_root() -> Path:
     return (base / "kiln").resolve()
 
 
+# What kiln writes in build/<platform>/ besides dotted files: the image,
+# named after the app, must not collide with one of them.
+BUILD_ENTRIES = ("Kconfig", "gen", "include", "lib", "obj")
+# Longest app name: the image's files (<name>.dbg, <name>.map, ...) must
+# fit a file name's 255 bytes, and ninja's lines stay readable.
+MAX_APP_NAME = 64
+
+
 def build_dir(app_dir: Path, platform: str) -> Path:
     return app_dir / "build" / platform
 
@@ -30,3 +38,9 @@ def build_dir(app_dir: Path, platform: str) -> Path:
 def state_dir(app_dir: Path) -> Path:
     """Per-app settings the user chose with `kiln configure` / menuconfig."""
     return app_dir / ".kiln"
+
+
+def own_dirs(app_dir: Path) -> tuple[Path, Path]:
+    """Kiln's own folders in an app (build output, saved settings): never
+    part of an image, even with rootfs = "."."""
+    return app_dir / "build", state_dir(app_dir)

@@ -31,30 +31,39 @@ def _header(ino: int, mode: int, nlink: int, size: int, name: bytes) -> bytes:
     return MAGIC + b"".join(b"%08X" % f for f in fields)
 
 
-def collect(folder: Path) -> list[Entry]:
+def walk(folder: Path, skip=()):
+    """(path, relative name) of everything under folder, sorted, but the
+    folders in `skip` (kiln's own build/ and .kiln/, should the rootfs
+    contain the app folder) and what is inside them."""
     if not folder.is_dir():
         raise KilnError(f"rootfs folder {folder} does not exist; create it or fix "
                         f"`rootfs` in kiln.toml")
-    entries = []
+    folder = folder.resolve()
+    skip = {Path(p).resolve() for p in skip}
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=False):
-        dirnames.sort()
+        dirnames[:] = sorted(d for d in dirnames if Path(dirpath, d) not in skip)
         for name in sorted(dirnames + filenames):
             path = Path(dirpath) / name
-            rel = path.relative_to(folder).as_posix()
-            st = path.lstat()
-            if stat.S_ISLNK(st.st_mode):
-                entries.append(Entry(rel, stat.S_IFLNK | 0o777, os.readlink(path).encode()))
-            elif stat.S_ISDIR(st.st_mode):
-                entries.append(Entry(rel, stat.S_IFDIR | stat.S_IMODE(st.st_mode), b""))
-            elif stat.S_ISREG(st.st_mode):
-                try:
-                    data = path.read_bytes()
-                except OSError as exc:
-                    raise KilnError(f"cannot read {path} for the rootfs: {exc.strerror}") from None
-                entries.append(Entry(rel, stat.S_IFREG | stat.S_IMODE(st.st_mode), data))
-            else:
-                raise KilnError(f"{path} is neither a file, a folder nor a symlink; "
-                                f"remove it from the rootfs folder")
+            yield path, path.relative_to(folder).as_posix()
+
+
+def collect(folder: Path, skip=()) -> list[Entry]:
+    entries = []
+    for path, rel in walk(folder, skip):
+        st = path.lstat()
+        if stat.S_ISLNK(st.st_mode):
+            entries.append(Entry(rel, stat.S_IFLNK | 0o777, os.readlink(path).encode()))
+        elif stat.S_ISDIR(st.st_mode):
+            entries.append(Entry(rel, stat.S_IFDIR | stat.S_IMODE(st.st_mode), b""))
+        elif stat.S_ISREG(st.st_mode):
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                raise KilnError(f"cannot read {path} for the rootfs: {exc.strerror}") from None
+            entries.append(Entry(rel, stat.S_IFREG | stat.S_IMODE(st.st_mode), data))
+        else:
+            raise KilnError(f"{path} is neither a file, a folder nor a symlink; "
+                            f"remove it from the rootfs folder")
     return sorted(entries, key=lambda e: e.path)
 
 
@@ -95,8 +104,8 @@ def unpack(blob: bytes) -> list[Entry]:
         pos += size + (-size % 4)
 
 
-def build_initrd(folder: Path, out: Path) -> Path:
-    blob = pack(collect(folder))
+def build_initrd(folder: Path, out: Path, skip=()) -> Path:
+    blob = pack(collect(folder, skip))
     if not out.exists() or out.read_bytes() != blob:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(blob)

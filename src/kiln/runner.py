@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from .errors import KilnError
+from .freshness import ensure_built
 from .manifest import load_app, parse_size
 from .paths import build_dir
 
@@ -57,6 +58,7 @@ DEFAULT_VM_MEMORY = "64M"
 def run_app(app_dir: Path, req: RunRequest) -> int:
     app = load_app(app_dir)
     platform = req.platform or app.run.platform
+    ensure_built(app, platform, req.dry_run)
     image = build_dir(app.dir, platform) / app.name
     if not image.is_file():
         raise KilnError(f"no image at {image}; run `kiln build -p {platform}` first")

@@ -154,9 +154,13 @@ def test_missing_api_at_link_time_gets_a_hint(console_app):
     assert_one_line_error(proc, "API 'sched'", "add \"sched\" to requires", status=1)
 
 
-def test_run_without_image_and_timeout(console_app, tmp_path):
-    assert_one_line_error(run_kiln("run", "-p", "linuxu", cwd=console_app),
+def test_run_without_image_builds_it_dry_run_does_not(console_app):
+    assert_one_line_error(run_kiln("run", "-p", "linuxu", "--dry-run", cwd=console_app),
                           "no image", "kiln build")
+    proc = run_kiln("run", "-p", "linuxu", "-a", "x", cwd=console_app)
+    assert proc.returncode == 1, proc.stdout + proc.stderr
+    assert proc.stdout == "con says hi (1 args)\n"  # the build's messages: on stderr
+    assert "kiln: building con for linuxu first (it has not been built)" in proc.stderr
 
 
 def test_init_refuses_to_overwrite(tmp_path):
@@ -229,8 +233,10 @@ def test_timeout_stops_the_guest(tmp_path):
 
 
 def test_corrupt_image_is_a_one_line_qemu_error(console_app):
+    # Built (so that run does not build it), then damaged: an image is an
+    # output, whose presence, not content, is checked.
+    assert run_kiln("build", cwd=console_app).returncode == 0
     image = console_app / "build/kvm/con"
-    image.parent.mkdir(parents=True)
     image.write_bytes(b"\x7fELF garbage, not a kernel")
     proc = run_kiln("run", "--timeout", "30", cwd=console_app)
     assert_one_line_error(proc, "QEMU failed", status=1)

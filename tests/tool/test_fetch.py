@@ -201,6 +201,22 @@ def test_failing_build_command_leaves_no_tree(tmp_path, cache):
     assert not list((root / "src").iterdir())
 
 
+def test_long_build_commands_report_progress_on_stderr(tmp_path, cache):
+    """One line per step, and "still running" lines while a command runs
+    (here every 0.1 s, for a command that takes a second)."""
+    app = make_app(tmp_path / "app", cache[1], build=("make && sleep 1",))
+    proc = kiln(app, "build", "-p", "linuxu", env={"KILN_PROGRESS_INTERVAL": "0.1"})
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    for step in ("kiln: fetch fake: unpacking fake_1.0.orig.tar.gz",
+                 "kiln: fetch fake: applying 1 patch(es)",
+                 "kiln: fetch fake: running make && sleep 1",
+                 "kiln: fetch fake: prepared "):
+        assert step in proc.stderr, step
+    still = [l for l in proc.stderr.splitlines() if "kiln: fetch fake: still running (" in l]
+    assert still and still[-1].endswith(", 1 file compiled)"), proc.stderr  # make's gcc -c
+    assert "kiln: fetch" not in proc.stdout
+
+
 def test_undeclared_fetch_reference(tmp_path, cache):
     app = make_app(tmp_path / "app", cache[1], sources='["main.c", "@nope/extra.c"]')
     proc = kiln(app, "build", "-p", "linuxu")

@@ -7,11 +7,12 @@ import os
 import shlex
 import subprocess
 import sys
+import time
 
 import pytest
 
 from conftest import run_kiln, write
-from kiln import commands, runner
+from kiln import commands, freshness, runner
 from kiln.errors import KilnError
 from kiln.run.options import parse_run
 
@@ -117,6 +118,9 @@ def fake_built_app(tmp_path):
     write(app / "kiln.toml", '[app]\nname = "fake"\n\n[run]\nargs = ["a b"]\n')
     write(app / "main.c", "int main(void) { return 0; }\n")
     write(app / "build/linuxu/fake", "not really an image\n")
+    # As a build would leave it: up to date with kiln.toml and main.c.
+    freshness.record(app / "build/linuxu", [app / "kiln.toml", app / "main.c"],
+                     [app / "build/linuxu/fake"], time.time_ns())
     return app
 
 

@@ -1,0 +1,96 @@
+"""Is the built image still what the app's files say? Decided cheaply, for
+`kiln run` and `kiln size`, which build first when it is not.
+
+Every successful build writes build/<platform>/kiln.inputs: each file the
+image was made from (sources and the headers ninja saw them include,
+kiln.toml, the saved settings, Kconfig and library.toml files, patches, the
+rootfs folder, kiln itself) with its modification time, and each file the
+build made and needs (image, .dbg, map, configuration). The image is out of
+date when a time differs, an input appears or goes, or an output is missing.
+Checking is a few hundred stat() calls; only a stale image costs importing
+the build.
+
+On the `kiln run` path: imports nothing heavy (see kiln.runner)."""
+
+import os
+import sys
+from pathlib import Path
+
+from .paths import build_dir
+
+RECORD = "kiln.inputs"  # no app name has a dot: never the image's name
+_HEADER = "# kiln.inputs 1: <mtime_ns | - (absent) | ? (changed during the build) | out>\t<path>"
+
+
+def _mtime(path: str) -> int | None:
+    try:
+        return os.stat(path).st_mtime_ns
+    except OSError:
+        return None
+
+
+def record(build: Path, inputs, outputs, since_ns: int) -> None:
+    """Writes the record of a build that started reading its inputs at
+    since_ns: an input modified after that may not be in the image."""
+    lines = [_HEADER]
+    for path in sorted(set(map(str, inputs))):
+        mtime = _mtime(path)
+        mark = "-" if mtime is None else ("?" if mtime > since_ns else str(mtime))
+        lines.append(f"{mark}\t{path}")
+    # After the inputs: a changed input is the better reason to give.
+    lines += [f"out\t{path}" for path in sorted(set(map(str, outputs)))]
+    target = build / RECORD
+    tmp = target.with_name(f"{RECORD}.{os.getpid()}")
+    tmp.write_text("\n".join(lines) + "\n")
+    os.replace(tmp, target)
+
+
+def out_of_date(build: Path, app_dir: Path) -> str | None:
+    """None when the image is up to date, else why not, in a few words."""
+    try:
+        text = (build / RECORD).read_text()
+    except OSError:
+        return "it has not been built" if not build.is_dir() else "no record of its build"
+    lines = text.split("\n")
+    if lines[0] != _HEADER:
+        return "its build record is from another kiln"
+    for line in lines[1:]:
+        if not line:
+            continue
+        mark, _, path = line.partition("\t")
+        mtime = _mtime(path)
+        if mark == "out":
+            if mtime is None:
+                return f"{_short(path, app_dir)} is missing"
+        elif mark == "-":
+            if mtime is not None:
+                return f"{_short(path, app_dir)} appeared"
+        elif mtime is None:
+            return f"{_short(path, app_dir)} is gone"
+        elif mark != str(mtime):
+            return f"{_short(path, app_dir)} changed"
+    return None
+
+
+def _short(path: str, app_dir: Path) -> str:
+    base = str(app_dir) + os.sep
+    return path[len(base):] if path.startswith(base) else path
+
+
+def ensure_built(app, platform: str, dry_run: bool = False) -> None:
+    """Builds the app first when its image is out of date, saying so on
+    stderr in one line (stdout is the guest's). With dry_run, only says so."""
+    build = build_dir(app.dir, platform)
+    reason = out_of_date(build, app.dir)
+    if reason is None:
+        return
+    image = build / app.name
+    if dry_run:
+        if image.is_file():
+            print(f"kiln: warning: {image} is out of date ({reason}); `kiln build -p "
+                  f"{platform}` or `kiln run` updates it", file=sys.stderr)
+        return
+    print(f"kiln: building {app.name} for {platform} first ({reason})", file=sys.stderr)
+    from .build import build as build_image
+    from .project import open_project
+    build_image(open_project(app.dir, platform))
