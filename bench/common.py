@@ -1,6 +1,6 @@
 """Helpers shared by the benchmarks: building image variants outside the
 repository, asking kiln for the QEMU command, timing processes, medians,
-tables, and writing results (JSON, and a PNG when matplotlib is there).
+tables, and writing results (JSON, and a PNG drawn with matplotlib).
 
 Every benchmark runs kiln as `python3 -m kiln` with this checkout's src/ first
 on PYTHONPATH, so it measures the tree it lives in, whatever is installed."""
@@ -322,16 +322,23 @@ def save_results(name: str, payload: dict) -> Path:
     return path
 
 
-def save_plot(name: str, draw) -> Path | None:
-    """Calls draw(plt) and saves bench/results/NAME.png; without matplotlib
-    it only says so."""
+def pyplot():
+    """matplotlib.pyplot, drawing to files; without matplotlib the benchmark
+    stops with how to install it (tools/setup.sh installs the bench extra),
+    since a figure that is silently missing looks like a broken benchmark."""
     try:
         import matplotlib
         matplotlib.use("Agg")
         import matplotlib.pyplot as plt
     except ImportError:
-        print("plot:    skipped (matplotlib is not installed; pip install matplotlib)")
-        return None
+        sys.exit("bench: matplotlib is not installed, and every benchmark draws its plot; "
+                 "run `bash tools/setup.sh` or `python3 -m pip install 'matplotlib>=3.5'`")
+    return plt
+
+
+def save_plot(name: str, draw) -> Path:
+    """Calls draw(plt) and saves bench/results/NAME.png."""
+    plt = pyplot()
     RESULTS.mkdir(parents=True, exist_ok=True)
     path = RESULTS / f"{name}.png"
     fig = draw(plt)
@@ -359,6 +366,7 @@ def parse_args(parser: argparse.ArgumentParser, argv=None) -> argparse.Namespace
         ns.runs = ns._quick_runs if ns.quick else ns._runs
     if ns.runs < 1:
         parser.error("--runs must be at least 1")
+    pyplot()  # before the measuring, not after it
     return ns
 
 

@@ -29,9 +29,12 @@ apt-get install -y -qq --no-install-recommends \
 # (bench/sqlite_inserts.py).
 apt-get install -y -qq --no-install-recommends tcl patch lua5.4 sqlite3 musl-tools >/dev/null
 
-# The kiln package (editable: the libraries live in this tree) and pytest.
-pip_args=(install -q -e ".[test]")
-if python3 -m pip install --help | grep -q -- --break-system-packages &&
+# The kiln package (editable: the libraries live in this tree), pytest, and
+# matplotlib, with which the benchmarks draw their plots (bench/README.md).
+pip_args=(install -q -e ".[test,bench]")
+# (grep reads the whole help: with -q it could stop pip mid-write, and
+# pipefail would count pip's broken pipe as "no such option".)
+if python3 -m pip install --help 2>/dev/null | grep -- --break-system-packages >/dev/null &&
 	python3 -c 'import sys, sysconfig, os; sys.exit(not os.path.exists(os.path.join(sysconfig.get_path("stdlib"), "EXTERNALLY-MANAGED")))'; then
 	pip_args+=(--break-system-packages)
 fi

@@ -6,6 +6,7 @@ from pathlib import Path
 from . import state
 from .manifest import PLATFORMS
 from .paths import build_dir
+from .writable import require_writable
 
 
 def clean(app_dir: Path, platform: str | None, forget_settings: bool) -> list[str]:
@@ -13,6 +14,7 @@ def clean(app_dir: Path, platform: str | None, forget_settings: bool) -> list[st
     for plat in [platform] if platform else list(PLATFORMS):
         folder = build_dir(app_dir, plat)
         if folder.exists():
+            require_writable(folder, "remove what it holds")
             shutil.rmtree(folder)
             done.append(f"removed {folder}")
         if forget_settings and state.reset(app_dir, plat):

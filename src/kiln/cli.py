@@ -61,8 +61,19 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(1)
     except KeyboardInterrupt:
         _fail("interrupted", 130)
+    except OSError as exc:
+        # A read-only or foreign folder is the user's setup, not a kiln bug.
+        from .writable import unwritable_error
+        error = unwritable_error(exc)
+        if error is None:
+            _internal(exc)
+        _fail(f"error: {error}", error.status)
     except Exception as exc:  # a bug in kiln itself: still no traceback by default
-        if os.environ.get("KILN_DEBUG"):
-            raise
-        _fail(f"internal error: {type(exc).__name__}: {exc} "
-              f"(set KILN_DEBUG=1 for the traceback and please report it)", 3)
+        _internal(exc)
+
+
+def _internal(exc: Exception):
+    if os.environ.get("KILN_DEBUG"):
+        raise exc
+    _fail(f"internal error: {type(exc).__name__}: {exc} "
+          f"(set KILN_DEBUG=1 for the traceback and please report it)", 3)

@@ -10,6 +10,7 @@ import click
 from .cli import app_dir
 from .errors import KilnError
 from .run import options as opts
+from .writable import require_writable
 
 
 def _option(option: opts.Option):
@@ -100,7 +101,17 @@ def lib_list(ctx, as_json):
     if as_json:
         click.echo(json.dumps(rows, indent=2))
     else:
-        click.echo(table(rows, ["name", "provides", "requires", "summary"]))
+        click.echo(table(rows, ["name", "provides", "requires", "summary"], _output_width()))
+
+
+def _output_width() -> int | None:
+    """The terminal's width (or $COLUMNS) to fit tables in; None when the
+    output goes to a file or pipe, which gets whole lines to search."""
+    import os
+    import shutil
+    if "COLUMNS" in os.environ or sys.stdout.isatty():
+        return shutil.get_terminal_size().columns
+    return None
 
 
 @lib_group.command("show")
@@ -162,6 +173,7 @@ def build(ctx, platform, jobs, uses, verbose):
     from . import kconfig, state
     choices = _parse_pairs(uses, "--use")
     project = open_project(_app_dir(ctx), platform, choices, save_uses=False)
+    require_writable(project.build, f"build {project.app.name} there")
     if choices:
         # Remembered only once the image they make configures cleanly.
         kconfig.check(project.res, project.app, project.overrides.config, project.build,
@@ -206,7 +218,8 @@ def run(ctx, **values):
 
 @cli.command()
 @PLATFORM
-@click.option("--top", default=10, show_default=True, help="How many symbols to list.")
+@click.option("--top", default=10, show_default=True, type=click.IntRange(min=1),
+              help="How many symbols to list.")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
 @click.pass_context
 def size(ctx, platform, top, as_json):
@@ -294,4 +307,8 @@ def main(argv: list[str]) -> None:
         print("kiln: aborted", file=sys.stderr)
         sys.exit(130)
     except click.ClickException as exc:
-        raise KilnError(f"{exc.format_message()} (see `kiln --help`)") from None
+        # The help of the command that was misused (`kiln size --help`),
+        # which lists its options; `kiln --help` when none was reached.
+        ctx = getattr(exc, "ctx", None)
+        where = ctx.command_path if ctx is not None else "kiln"
+        raise KilnError(f"{exc.format_message()} (see `{where} --help`)") from None

@@ -2,6 +2,8 @@
 Kconfig options and implementation choices. Nothing is saved until it has
 been checked, and what is saved is what the next build uses."""
 
+import os
+import sys
 from pathlib import Path
 
 import click
@@ -10,6 +12,7 @@ from . import kconfig, state
 from .errors import KilnError
 from .manifest import load_app
 from .project import open_project
+from .writable import require_writable
 
 
 def run(app_dir: Path, platform: str | None, settings: dict, uses: dict,
@@ -29,9 +32,10 @@ def run(app_dir: Path, platform: str | None, settings: dict, uses: dict,
                                 f"`kiln configure --list` shows the options")
         state.save(app_dir, platform, saved)
     project = open_project(app_dir, platform, uses, save_uses=False)
-    candidate = {**project.overrides.config, **settings}
-    warnings = kconfig.check(project.res, project.app, candidate, project.build,
-                             origin=str(project.settings_file))
+    require_writable(project.build, "configure the image there")
+    warnings = kconfig.check(project.res, project.app, project.overrides.config,
+                             project.build, origin=str(project.settings_file),
+                             given=settings)
     rejected = {w.split(": ", 2)[1].split("=", 1)[0] for w in warnings}
     # What did not take is not saved, so it does not warn on every build.
     project.overrides.config.update({k: v for k, v in settings.items() if k not in rejected})
@@ -53,8 +57,23 @@ def run(app_dir: Path, platform: str | None, settings: dict, uses: dict,
                    f"{', '.join(project.res.names())}; wrote {result.config_path}")
 
 
+def _require_terminal() -> None:
+    """menuconfig draws with curses on stdin/stdout: without a terminal it
+    fails half-way and leaves the screen in its menu mode, so say it first."""
+    if not (sys.stdin.isatty() and sys.stdout.isatty()):
+        raise KilnError("kiln menuconfig needs a terminal for its input and output; run it "
+                        "in one, or set options with `kiln configure -s NAME=VALUE`")
+    term = os.environ.get("TERM", "")
+    if term in ("", "dumb", "unknown"):
+        raise KilnError(f"kiln menuconfig needs a terminal that draws menus, but TERM is "
+                        f"{repr(term) if term else 'not set'}; set TERM (e.g. TERM=xterm) "
+                        f"or use `kiln configure -s NAME=VALUE`")
+
+
 def menu(app_dir: Path, platform: str | None) -> None:
+    _require_terminal()
     project = open_project(app_dir, platform)
+    require_writable(project.build, "configure the image there")
     changed = kconfig.menuconfig(project.res, project.app, project.overrides.config,
                                  project.build)
     project.overrides.config = changed

@@ -57,6 +57,14 @@ def load_kconfig(top: Path):
         raise KilnError(f"Kconfig error: {first}; fix that Kconfig file") from None
 
 
+# What a boolean option accepts, in any case: `-s X=true` is as good as X=y.
+_YES = ("y", "yes", "true", "1")
+_NO = ("n", "no", "false", "0")
+
+# The origin of options given on the command line (`kiln configure -s`).
+COMMAND_LINE = "kiln configure -s"
+
+
 def _as_kconfig_value(sym, req: Request) -> str:
     import kconfiglib
     kind = sym.orig_type
@@ -64,9 +72,12 @@ def _as_kconfig_value(sym, req: Request) -> str:
     if kind in (kconfiglib.BOOL, kconfiglib.TRISTATE):
         if isinstance(v, bool):
             return "y" if v else "n"
-        if isinstance(v, str) and v in ("y", "n", "m"):
+        if kind == kconfiglib.TRISTATE and v == "m":
             return v
-        expected = "true or false"
+        word = str(v).lower() if isinstance(v, (str, int)) else None
+        if word in _YES or word in _NO:
+            return "y" if word in _YES else "n"
+        expected = "y or n (or true/false, yes/no, 1/0)"
     elif kind == kconfiglib.INT:
         if isinstance(v, int) and not isinstance(v, bool):
             return str(v)
@@ -112,10 +123,7 @@ def apply(kconf, requests: list[Request]) -> list[str]:
     for req in requests:
         sym = kconf.syms.get(req.name)
         if sym is None or not sym.nodes:
-            forget = (f"; forget it with `kiln configure --unset {req.name}`"
-                      if req.origin.endswith(".toml") and "/.kiln/" in req.origin else "")
-            raise KilnError(f"{req.origin}: unknown option {req.name} for this image"
-                            f"{forget}; `kiln configure --list` shows the options")
+            raise _unknown(kconf, req)
         wanted[req.name] = (sym, _as_kconfig_value(sym, req), req)
 
     def took(sym, value):
@@ -135,6 +143,19 @@ def apply(kconf, requests: list[Request]) -> list[str]:
             for sym, value, req in wanted.values() if not took(sym, value)]
 
 
+def _unknown(kconf, req: Request) -> KilnError:
+    """No option of the image has that name: the closest names, and how to
+    forget it when it was saved (only a saved setting can be unset)."""
+    import difflib
+    names = [name for name, sym in kconf.syms.items() if sym.nodes]
+    close = difflib.get_close_matches(req.name, names, n=3)
+    hint = f"did you mean {', '.join(close)}? " if close else ""
+    saved = req.origin.endswith(".toml") and "/.kiln/" in req.origin
+    forget = f"forget it with `kiln configure --unset {req.name}`; " if saved else ""
+    return KilnError(f"{req.origin}: unknown option {req.name}: this image has no option "
+                     f"of that name; {hint}{forget}`kiln configure --list` lists them")
+
+
 def _same_hex(a: str, b: str) -> bool:
     try:
         return int(a, 16) == int(b, 16)
@@ -142,21 +163,23 @@ def _same_hex(a: str, b: str) -> bool:
         return False
 
 
-def requests_for(app: AppManifest, overrides: dict,
-                 origin: str = "kiln configure") -> list[Request]:
-    """kiln.toml's [config] first, then the user's overrides (saved in
-    .kiln/<platform>.toml, or given on the command line)."""
+def requests_for(app: AppManifest, overrides: dict, origin: str = "kiln configure",
+                 given: dict | None = None) -> list[Request]:
+    """kiln.toml's [config] first, then the user's saved overrides (from
+    .kiln/<platform>.toml), then the options `given` on the command line."""
     reqs = [Request(k, v, f"{app.path}:{app.doc.line_of('config', k)}")
             for k, v in app.config.items()]
-    reqs += [Request(k, v, origin) for k, v in overrides.items()]
+    given = given or {}
+    reqs += [Request(k, v, origin) for k, v in overrides.items() if k not in given]
+    reqs += [Request(k, v, COMMAND_LINE) for k, v in given.items()]
     return reqs
 
 
 def check(res: Resolution, app: AppManifest, overrides: dict, build: Path,
-          origin: str = "kiln configure") -> list[str]:
+          origin: str = "kiln configure", given: dict | None = None) -> list[str]:
     """The warnings configure would give, writing nothing but the Kconfig."""
     kconf = load_kconfig(write_top_kconfig(res, app, build / "Kconfig"))
-    return apply(kconf, requests_for(app, overrides, origin))
+    return apply(kconf, requests_for(app, overrides, origin, given))
 
 
 def configure(res: Resolution, app: AppManifest, overrides: dict,
@@ -204,7 +227,12 @@ def menuconfig(res: Resolution, app: AppManifest, overrides: dict, build: Path) 
     config_path = build / ".config"
     kconf.write_config(str(config_path), save_old=False)
     os.environ["KCONFIG_CONFIG"] = str(config_path)
-    ui.menuconfig(kconf)
+    import curses
+    try:
+        ui.menuconfig(kconf)
+    except curses.error as exc:  # curses.wrapper has restored the screen
+        raise KilnError(f"the terminal cannot run menuconfig ({exc}); try another "
+                        f"terminal or TERM, or use `kiln configure -s NAME=VALUE`") from None
     after = load_kconfig(top)
     after.load_config(str(config_path))
     changed = {}

@@ -6,13 +6,44 @@ from .catalog import Catalog
 from .errors import KilnError
 
 
-def table(rows: list[dict], columns: list[str]) -> str:
+_GAP = 2  # spaces between columns
+
+
+def table(rows: list[dict], columns: list[str], width: int | None = None) -> str:
+    """Aligned columns under upper-case headers. With `width`, the widest
+    columns are narrowed until a line fits and their cells wrap onto extra
+    lines, so nothing is cut off."""
     cells = [[_cell(r.get(c)) for c in columns] for r in rows]
     widths = [max([len(c)] + [len(row[i]) for row in cells]) for i, c in enumerate(columns)]
+    if width is not None:
+        widths = _fit(widths, [len(c) for c in columns], width)
     lines = ["  ".join(c.upper().ljust(w) for c, w in zip(columns, widths)).rstrip()]
     for row in cells:
-        lines.append("  ".join(v.ljust(w) for v, w in zip(row, widths)).rstrip())
+        lines += _wrapped_row(row, widths)
     return "\n".join(lines)
+
+
+def _fit(widths: list[int], minimums: list[int], width: int) -> list[int]:
+    """Narrows the widest column, one character at a time, until the line
+    fits in `width` (or every column is down to its header)."""
+    widths = list(widths)
+    while sum(widths) + _GAP * (len(widths) - 1) > width:
+        shrinkable = [i for i, w in enumerate(widths) if w > max(minimums[i], 1)]
+        if not shrinkable:
+            break
+        widest = max(shrinkable, key=lambda i: widths[i])
+        widths[widest] -= 1
+    return widths
+
+
+def _wrapped_row(row: list[str], widths: list[int]) -> list[str]:
+    import textwrap
+    pieces = [textwrap.wrap(v, w, break_on_hyphens=False) or [""] if len(v) > w else [v]
+              for v, w in zip(row, widths)]
+    height = max(len(p) for p in pieces)
+    return ["  ".join((p[line] if line < len(p) else "").ljust(w)
+                      for p, w in zip(pieces, widths)).rstrip()
+            for line in range(height)]
 
 
 def _cell(value) -> str:

@@ -35,6 +35,14 @@ int main(int argc, char *argv[])
 """
 
 
+# What kiln writes inside an app: build output, and the choices `kiln
+# configure` saves for this checkout (shared ones belong in kiln.toml).
+_GITIGNORE = """\
+build/
+.kiln/
+"""
+
+
 def scaffold(directory: Path, name: str | None) -> Path:
     directory = directory.resolve()
     name = name or re.sub(r"[^A-Za-z0-9_-]", "-", directory.name)
@@ -50,6 +58,9 @@ def scaffold(directory: Path, name: str | None) -> Path:
         manifest.write_text(_MANIFEST.format(name=name))
         if not main.exists():
             main.write_text(_MAIN.format(name=name))
+        ignore = directory / ".gitignore"
+        if not ignore.exists():  # the user's own rules stay as they are
+            ignore.write_text(_GITIGNORE)
     except OSError as exc:
         raise KilnError(f"cannot create the app in {directory}: {exc.strerror}") from None
     return directory

@@ -105,7 +105,12 @@ def _remember(cache_dir: Path, path: Path, text: str, data: dict) -> None:
         tmp.write_bytes(blob)
         os.replace(tmp, target)
     except OSError:
-        tmp.unlink(missing_ok=True)
+        # A folder we may not write to (read-only app, full disk): the
+        # cache is only a shortcut, so go on without it.
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
 
 
 # Field kinds understood by check_table.

@@ -99,7 +99,7 @@ def test_bad_run_option_is_one_line_exit_2(tmp_path):
         assert proc.returncode == 2, proc.stderr
         assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
         assert proc.stderr.startswith("kiln: error: ") and fragment in proc.stderr
-        assert proc.stderr.rstrip().endswith("(see `kiln --help`)")
+        assert proc.stderr.rstrip().endswith("(see `kiln run --help`)")
 
 
 def test_run_help_lists_every_option(tmp_path):
