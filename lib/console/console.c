@@ -1,4 +1,5 @@
-/* Console output: fans bytes out to every registered console driver.
+/* Console output: fans bytes out to every registered console driver, on
+ * its output or its error stream (kernel messages: the error stream).
  * Console input: a ring of bytes the platform pushed (or a readiness
  * query pulled from the source before anyone read them), then the one
  * registered input source; readers and pollers sleep on one wait queue
@@ -132,6 +133,13 @@ void kn_console_write(const char *s, size_t n)
 		d->write(s, n);
 }
 
+void kn_console_write_err(const char *s, size_t n)
+{
+	for (const struct kn_console_driver *d = __kn_console_start;
+	     d < __kn_console_end; d++)
+		(d->write_err ? d->write_err : d->write)(s, n);
+}
+
 /* kn_printk formats into a small stack buffer and writes whole chunks:
  * drivers pay per call (a VM exit per call on some), not per byte. */
 struct printk_buf {
@@ -142,7 +150,7 @@ struct printk_buf {
 static void printk_flush(struct printk_buf *b)
 {
 	if (b->len) {
-		kn_console_write(b->data, b->len);
+		kn_console_write_err(b->data, b->len);
 		b->len = 0;
 	}
 }

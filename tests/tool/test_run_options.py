@@ -54,6 +54,9 @@ def fast_reading(argv):
     ["run", "--timeout", "2.5", "--initrd", "no/such/file.cpio", "--memory="],
     ["run", "--timeout", "1e1", "-a", "", "--dry-run", "--dry-run"],
     ["--app", "--weird", "run", "-memory"],
+    ["run", "--", "-a", "b", "--", "--timeout"],
+    ["run", "-p", "linuxu", "-a", "x", "--"],
+    ["run", "--timeout", "-1", "--", "--dry-run"],
 ])
 def test_fast_reading_is_clicks(argv, monkeypatch):
     assert fast_reading(argv) == click_reading(argv, monkeypatch)
@@ -68,7 +71,8 @@ def test_fast_reading_is_clicks(argv, monkeypatch):
     (["run", "--memory"], "requires an argument"),
     (["run", "--dry-run=yes"], "does not take a value"),
     (["run", "extra"], "unexpected extra argument"),
-    (["run", "--", "-a"], "unexpected extra argument"),
+    (["run", "-k", "--", "x"], "requires an argument"),
+    (["run", "-a", "--"], "requires an argument"),
     (["--app"], "requires an argument"),
     (["run", "--app", "x"], "No such option"),
 ])
