@@ -13,7 +13,8 @@ ALLOCATORS = ["region", "tlsf", "buddy"]
 # (platform, machine): kvm boots under both QEMU machines.
 TARGETS = [("kvm", "microvm"), ("kvm", "pc"), ("linuxu", None)]
 APP_DIRS = {"helloworld": ROOT / "apps/helloworld", "threads": ROOT / "apps/threads",
-            "crash": ROOT / "tests/apps/crash", "ktest": ROOT / "tests/apps/ktest"}
+            "crash": ROOT / "tests/apps/crash", "ktest": ROOT / "tests/apps/ktest",
+            "runio": ROOT / "tests/apps/runio"}
 
 
 class Images:
