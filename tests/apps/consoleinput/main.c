@@ -1,7 +1,8 @@
 /* Console input, driven by tests/boot/test_console_input.py:
  *   1. nothing is sent until "ready": poll(fd 0) times out, a non-blocking
  *      read says EAGAIN;
- *   2. the test sends "hello\n": poll wakes, the line comes back as "got HELLO"
+ *   2. the test sends "hello\n" (once the ticker thread, which runs only
+ *      while main is blocked, said "ready"): poll wakes, the line comes back as "got HELLO"
  *      while another thread keeps yielding (the CPU never idles);
  *   3. "blocking": a read of fd 0 with nothing arriving for a while (the
  *      test waits ~300 ms) must sleep, not spin: the scheduler's idle
@@ -16,16 +17,24 @@
 #include <kn/time.h>
 #include <kn/vfs.h>
 
-static volatile int stop;
+static volatile int stop, main_waits;
 static int ticks;
 
 /* Never lets the CPU idle: input must reach the blocked reader anyway
- * (the scheduler polls for device events at each switch). */
+ * (the scheduler polls for device events at each switch). It says
+ * "ready" (the test's cue to send) once main is blocked for input: the
+ * threads are cooperative, so the ticker runs only when main waits, and
+ * input cannot arrive before main does. */
 static void *ticker(void *arg)
 {
+	int announced = 0;
 	while (!stop) {
+		if (main_waits && !announced) {
+			kn_printk("ready\n");
+			announced = 1;
+		}
 		kn_yield();
-		ticks++;
+		ticks += announced;
 	}
 	return 0;
 }
@@ -54,9 +63,10 @@ int main(int argc, char *argv[])
 	if (r != -KN_EAGAIN)
 		return fail("non-blocking read", r);
 	kn_sys_fcntl(0, KN_F_SETFL, 0);
-	/* The ticker exists before "ready", the only cue for the test to send. */
+	/* The ticker says "ready", the only cue for the test to send, once
+	 * this poll blocks. */
 	struct kn_thread *t = kn_thread_create("ticker", ticker, 0, 0);
-	kn_printk("ready\n");
+	main_waits = 1;
 	p.events = KN_POLLIN;
 	r = kn_sys_poll(&p, 1, 20000);
 	if (r != 1 || !(p.revents & KN_POLLIN))
