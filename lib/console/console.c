@@ -145,12 +145,13 @@ void kn_console_write_err(const char *s, size_t n)
 struct printk_buf {
 	char data[128];
 	size_t len;
+	void (*write)(const char *s, size_t n); /* the stream */
 };
 
 static void printk_flush(struct printk_buf *b)
 {
 	if (b->len) {
-		kn_console_write_err(b->data, b->len);
+		b->write(b->data, b->len);
 		b->len = 0;
 	}
 }
@@ -170,11 +171,25 @@ static void printk_sink(void *ctx, const char *s, size_t n)
 	}
 }
 
-int kn_vprintk(const char *fmt, va_list ap)
+static int vprint_to(void (*write)(const char *, size_t), const char *fmt, va_list ap)
 {
-	struct printk_buf b = {.len = 0};
+	struct printk_buf b = {.len = 0, .write = write};
 	int n = kn_vformat(printk_sink, &b, fmt, ap);
 	printk_flush(&b);
+	return n;
+}
+
+int kn_vprintk(const char *fmt, va_list ap)
+{
+	return vprint_to(kn_console_write_err, fmt, ap);
+}
+
+int kn_console_printf(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vprint_to(kn_console_write, fmt, ap);
+	va_end(ap);
 	return n;
 }
 

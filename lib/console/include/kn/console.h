@@ -88,6 +88,9 @@ KN_PRINTF(1, 0) int kn_vprintk(const char *fmt, va_list ap);
 /* Kernel messages: written to the console's error stream as they are
  * (no prefix added). */
 KN_PRINTF(1, 2) int kn_printk(const char *fmt, ...);
+/* A program's own output without a libc: to the console's standard
+ * output, as printf would. */
+KN_PRINTF(1, 2) int kn_console_printf(const char *fmt, ...);
 KN_API_END
 
 #endif
