@@ -78,3 +78,13 @@ def app(tmp_path):
     folder = tmp_path / "app"
     write(folder / "main.c", "int main(void) { return 0; }\n")
     return folder
+
+
+@pytest.fixture
+def fake_built_app(tmp_path):
+    """An app with a (fake) linuxu image: enough for `kiln run --dry-run`."""
+    app = tmp_path / "app"
+    write(app / "kiln.toml", '[app]\nname = "fake"\n\n[run]\nargs = ["a b"]\n')
+    write(app / "main.c", "int main(void) { return 0; }\n")
+    write(app / "build/linuxu/fake", "not really an image\n")
+    return app

@@ -114,16 +114,6 @@ def test_run_help_lists_every_option(tmp_path):
         assert flag in proc.stdout, flag
 
 
-@pytest.fixture
-def fake_built_app(tmp_path):
-    """An app with a (fake) linuxu image: enough for `kiln run --dry-run`."""
-    app = tmp_path / "app"
-    write(app / "kiln.toml", '[app]\nname = "fake"\n\n[run]\nargs = ["a b"]\n')
-    write(app / "main.c", "int main(void) { return 0; }\n")
-    write(app / "build/linuxu/fake", "not really an image\n")
-    return app
-
-
 def test_dry_run_through_the_fast_path(fake_built_app, tmp_path):
     proc = run_kiln("--app", fake_built_app, "run", "-p", "linuxu", "--dry-run",
                     "-m", "2M", "-k", "x.y=1", cwd=tmp_path)

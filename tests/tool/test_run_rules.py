@@ -23,14 +23,11 @@ def fake_elf(path, load_end: int) -> None:
 
 
 @pytest.fixture
-def app(tmp_path):
-    """An app with fake images on both platforms: enough for --dry-run."""
-    folder = tmp_path / "app"
-    write(folder / "kiln.toml", '[app]\nname = "fake"\n')
-    write(folder / "main.c", "int main(void) { return 0; }\n")
-    write(folder / "build/linuxu/fake", "not really an image\n")
-    fake_elf(folder / "build/kvm/fake", 0x400000)
-    return folder
+def app(fake_built_app):
+    """fake_built_app without a [run] table, and with a kvm image too."""
+    write(fake_built_app / "kiln.toml", '[app]\nname = "fake"\n')
+    fake_elf(fake_built_app / "build/kvm/fake", 0x400000)
+    return fake_built_app
 
 
 def one_line_error(proc, *fragments, status=2):
