@@ -77,7 +77,7 @@ def trace_pcs(argv: list[str], log: Path) -> list[int]:
             m = TRACE_RE.match(line)
             if m:
                 pcs.append(int(m.group(1), 16))
-    return pcs, t.stdout.decode(errors="replace")
+    return pcs, t.stderr.decode(errors="replace")  # boot.trace: kernel messages, stderr
 
 
 def phases(pcs: list[int], syms: Symbols, stop: str = "main") -> dict:
@@ -171,7 +171,7 @@ def main(argv=None):
     for _ in range(args.runs):
         for c in configs + prealloc:
             t = common.timed_run(argvs[c], timeout=30)
-            text = t.stdout.decode(errors="replace")
+            text = t.stderr.decode(errors="replace")  # boot.trace: kernel messages
             m, h = MAIN_RE.search(text), HEAP_RE.search(text)
             if t.status != common.QEMU_GUEST_OK or not m:
                 raise RuntimeError(f"{c}: boot failed (status {t.status}): {text[-300:]}")

@@ -22,8 +22,8 @@ LOAD_KIB = 1024           # the PVH image is linked at 1 MiB: less RAM cannot ho
 def classify(t: common.Timing, marker: bytes = common.HELLO) -> tuple[bool, str]:
     """(passed, what happened) for one boot."""
     hello = marker in t.stdout
-    kn = next((l.strip() for l in t.stdout.decode(errors="replace").splitlines()
-               if l.startswith("kn: ")), "")
+    kn = next((l.strip() for l in t.stderr.decode(errors="replace").splitlines()
+               if l.startswith("kn: ")), "")  # kernel messages: the guest's stderr
     if t.timed_out:
         return False, "hang (killed at the timeout)"
     if t.status == common.QEMU_GUEST_OK:
@@ -36,7 +36,8 @@ def classify(t: common.Timing, marker: bytes = common.HELLO) -> tuple[bool, str]
         return False, "reset/shutdown without an exit code"
     if t.status & 1:
         # Else the app's last line (e.g. SQLite's "out of memory") says why.
-        last = [l.strip() for l in t.stdout.decode(errors="replace").splitlines() if l.strip()]
+        out = (t.stdout + t.stderr).decode(errors="replace")
+        last = [l.strip() for l in out.splitlines() if l.strip()]
         why = kn or (last[-1][:100] if last else "")
         return False, f"guest exit {t.status >> 1}" + (f": {why}" if why else "")
     return False, f"QEMU status {t.status}"

@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,22 @@ def app(tmp_path):
     folder = tmp_path / "app"
     write(folder / "main.c", "int main(void) { return 0; }\n")
     return folder
+
+
+@pytest.fixture
+def fake_built_app(tmp_path):
+    """An app with a (fake) linuxu image: enough for `kiln run --dry-run`."""
+    app = tmp_path / "app"
+    write(app / "kiln.toml", '[app]\nname = "fake"\n\n[run]\nargs = ["a b"]\n')
+    write(app / "main.c", "int main(void) { return 0; }\n")
+    write(app / "build/linuxu/fake", "not really an image\n")
+    mark_built(app, "linuxu")
+    return app
+
+
+def mark_built(app: Path, platform: str) -> None:
+    """Records app's fake image as a build would, up to date with main.c
+    (not kiln.toml, which tests edit for its [run] table)."""
+    from kiln import freshness
+    freshness.record(app / "build" / platform, [app / "main.c"],
+                     [app / "build" / platform / "fake"], time.time_ns())

@@ -1,5 +1,6 @@
-/* Cycle counting shared by the Kiln benchmark apps (freestanding, kn_printk)
- * and the static Linux programs (glibc, printf), so both sides time the same
+/* Cycle counting shared by the Kiln benchmark apps (freestanding,
+ * kn_console_printf) and the static Linux programs (glibc, printf), so both
+ * sides time the same
  * loop the same way. The includer defines BENCH_PRINT(fmt, ...) first.
  *
  * A batch runs its body ITERS times between two TSC reads; the program

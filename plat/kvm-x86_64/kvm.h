@@ -49,7 +49,10 @@ void kn_kvm_regions_remove(struct kn_kvm_regions *rs, uint64_t base,
 
 /* serial.c */
 void kn_kvm_serial_init(void);
-void kn_kvm_serial_write(const char *s, size_t n);
+void kn_kvm_serial_write(const char *s, size_t n);     /* COM1: stdout */
+void kn_kvm_serial_write_err(const char *s, size_t n); /* COM2: stderr */
+/* COM3: the exit status record; -KN_ENODEV when the VM has no COM3. */
+int kn_kvm_serial_write_status(const char *s, size_t n);
 /* Routes COM1's receive interrupt (once the IOAPIC is up) and handles
  * it: drains the receive FIFO into the console's input. */
 void kn_kvm_serial_irq_enable(void);

@@ -1,5 +1,12 @@
-/* The console: a 16550 UART at COM1, 115200 8N1. Output is polled.
- * Input raises the "received data available" interrupt (ISA IRQ 4,
+/* The console: 16550 UARTs, 115200 8N1, written by polling.
+ *   COM1: standard output and console input;
+ *   COM2: standard error (fd 2 and kernel messages), so the host can keep
+ *         them apart; a VM without COM2 gets them on COM1;
+ *   COM3: the exit status record (exit.c), when the VM has the port.
+ * Bytes go out as written: no '\r' is added before '\n' (a host
+ * terminal's own output processing does that), so the host receives
+ * exactly what the program wrote.
+ * Input raises COM1's "received data available" interrupt (ISA IRQ 4,
  * routed through the IOAPIC once it is up); its handler drains the
  * receive FIFO into the console's input buffer, which wakes the readers
  * and pollers of the console. A reader that finds that buffer empty
@@ -12,6 +19,8 @@
 #include "kvm.h"
 
 #define COM1 0x3f8
+#define COM2 0x2f8
+#define COM3 0x3e8
 #define UART_DATA 0
 #define UART_IER 1
 #define UART_FCR 2 /* write */
@@ -19,6 +28,7 @@
 #define UART_LCR 3
 #define UART_MCR 4
 #define UART_LSR 5
+#define UART_SCR 7
 #define LCR_DLAB 0x80
 #define LCR_8N1 0x03
 #define LSR_DR 0x01 /* data ready: the receive FIFO holds a byte */
@@ -29,45 +39,83 @@
 #define LSR_THRE 0x20
 #define IIR_FIFO_ON 0xc0
 
-/* Bytes we may send each time the transmitter reports empty: the whole
- * FIFO when it works, which saves a port read (a VM exit) per byte. */
-static unsigned kn_kvm_uart_burst = 1;
+struct kn_kvm_uart {
+	uint16_t port;
+	/* Bytes we may send each time the transmitter reports empty: the
+	 * whole FIFO when it works, which saves a port read (a VM exit)
+	 * per byte. */
+	unsigned burst;
+};
+
+static struct kn_kvm_uart kn_kvm_com1 = {COM1, 1};
+static struct kn_kvm_uart kn_kvm_com2 = {COM1, 1}; /* COM2 when present */
+static struct kn_kvm_uart kn_kvm_com3 = {0, 1};    /* none until found */
+
+/* Whether a UART answers at `port`: its scratch register keeps what is
+ * written, where an absent port reads back all ones. */
+static int kn_kvm_uart_present(uint16_t port)
+{
+	kn_kvm_outb(port + UART_SCR, 0x5a);
+	return kn_kvm_inb(port + UART_SCR) == 0x5a;
+}
+
+static void kn_kvm_uart_init(struct kn_kvm_uart *u, uint16_t port)
+{
+	u->port = port;
+	kn_kvm_outb(port + UART_IER, 0);
+	kn_kvm_outb(port + UART_LCR, LCR_DLAB);
+	kn_kvm_outb(port + UART_DATA, 1); /* divisor 1: 115200 baud */
+	kn_kvm_outb(port + UART_IER, 0);
+	kn_kvm_outb(port + UART_LCR, LCR_8N1);
+	kn_kvm_outb(port + UART_FCR, 0x07); /* FIFOs on and cleared */
+	kn_kvm_outb(port + UART_MCR, 0x03); /* DTR, RTS; no IRQ */
+	if ((kn_kvm_inb(port + UART_IIR) & IIR_FIFO_ON) == IIR_FIFO_ON)
+		u->burst = 16;
+}
 
 void kn_kvm_serial_init(void)
 {
-	kn_kvm_outb(COM1 + UART_IER, 0);
-	kn_kvm_outb(COM1 + UART_LCR, LCR_DLAB);
-	kn_kvm_outb(COM1 + UART_DATA, 1); /* divisor 1: 115200 baud */
-	kn_kvm_outb(COM1 + UART_IER, 0);
-	kn_kvm_outb(COM1 + UART_LCR, LCR_8N1);
-	kn_kvm_outb(COM1 + UART_FCR, 0x07); /* FIFOs on and cleared */
-	kn_kvm_outb(COM1 + UART_MCR, 0x03); /* DTR, RTS; no IRQ */
-	if ((kn_kvm_inb(COM1 + UART_IIR) & IIR_FIFO_ON) == IIR_FIFO_ON)
-		kn_kvm_uart_burst = 16;
+	kn_kvm_uart_init(&kn_kvm_com1, COM1);
+	kn_kvm_com2 = kn_kvm_com1;
+	if (kn_kvm_uart_present(COM2))
+		kn_kvm_uart_init(&kn_kvm_com2, COM2);
+	if (kn_kvm_uart_present(COM3))
+		kn_kvm_uart_init(&kn_kvm_com3, COM3);
 }
 
-static void kn_kvm_uart_put(char c, unsigned *room)
+static void kn_kvm_uart_write(const struct kn_kvm_uart *u, const char *s, size_t n)
 {
-	if (*room == 0) {
-		while (!(kn_kvm_inb(COM1 + UART_LSR) & LSR_THRE))
-			kn_arch_pause();
-		*room = kn_kvm_uart_burst;
+	unsigned room = 0;
+	for (size_t i = 0; i < n; i++) {
+		if (room == 0) {
+			while (!(kn_kvm_inb(u->port + UART_LSR) & LSR_THRE))
+				kn_arch_pause();
+			room = u->burst;
+		}
+		kn_kvm_outb(u->port + UART_DATA, (uint8_t)s[i]);
+		room--;
 	}
-	kn_kvm_outb(COM1 + UART_DATA, (uint8_t)c);
-	(*room)--;
 }
 
 void kn_kvm_serial_write(const char *s, size_t n)
 {
-	unsigned room = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] == '\n')
-			kn_kvm_uart_put('\r', &room);
-		kn_kvm_uart_put(s[i], &room);
-	}
+	kn_kvm_uart_write(&kn_kvm_com1, s, n);
 }
 
-KN_CONSOLE_DRIVER(serial, kn_kvm_serial_write);
+void kn_kvm_serial_write_err(const char *s, size_t n)
+{
+	kn_kvm_uart_write(&kn_kvm_com2, s, n);
+}
+
+int kn_kvm_serial_write_status(const char *s, size_t n)
+{
+	if (!kn_kvm_com3.port)
+		return -KN_ENODEV;
+	kn_kvm_uart_write(&kn_kvm_com3, s, n);
+	return 0;
+}
+
+KN_CONSOLE_DRIVER(serial, kn_kvm_serial_write, kn_kvm_serial_write_err);
 
 /* Takes what the receive FIFO holds, at most n bytes. Reading LSR also
  * clears an overrun (the bytes lost to it are gone either way). */

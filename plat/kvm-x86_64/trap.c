@@ -63,7 +63,7 @@ void kn_kvm_trap(struct kn_kvm_trap_frame *f)
 	static volatile int kn_kvm_in_trap;
 	if (kn_kvm_in_trap++) {
 		static const char msg[] = "kn: crash: fault in the fault handler\n";
-		kn_kvm_serial_write(msg, sizeof(msg) - 1);
+		kn_kvm_serial_write_err(msg, sizeof(msg) - 1);
 		kn_plat_exit(KN_EXIT_PANIC);
 	}
 

@@ -1,4 +1,5 @@
-/* The console is the process's standard output; its input is the
+/* The console is the process's standard output and standard error
+ * (kernel messages and the guest's fd 2); its input is the
  * process's standard input, read only when the host says it is ready
  * (the host descriptor stays blocking: it may be shared with a shell).
  * While a thread waits for input, idling waits on stdin as well as on
@@ -10,10 +11,10 @@
 #include <kn/time.h>
 #include "linuxu.h"
 
-static void stdout_write(const char *s, size_t n)
+static void host_write(int fd, const char *s, size_t n)
 {
 	while (n) {
-		long w = kn_linuxu_syscall(KN_SYS_write, 1, s, n);
+		long w = kn_linuxu_syscall(KN_SYS_write, fd, s, n);
 		if (w == -4) /* EINTR */
 			continue;
 		if (w <= 0)
@@ -22,7 +23,17 @@ static void stdout_write(const char *s, size_t n)
 		n -= (size_t)w;
 	}
 }
-KN_CONSOLE_DRIVER(stdout, stdout_write);
+
+static void stdout_write(const char *s, size_t n)
+{
+	host_write(1, s, n);
+}
+
+static void stderr_write(const char *s, size_t n)
+{
+	host_write(2, s, n);
+}
+KN_CONSOLE_DRIVER(stdio, stdout_write, stderr_write);
 
 struct host_pollfd {
 	int fd;

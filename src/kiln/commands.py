@@ -207,12 +207,26 @@ def fetch_cmd(ctx, platform, jobs):
         click.echo(f"kiln: {project.app.name} fetches nothing (cache: {fetch.cache_root()})")
 
 
-@cli.command(context_settings={"ignore_unknown_options": False})
+class _RunCommand(click.Command):
+    """`run`: what follows the first `--` is the app's arguments, taken
+    before click reads the options (as kiln.run.options.parse_run does)."""
+
+    def parse_args(self, ctx, args):
+        args, ctx.meta["kiln.app_argv"] = opts.split_app_argv(args)
+        return super().parse_args(ctx, args)
+
+    def format_usage(self, ctx, formatter):
+        formatter.write_usage(ctx.command_path, "[OPTIONS] [-- ARGS...]")
+
+
+@cli.command(cls=_RunCommand, context_settings={"ignore_unknown_options": False})
 @_options(opts.RUN)
 @click.pass_context
 def run(ctx, **values):
-    """Boot the image; its exit code becomes kiln's."""
+    """Boot the image; its exit code becomes kiln's. Words after `--` are
+    the app's arguments (instead of kiln.toml's [run] args)."""
     from .runner import RunRequest, run_app
+    values["app_argv"] = ctx.meta["kiln.app_argv"]
     sys.exit(run_app(_app_dir(ctx), RunRequest.from_options(values)))
 
 

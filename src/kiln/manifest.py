@@ -6,7 +6,8 @@ from pathlib import Path
 from . import tomlfile
 from .errors import KilnError
 from .paths import BUILD_ENTRIES, MAX_APP_NAME
-from .tomlfile import INT, STR, STR_LIST
+from .run.options import timeout_problem
+from .tomlfile import NUMBER, STR, STR_LIST
 
 MANIFEST = "kiln.toml"
 PLATFORMS = ("kvm", "linuxu")
@@ -18,19 +19,19 @@ _TABLES = {"app": "a table", "choose": "a table", "config": "a table", "run": "a
            "fetch": "an array of tables"}
 _APP = {"name": STR, "summary": STR, "sources": STR_LIST, "cflags": STR_LIST,
         "include": STR_LIST, "requires": STR_LIST, "rootfs": STR, "objects": STR_LIST}
-_RUN = {"memory": STR, "args": STR_LIST, "kernel-args": STR_LIST, "timeout": INT,
+_RUN = {"memory": STR, "args": STR_LIST, "kernel-args": STR_LIST, "timeout": NUMBER,
         "machine": STR, "platform": STR}
 
 
 # Plain classes, not dataclasses: `kiln run` loads this module (see kiln.runner).
 class RunSettings:
     def __init__(self, memory: str | None = None, args: list[str] | None = None,
-                 kernel_args: list[str] | None = None, timeout: int = 0,
+                 kernel_args: list[str] | None = None, timeout: float | None = None,
                  machine: str = "microvm", platform: str = "kvm"):
         self.memory = memory  # None: the platform's default
         self.args = args or []
         self.kernel_args = kernel_args or []
-        self.timeout = timeout
+        self.timeout = timeout  # None: none
         self.machine = machine
         self.platform = platform
 
@@ -112,7 +113,7 @@ def load_app(app_dir: Path) -> AppManifest:
         memory=run_table.get("memory"),
         args=run_table.get("args", []),
         kernel_args=run_table.get("kernel-args", []),
-        timeout=run_table.get("timeout", 0),
+        timeout=run_table.get("timeout"),
         machine=run_table.get("machine", "microvm"),
         platform=run_table.get("platform", "kvm"),
     )
@@ -122,6 +123,9 @@ def load_app(app_dir: Path) -> AppManifest:
     except ValueError:
         raise doc.error("run", "memory", f"memory {run.memory!r} is not a size; "
                                          f"write e.g. \"64M\" or \"1G\"") from None
+    if run.timeout is not None and (problem := timeout_problem(run.timeout)):
+        raise doc.error("run", "timeout", f"{problem}; write e.g. 30 or 0.5, or leave "
+                                          f"it out for none")
     if run.platform not in PLATFORMS:
         raise doc.error("run", "platform", f"unknown platform {run.platform!r}; "
                                            f"choose one of: {', '.join(PLATFORMS)}")

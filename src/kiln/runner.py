@@ -1,6 +1,16 @@
 """`kiln run`: boot the built image on its platform and return the guest's
 exit code.
 
+What every platform shares lives here: reading the request and kiln.toml's
+[run] into one Boot, the checks that do not depend on the platform, the
+timeout and a reader that went away. Each platform's host side is one
+launcher module, kiln.run.<LAUNCHERS[platform]>, with the same interface:
+
+    check(boot)          refuses what the platform cannot do (KilnError)
+    dry_run(boot) -> str the command a person could run by hand
+    launch(boot)  -> kiln.run.process.Launch: the argv and its channels
+    guest_status(outcome) -> (exit code, note or None)
+
 Kept light, since kiln's start-up is part of every boot: from kiln.cli to
 the guest's start, the modules on this path (kiln.cli, kiln.run.options,
 this one, kiln.manifest, kiln.tomlfile, kiln.run.*) import neither click,
@@ -17,24 +27,46 @@ from .errors import KilnError
 from .freshness import ensure_built
 from .manifest import load_app, parse_size
 from .paths import build_dir
+from .run.options import timeout_problem
+
+# Platform name -> its launcher module in kiln.run.
+LAUNCHERS = {"kvm": "qemu", "linuxu": "linuxu"}
 
 
 class RunRequest:
     """What the command line asked for; None (or empty) leaves it to
-    kiln.toml's [run]."""
+    kiln.toml's [run]. app_argv: the words after `--` (None: no `--`)."""
 
     def __init__(self, platform: str | None = None, machine: str | None = None,
                  accel: str | None = None, memory: str | None = None,
                  args=(), kernel_args=(), initrd: str | None = None,
-                 timeout: float | None = None, dry_run: bool = False):
+                 timeout: float | None = None, dry_run: bool = False, app_argv=None):
         self.platform, self.machine, self.accel, self.memory = platform, machine, accel, memory
         self.args, self.kernel_args = list(args), list(kernel_args)
         self.initrd, self.timeout, self.dry_run = initrd, timeout, dry_run
+        self.app_argv = None if app_argv is None else list(app_argv)
 
     @classmethod
     def from_options(cls, values: dict) -> "RunRequest":
-        """From the values of kiln.run.options.RUN (same names)."""
+        """From the values of kiln.run.options.RUN (same names) and
+        app_argv."""
         return cls(**values)
+
+
+class Boot:
+    """One boot, as every launcher sees it (a plain class: see above).
+    machine and accel are None unless asked for; memory_bytes None leaves
+    it to the platform."""
+
+    def __init__(self, image: Path, memory_bytes: int | None, kernel_args: list[str],
+                 app_args: list[str], initrd: Path | None, machine: str | None,
+                 default_machine: str, accel: str | None):
+        self.image, self.memory_bytes, self.initrd = image, memory_bytes, initrd
+        self.kernel_args, self.app_args = kernel_args, app_args
+        self.machine, self.default_machine, self.accel = machine, default_machine, accel
+        # Both platforms hand boot one command line, so both refuse what
+        # it cannot carry.
+        self.cmdline = kernel_cmdline(kernel_args, app_args)
 
 
 def _quote_word(word: str) -> str:
@@ -52,7 +84,87 @@ def kernel_cmdline(kernel_args: list[str], app_args: list[str]) -> str:
     return " ".join(words + [_quote_word(w) for w in app_args])
 
 
-DEFAULT_VM_MEMORY = "64M"
+def launcher(platform: str):
+    """The platform's launcher module (imported only when used)."""
+    from importlib import import_module
+    return import_module(f".run.{LAUNCHERS[platform]}", __package__)
+
+
+def _app_args(req: RunRequest, toml_args: list[str]) -> list[str]:
+    """-a words, then the words after `--`; neither: kiln.toml's args."""
+    if not req.args and req.app_argv is None:
+        return list(toml_args)
+    words = []
+    for arg in req.args:
+        try:
+            words += shlex.split(arg)
+        except ValueError as exc:  # e.g. "No closing quotation"
+            raise KilnError(f"-a {arg!r} cannot be split like a shell: "
+                            f"{str(exc)[0].lower()}{str(exc)[1:]}; balance its quotes") from None
+    return words + list(req.app_argv or ())
+
+
+def _kernel_args(toml_args: list[str], flag_args: list[str]) -> list[str]:
+    """Kernel parameters are lib.name=value: one that starts with "-"
+    (`-k--` in particular, which would end them early and reach the app as
+    argv[1]) is a mistake."""
+    for word in flag_args:
+        if word.startswith("-"):
+            raise KilnError(f"kernel parameter {word!r} is not lib.name=value; "
+                            f"put the app's arguments after `--`")
+    return list(toml_args) + list(flag_args)
+
+
+def _memory(text: str | None) -> int | None:
+    """The guest memory in bytes; more than 0 and at most the host's RAM
+    on every platform, checked before anything starts."""
+    if not text:
+        return None
+    try:
+        size = parse_size(text)
+    except ValueError:
+        raise KilnError(f"memory {text!r} is not a size; write e.g. 64M or 1G") from None
+    if size == 0:
+        raise KilnError(f"memory {text!r} is no memory; give a size such as 64M")
+    host = _host_ram()
+    if host and size > host:
+        raise KilnError(f"memory {text} is more than this host's RAM "
+                        f"({host >> 20} MiB); give less, e.g. 64M")
+    return size
+
+
+def _host_ram() -> int | None:
+    """MemTotal of /proc/meminfo in bytes (its first line), or None."""
+    try:
+        with open("/proc/meminfo") as f:
+            name, value, *_ = f.readline().split()
+    except (OSError, ValueError):
+        return None
+    return int(value) << 10 if name == "MemTotal:" else None
+
+
+def _timeout(req: RunRequest, toml_timeout) -> float | None:
+    timeout = req.timeout if req.timeout is not None else toml_timeout
+    if timeout is not None and (problem := timeout_problem(timeout)):
+        raise KilnError(f"--timeout: {problem}; give e.g. 30 or 0.5")
+    return timeout
+
+
+def _initrd(req: RunRequest, app, image: Path) -> Path | None:
+    initrd = req.initrd
+    if not initrd and app.rootfs:  # built by `kiln build` from [app] rootfs
+        initrd = str(image.parent / "initrd.cpio")
+    if not initrd:
+        return None
+    if not Path(initrd).is_file():
+        raise KilnError(f"initrd {initrd} does not exist; run `kiln build` first")
+    if Path(initrd).stat().st_size == 0:  # QEMU would pass no initrd at all
+        raise KilnError(f"initrd {initrd} is empty; give a cpio newc archive")
+    config_h = image.parent / "include/kn/config.h"
+    if config_h.is_file() and "CONFIG_LIB_VFS_INITRD" not in config_h.read_text(errors="replace"):
+        print(f"kiln: warning: {app.name} has no vfs-initrd, so nothing unpacks the initrd; "
+              f"add \"vfs-initrd\" to requires", file=sys.stderr)
+    return Path(initrd)
 
 
 def run_app(app_dir: Path, req: RunRequest) -> int:
@@ -62,70 +174,30 @@ def run_app(app_dir: Path, req: RunRequest) -> int:
     image = build_dir(app.dir, platform) / app.name
     if not image.is_file():
         raise KilnError(f"no image at {image}; run `kiln build -p {platform}` first")
-    memory = req.memory or app.run.memory
-    try:
-        memory_bytes = parse_size(memory) if memory else None
-    except ValueError:
-        raise KilnError(f"memory {memory!r} is not a size; write e.g. 64M or 1G") from None
-    if req.args:
-        app_args = [word for arg in req.args for word in shlex.split(arg)]
-    else:
-        app_args = list(app.run.args)
-    kernel_args = list(app.run.kernel_args) + list(req.kernel_args)
-    initrd = req.initrd
-    if not initrd and app.rootfs:  # built by `kiln build` from [app] rootfs
-        initrd = str(image.parent / "initrd.cpio")
-    if initrd and not Path(initrd).is_file():
-        raise KilnError(f"initrd {initrd} does not exist; run `kiln build` first")
-    if initrd and Path(initrd).stat().st_size == 0:  # QEMU would pass no initrd at all
-        raise KilnError(f"initrd {initrd} is empty; give a cpio newc archive")
-    config_h = image.parent / "include/kn/config.h"
-    if (initrd and config_h.is_file()
-            and "CONFIG_LIB_VFS_INITRD" not in config_h.read_text(errors="replace")):
-        print(f"kiln: warning: {app.name} has no vfs-initrd, so nothing unpacks the initrd; "
-              f"add \"vfs-initrd\" to requires", file=sys.stderr)
-    if initrd and platform == "linuxu":  # the platform maps the host file
-        kernel_args.append(f"linuxu.initrd={Path(initrd).resolve()}")
-    timeout = req.timeout if req.timeout is not None else (app.run.timeout or None)
-    # Both platforms hand boot one command line, so both refuse what it
-    # cannot carry.
-    cmdline = kernel_cmdline(kernel_args, app_args)
-
-    if platform == "linuxu":
-        for option, value in (("--machine", req.machine), ("--accel", req.accel)):
-            if value:
-                raise KilnError(f"{option} applies to the kvm platform only; drop it "
-                                f"or use -p kvm")
-        mem = [f"linuxu.mem={memory_bytes}"] if memory_bytes else []
-        argv = [str(image), *mem, *kernel_args, "--", *app_args]
-        if req.dry_run:
-            print(shlex.join(argv))
-            return 0
-        return _finish(argv, image, timeout, lambda status, _errors: (
-            (128 - status, None) if status < 0 else (status, None)))
-
-    from .run import qemu
-    vm_memory = f"{memory_bytes >> 10}K" if memory_bytes else DEFAULT_VM_MEMORY
-    cfg = qemu.QemuConfig(image=image, machine=req.machine or app.run.machine,
-                          accel=req.accel or "auto", memory=vm_memory, cmdline=cmdline,
-                          initrd=Path(initrd) if initrd else None)
-    argv, accel, why = qemu.command(cfg)
+    timeout = _timeout(req, app.run.timeout)
+    boot = Boot(image=image, memory_bytes=_memory(req.memory or app.run.memory),
+                kernel_args=_kernel_args(app.run.kernel_args, req.kernel_args),
+                app_args=_app_args(req, app.run.args), initrd=_initrd(req, app, image),
+                machine=req.machine, default_machine=app.run.machine, accel=req.accel)
+    host_side = launcher(platform)
+    host_side.check(boot)
     if req.dry_run:
-        print(qemu.format_command(argv))
+        print(host_side.dry_run(boot))
         return 0
-    print(f"kiln: accelerator {accel}: {why}", file=sys.stderr)
-    return _finish(argv, image, timeout, qemu.guest_status)
+    return _finish(host_side, host_side.launch(boot), image, timeout)
 
 
-def _finish(argv, image: Path, timeout, to_guest_status) -> int:
-    from .run.process import TIMEOUT_STATUS, run_streaming
+def _finish(host_side, launch, image: Path, timeout) -> int:
+    from .run.process import BROKEN_PIPE_STATUS, TIMEOUT_STATUS, run_streaming
     from .run.symbolize import Symbolizer
     symbolizer = Symbolizer(image.with_name(image.name + ".dbg"))
-    outcome = run_streaming(argv, symbolizer, timeout)
+    outcome = run_streaming(launch, symbolizer, timeout)
+    if outcome.broken_pipe:  # like any Unix program whose reader left: quietly
+        return BROKEN_PIPE_STATUS
     if outcome.status is None:
         print(f"kiln: stopped the guest after the {timeout:g} s timeout", file=sys.stderr)
         return TIMEOUT_STATUS
-    code, note = to_guest_status(outcome.status, outcome.stderr_lines)
+    code, note = host_side.guest_status(outcome)
     if note:
         print(f"kiln: {note}", file=sys.stderr)
     return code

@@ -114,8 +114,8 @@ def _remember(cache_dir: Path, path: Path, text: str, data: dict) -> None:
 
 
 # Field kinds understood by check_table.
-STR, STR_LIST, BOOL, INT, STR_MAP, SCALAR_MAP, STR_LIST_MAP = (
-    "a string", "a list of strings", "true or false", "an integer",
+STR, STR_LIST, BOOL, INT, NUMBER, STR_MAP, SCALAR_MAP, STR_LIST_MAP = (
+    "a string", "a list of strings", "true or false", "an integer", "a number",
     "a table of strings", "a table of values", "a table of string lists")
 
 
@@ -128,6 +128,8 @@ def _is(kind: str, value) -> bool:
         return isinstance(value, bool)
     if kind == INT:
         return isinstance(value, int) and not isinstance(value, bool)
+    if kind == NUMBER:
+        return isinstance(value, (int, float)) and not isinstance(value, bool)
     if kind == STR_MAP:
         return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
     if kind == SCALAR_MAP:

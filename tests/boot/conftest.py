@@ -16,7 +16,8 @@ ALLOCATORS = implementations("alloc")
 # (platform, machine): kvm boots under both QEMU machines.
 TARGETS = [("kvm", "microvm"), ("kvm", "pc"), ("linuxu", None)]
 APP_DIRS = {"helloworld": ROOT / "apps/helloworld", "threads": ROOT / "apps/threads",
-            "crash": ROOT / "tests/apps/crash", "ktest": ROOT / "tests/apps/ktest"}
+            "crash": ROOT / "tests/apps/crash", "ktest": ROOT / "tests/apps/ktest",
+            "runio": ROOT / "tests/apps/runio"}
 
 
 class Images:

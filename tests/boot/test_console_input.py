@@ -73,7 +73,8 @@ def test_stdin_reaches_the_guest_console(app, platform, machine):
     guest = subprocess.Popen(cmd, cwd=app, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, env=dict(os.environ))
     lines: queue.Queue = queue.Queue()
-    threading.Thread(target=_lines, args=(guest.stdout, lines), daemon=True).start()
+    # The app reports with kn_printk: kernel messages, on the guest's stderr.
+    threading.Thread(target=_lines, args=(guest.stderr, lines), daemon=True).start()
     seen: list[str] = []
     try:
         # Nothing is written before "ready": the guest's 50 ms poll must time out,
@@ -103,4 +104,4 @@ def test_stdin_reaches_the_guest_console(app, platform, machine):
         if guest.poll() is None:
             guest.kill()
             guest.wait()
-    assert status == 0, (seen, guest.stderr.read().decode(errors="replace"))
+    assert status == 0, (seen, guest.stdout.read().decode(errors="replace"))

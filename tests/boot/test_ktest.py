@@ -15,7 +15,7 @@ pytestmark = pytest.mark.boot
 def test_ktests_pass_in_image(images, platform, machine, alloc):
     folder = images.get("ktest", platform, alloc)
     proc = boot(folder, platform, machine)
-    out = proc.stdout
+    out = proc.stderr
     failures = re.findall(r"^ktest: FAIL .*$", out, re.M)
     assert not failures, "\n".join(failures)
     summary = re.search(r"^ktest: (\d+) passed, (\d+) failed$", out, re.M)

@@ -4,6 +4,7 @@ output must be byte for byte the host lua5.4's on the same scripts."""
 
 import shutil
 import subprocess
+import sys
 
 import pytest
 
@@ -47,12 +48,6 @@ def built(app):
     return build
 
 
-def app_output(text: str) -> str:
-    """The app's output: the console also carries the kernel's own
-    messages (`kn: ...`, e.g. a system call logged as not implemented)."""
-    return "".join(l for l in text.splitlines(keepends=True) if not l.startswith("kn: "))
-
-
 def _boot(folder, platform, machine, args):
     cmd = ["run", "-p", platform, "--timeout", "120", "-a", args]
     if machine:
@@ -83,7 +78,7 @@ def test_script_output_matches_host_lua(built, host_lua, script, platform, machi
     expected = host_lua(script)
     proc = _boot(built(platform), platform, machine, script)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert app_output(proc.stdout) == expected
+    assert proc.stdout == expected
 
 
 @pytest.mark.parametrize("platform,machine", ALL_TARGETS)
@@ -91,11 +86,11 @@ def test_command_line_chunk_and_error_exit(built, platform, machine):
     folder = built(platform)
     proc = _boot(folder, platform, machine, "-e 'print(6*7, math.type(2^53))'")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert app_output(proc.stdout) == "42\tfloat\n"
+    assert proc.stdout == "42\tfloat\n"
     # An uncaught error: lua reports it and exits with status 1.
     proc = _boot(folder, platform, machine, "-e 'error([[boom]])'")
     assert proc.returncode == 1, proc.stdout + proc.stderr
-    assert "boom" in proc.stdout + proc.stderr
+    assert "boom" in proc.stderr and proc.stdout == "", proc.stdout + proc.stderr
 
 
 def test_shipped_app_runs_its_demo_script(tmp_path):
@@ -109,3 +104,33 @@ def test_shipped_app_runs_its_demo_script(tmp_path):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Hello from Lua 5.4 in a Kiln unikernel" in proc.stdout
     assert "squares: 1 4 9 16 25 36 49 64 81 100" in proc.stdout
+
+
+@pytest.mark.parametrize("platform,machine", TARGETS)
+def test_exit_status_and_stderr_are_luas(built, platform, machine):
+    """os.exit's whole 8 bits, and io.stderr on kiln's stderr only."""
+    folder = built(platform)
+    for status in (128, 255):
+        proc = _boot(folder, platform, machine, f"-e 'os.exit({status})'")
+        assert proc.returncode == status, proc.stdout + proc.stderr
+    proc = _boot(folder, platform, machine, "-e 'io.stderr:write([[to err]], string.char(10)) print(1)'")
+    assert proc.returncode == 0 and proc.stdout == "1\n", proc.stdout + proc.stderr
+    assert "to err\n" in proc.stderr
+
+
+@pytest.mark.parametrize("platform,machine", TARGETS)
+def test_reader_that_goes_away_ends_the_guest_quietly(built, platform, machine):
+    """`kiln run | head -1` with far more than a pipe's worth of output left:
+    kiln stops the guest and exits 141 without a word, as `yes | head -1`."""
+    folder = built(platform)
+    cmd = [sys.executable, "-m", "kiln", "run", "-p", platform, "--timeout", "300",
+           "-a", "-e 'for i=1,1000000 do print(i) end'"]
+    if machine:
+        cmd += ["--machine", machine]
+    proc = subprocess.Popen(cmd, cwd=folder, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    assert proc.stdout.readline() == b"1\n"
+    proc.stdout.close()
+    err = proc.stderr.read()
+    assert proc.wait(timeout=200) == 141, err
+    assert b"Traceback" not in err and b"Error" not in err, err
+    assert b"timeout" not in err, err  # stopped at once, not at the timeout

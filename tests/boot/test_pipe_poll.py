@@ -39,7 +39,7 @@ def test_pipe_poll_ktests_pass(app, platform, machine):
     proc = run_kiln("build", "-p", platform, cwd=app)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     proc = boot(app, platform, machine)
-    out = proc.stdout
+    out = proc.stderr
     failures = re.findall(r"^ktest: FAIL .*$", out, re.M)
     assert not failures, "\n".join(failures)
     for name in EXPECTED:

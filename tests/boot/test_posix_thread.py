@@ -48,7 +48,7 @@ def image(tmp_path_factory):
 @pytest.mark.parametrize("platform,machine", TARGETS, ids=IDS)
 def test_posix_thread_ktests_pass(image, platform, machine):
     proc = boot(image(platform), platform, machine)
-    out = proc.stdout
+    out = proc.stderr
     failures = re.findall(r"^ktest: FAIL .*$", out, re.M)
     assert not failures, "\n".join(failures)
     trap = [f"posix_thread.trap_clone_{t}" for t in
@@ -64,8 +64,8 @@ def test_posix_thread_ktests_pass(image, platform, machine):
 @pytest.mark.parametrize("platform,machine", TARGETS, ids=IDS)
 def test_exit_on_main_waits_for_clones(image, platform, machine):
     proc = boot(image(platform), platform, machine, "-a", "exit-main")
-    lines = [line for line in proc.stdout.splitlines() if line.startswith("posixthread:")]
-    assert lines[0] == "posixthread: main exits", proc.stdout
+    lines = [line for line in proc.stderr.splitlines() if line.startswith("posixthread:")]
+    assert lines[0] == "posixthread: main exits", proc.stderr
     assert sorted(lines[1:]) == ["posixthread: child 0 done", "posixthread: child 1 done"]
     assert proc.returncode == 5, proc.stdout + proc.stderr
 
@@ -73,6 +73,6 @@ def test_exit_on_main_waits_for_clones(image, platform, machine):
 @pytest.mark.parametrize("platform,machine", TARGETS, ids=IDS)
 def test_exit_group_from_a_clone_ends_the_image(image, platform, machine):
     proc = boot(image(platform), platform, machine, "-a", "exit-group")
-    assert "posixthread: exit_group(9)" in proc.stdout
-    assert "main was not ended" not in proc.stdout
+    assert "posixthread: exit_group(9)" in proc.stderr
+    assert "main was not ended" not in proc.stderr
     assert proc.returncode == 9, proc.stdout + proc.stderr

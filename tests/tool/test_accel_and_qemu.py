@@ -4,6 +4,7 @@ import pytest
 
 from kiln.errors import KilnError
 from kiln.run import accel, qemu
+from kiln.run.process import Outcome
 from kiln.runner import kernel_cmdline
 
 
@@ -34,11 +35,35 @@ def test_tcg_on_request(tmp_path):
     assert accel.pick("tcg", cpuinfo(tmp_path, "vmx"))[0] == "tcg"
 
 
-def test_guest_status_mapping():
-    assert qemu.guest_status(1) == (0, None)
-    assert qemu.guest_status((42 << 1) | 1) == (42, None)
-    code, note = qemu.guest_status(0)
-    assert code != 0 and "without an exit code" in note
+def outcome(status, record=b"", errors=()):
+    return Outcome(status, list(errors), record, broken_pipe=False)
+
+
+def test_guest_status_is_the_records():
+    """The record carries all 8 bits, whatever QEMU's own status says
+    (isa-debug-exit keeps 7 of them)."""
+    assert qemu.guest_status(outcome(1, b"kn-exit 0\n")) == (0, None)
+    assert qemu.guest_status(outcome((128 << 1 | 1) & 0xff, b"kn-exit 128\n")) == (128, None)
+    assert qemu.guest_status(outcome(255, b"kn-exit 255\n")) == (255, None)
+    assert qemu.guest_status(outcome(3, b"kn-exit 134\n")) == (134, None)
+
+
+def test_no_record_is_never_success():
+    code, note = qemu.guest_status(outcome(0))
+    assert code != 0 and "without an exit status" in note
+    code, note = qemu.guest_status(outcome(1))  # isa-debug-exit 0, but no record
+    assert code != 0 and "without the guest's exit status" in note
+    code, note = qemu.guest_status(outcome(-9))
+    assert code == 137 and "signal 9" in note
+
+
+def test_qemu_failure_is_one_line_with_its_reason():
+    with pytest.raises(KilnError) as err:
+        qemu.guest_status(outcome(1, errors=["qemu: initrd is too large"]))
+    assert err.value.status == 1 and str(err.value) == "QEMU failed: initrd is too large"
+    with pytest.raises(KilnError) as err:
+        qemu.guest_status(outcome(1, errors=["qemu-system-x86_64: -kernel x: bad: no"]))
+    assert str(err.value) == "QEMU failed: -kernel x: bad: no"
 
 
 def test_command_has_debug_exit_and_kernel(tmp_path, monkeypatch):

@@ -24,7 +24,7 @@ def sys_app(tmp_path):
     """)
     write(folder / "main.c", """
         #include <kn/console.h>
-        int main(void) { kn_printk("version 1\\n"); return 0; }
+        int main(void) { kn_console_printf("version 1\\n"); return 0; }
     """)
     write(folder / "root/etc/motd", "hello\n")
     return folder
@@ -147,7 +147,7 @@ def test_size_reports_on_the_current_sources(sys_app):
     write(sys_app / "main.c", """
         #include <kn/console.h>
         static const char big[64 * 1024] = "x";
-        int main(void) { kn_printk("%s\\n", big); return 0; }
+        int main(void) { kn_console_printf("%s\\n", big); return 0; }
     """)
     size = run_kiln("size", "-p", "linuxu", "--json", cwd=sys_app)
     assert size.returncode == 0, size.stderr

@@ -8,7 +8,8 @@
 #include <kn/syscall.h>
 #include <kn/vfs.h>
 
-#define BENCH_PRINT kn_printk
+/* Results are the program's output: stdout (kn_printk is stderr). */
+#define BENCH_PRINT kn_console_printf
 #include "cycles.h"
 
 #define NR_OPEN 2
@@ -66,13 +67,13 @@ int main(int argc, char *argv[])
 	 * and leave no fd behind (the next open reuses the same number). */
 	long fd = kn_sys_open(path, KN_O_RDONLY, 0);
 	long closed = kn_sys_close((int)fd);
-	kn_printk("bench-info: open %s platform %s create %d fd %ld close %ld", path,
+	kn_console_printf("bench-info: open %s platform %s create %d fd %ld close %ld", path,
 		  kn_plat_name, r, fd, closed);
 #ifdef CONFIG_PLATFORM_KVM
 	long tfd = bench_raw_syscall3(NR_OPEN, (long)path, KN_O_RDONLY, 0);
-	kn_printk(" trap-fd %ld trap-close %ld", tfd, bench_raw_syscall3(NR_CLOSE, tfd, 0, 0));
+	kn_console_printf(" trap-fd %ld trap-close %ld", tfd, bench_raw_syscall3(NR_CLOSE, tfd, 0, 0));
 #endif
-	kn_printk("\n");
+	kn_console_printf("\n");
 	if (r < 0 || fd < 0 || closed < 0)
 		return 1;
 

@@ -1,21 +1,28 @@
 /* devfs: a fixed directory of character devices, mounted at /dev, and
- * descriptors 0, 1 and 2 opened on the console at boot. */
+ * descriptors 0, 1 and 2 opened on the console at boot. Descriptor 2 is
+ * opened on a twin of the console that is not in the directory: the same
+ * device (same stat, input, ioctls), whose writes go to the console's
+ * error stream, so the host can tell the program's stderr from its
+ * stdout. */
 #include <kn/console.h>
 #include <kn/errno.h>
 #include <kn/init.h>
 #include <kn/vfs.h>
 
 enum { DEV_ROOT, DEV_NULL, DEV_ZERO, DEV_RANDOM, DEV_URANDOM, DEV_CONSOLE, DEV_COUNT };
+#define DEV_CONSOLE_ERR DEV_COUNT /* the twin: past the listed nodes */
 
 static const char *const names[DEV_COUNT] = {"", "null", "zero", "random", "urandom", "console"};
 static const uint32_t rdev[DEV_COUNT] = {0, 0x103, 0x105, 0x108, 0x109, 0x501};
 
 static const struct kn_vnode_ops devfs_ops;
-static struct kn_vnode nodes[DEV_COUNT];
+static struct kn_vnode nodes[DEV_COUNT + 1];
 
+/* The device a node is: the error twin is the console. */
 static int idx(struct kn_vnode *vn)
 {
-	return (int)(vn - nodes);
+	int i = (int)(vn - nodes);
+	return i == DEV_CONSOLE_ERR ? DEV_CONSOLE : i;
 }
 
 static uint64_t rng_state;
@@ -89,7 +96,9 @@ static long d_read(struct kn_vnode *vn, struct kn_file *f, void *buf, size_t n, 
 static long d_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, size_t n,
 		    uint64_t off)
 {
-	if (idx(vn) == DEV_CONSOLE)
+	if (vn == &nodes[DEV_CONSOLE_ERR])
+		kn_console_write_err(buf, n);
+	else if (idx(vn) == DEV_CONSOLE)
 		kn_console_write(buf, n);
 	return (long)n;
 }
@@ -178,7 +187,7 @@ static struct kn_fs_type devfs_type = {.name = "devfs", .mount = devfs_mount};
 int kn_devfs_boot(void);
 int kn_devfs_boot(void)
 {
-	for (int i = 0; i < DEV_COUNT; i++) {
+	for (int i = 0; i <= DEV_CONSOLE_ERR; i++) {
 		nodes[i].ops = &devfs_ops;
 		nodes[i].mode = i ? KN_S_IFCHR : KN_S_IFDIR;
 		nodes[i].refs = 1; /* static: never released */
@@ -199,7 +208,8 @@ int kn_devfs_boot(void)
 			return r;
 	}
 	for (int fd = 0; fd < 3; fd++) {
-		r = kn_vfs_open_vnode(&nodes[DEV_CONSOLE], KN_O_RDWR, fd);
+		int node = fd == 2 ? DEV_CONSOLE_ERR : DEV_CONSOLE;
+		r = kn_vfs_open_vnode(&nodes[node], KN_O_RDWR, fd);
 		if (r < 0)
 			return r;
 	}

@@ -43,6 +43,11 @@ void kn_console_write(const char *s, size_t n)
 	fwrite(s, 1, n, stdout);
 }
 
+void kn_console_write_err(const char *s, size_t n)
+{
+	fwrite(s, 1, n, stderr);
+}
+
 /* No console input on the host: end of input at once, always ready. */
 long kn_console_read(void *buf, size_t n)
 {

@@ -38,7 +38,7 @@ RUN = (
            help="Kernel parameter lib.name=value."),
     Option("initrd", ("--initrd",), kind="file", help="An initrd to load."),
     Option("timeout", ("--timeout",), kind="float",
-           help="Stop the guest after S seconds (exit 124)."),
+           help="Stop the guest after S seconds, S > 0 (exit 124)."),
     Option("dry_run", ("--dry-run",), kind="flag",
            help="Print the command instead of running it."),
 )
@@ -48,21 +48,44 @@ APP = Option("app", ("--app",), metavar="DIR",
              help="The app folder (default: the current folder or a parent with kiln.toml).")
 
 
+def split_app_argv(words: list[str]) -> tuple[list[str], tuple[str, ...] | None]:
+    """(the words before the first `--`, the app's arguments after it or
+    None without one). Split before options are read, so `--` is never an
+    option's value: `-k --` lacks its value and is refused."""
+    if "--" not in words:
+        return list(words), None
+    i = words.index("--")
+    return list(words[:i]), tuple(words[i + 1:])
+
+
+def timeout_problem(value) -> str | None:
+    """Why `value` is not a timeout (the --timeout flag and kiln.toml's
+    [run] timeout share this rule), or None: a number of seconds, more than
+    0 and finite."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return f"timeout {value!r} is not a number of seconds"
+    if not 0 < value < float("inf"):  # also refuses nan
+        return f"timeout {value!r} must be a number of seconds more than 0"
+    return None
+
+
 class Unsure(Exception):
     """The command line is not one this parser reads exactly as click
     would (help, a mistake, another command): click takes it."""
 
 
 def parse_run(argv: list[str]) -> dict | None:
-    """{"app": ..., "platform": ..., ...} for `kiln [--app DIR] run
-    [OPTIONS]`, with the values click would pass; None for anything else,
-    including every command line click would refuse."""
+    """{"app": ..., "platform": ..., ..., "app_argv": ...} for `kiln [--app
+    DIR] run [OPTIONS] [-- ARGS...]`, with the values click would pass;
+    None for anything else, including every command line click would
+    refuse."""
     try:
         rest = list(argv)
         app = _take_options(rest, (APP,), stop_at_word=True)
         if not rest or rest.pop(0) != "run":
             raise Unsure
-        return {**app, **_take_options(rest, RUN, stop_at_word=False)}
+        rest, app_argv = split_app_argv(rest)
+        return {**app, **_take_options(rest, RUN, stop_at_word=False), "app_argv": app_argv}
     except Unsure:
         return None
 

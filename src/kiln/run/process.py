@@ -1,59 +1,163 @@
-"""Running a guest (QEMU or a linuxu image) with its output streamed
-through the symbolizer and a wall-clock timeout."""
+"""Running a guest (QEMU or a linuxu image) as a host process: its output
+copied to ours as the bytes come, kernel messages annotated by the
+symbolizer, a wall-clock timeout, and a reader that goes away (`kiln run
+| head -1`) ending the guest as it ends any Unix program."""
 
+import os
 import subprocess
-import sys
 import threading
 
 from ..errors import KilnError
 from .symbolize import Symbolizer, name_syscall
 
 TIMEOUT_STATUS = 124
+BROKEN_PIPE_STATUS = 141  # 128 + SIGPIPE: what a shell shows for `yes | head -1`
+CHUNK = 1 << 16
+
+
+class Launch:
+    """How to start one guest and where its channels arrive (a plain
+    class: see kiln.runner). err_fd: the read end of a pipe carrying the
+    guest's stderr, or None when the process's own stderr is the guest's;
+    status_fd: the read end of a pipe carrying the guest's exit status
+    record, or None when the process's exit status is the guest's.
+    write_fds: the pipes' write ends, handed to the process."""
+
+    def __init__(self, argv: list[str], err_fd: int | None = None,
+                 status_fd: int | None = None, write_fds: tuple[int, ...] = ()):
+        self.argv, self.err_fd, self.status_fd = argv, err_fd, status_fd
+        self.write_fds = tuple(write_fds)
 
 
 class Outcome:
     """How the guest process ended (a plain class: see kiln.runner)."""
 
-    def __init__(self, status: int | None, stderr_lines: list[str] | None = None):
-        self.status = status                     # None: killed at the timeout
-        self.stderr_lines = stderr_lines or []
+    def __init__(self, status: int | None, vmm_errors: list[str], status_record: bytes,
+                 broken_pipe: bool):
+        self.status = status                 # None: killed at the timeout
+        self.vmm_errors = vmm_errors         # the VMM's own stderr lines
+        self.status_record = status_record   # what came on the status channel
+        self.broken_pipe = broken_pipe       # our reader went away: we ended it
 
 
-def run_streaming(cmd: list[str], symbolizer: Symbolizer | None,
+class KernelLines:
+    """Passes a stream through as it comes, but whole lines that start with
+    "kn: " go through `annotate` (crash reports get symbol names); only a
+    line that may still become one is held back until it is complete."""
+
+    MARK = b"kn: "
+
+    def __init__(self, annotate):
+        self.annotate, self.held, self.at_line_start = annotate, b"", True
+
+    def feed(self, data: bytes) -> bytes:
+        data, self.held = self.held + data, b""
+        out, start = [], 0
+        while start < len(data):
+            # At a line's start: "kn: ", or the start of it with no more bytes.
+            if self.at_line_start and self.MARK.startswith(data[start:start + 4]):
+                end = data.find(b"\n", start)
+                if end < 0:
+                    self.held = data[start:]
+                    break
+                line = data[start:end + 1]
+                if line.startswith(self.MARK):
+                    line = self.annotate(line.decode(errors="replace")).encode()
+                out.append(line)
+                start = end + 1
+                continue
+            end = data.find(b"\n", start)
+            stop = len(data) if end < 0 else end + 1
+            out.append(data[start:stop])
+            self.at_line_start = end >= 0
+            start = stop
+        return b"".join(out)
+
+    def flush(self) -> bytes:
+        held, self.held = self.held, b""
+        return held
+
+
+def _write_all(fd: int, data: bytes) -> None:
+    view = memoryview(data)
+    while view:
+        view = view[os.write(fd, view):]
+
+
+class _Run:
+    """One guest process and the threads that copy its channels."""
+
+    def __init__(self, launch: Launch, symbolizer: Symbolizer | None):
+        self.launch, self.symbolizer = launch, symbolizer
+        self.broken: set[int] = set()  # our fds whose reader went away
+        self.vmm_errors: list[str] = []
+        try:
+            self.proc = subprocess.Popen(launch.argv, stdout=subprocess.PIPE,
+                                         stderr=subprocess.PIPE, pass_fds=launch.write_fds)
+        except FileNotFoundError:
+            raise KilnError(f"{launch.argv[0]} is not installed; install it "
+                            f"(README: set-up)") from None
+        except PermissionError:
+            raise KilnError(f"{launch.argv[0]} is not executable; run `kiln build` "
+                            f"again") from None
+        finally:
+            for fd in launch.write_fds:  # the guest's now: EOF when it ends
+                os.close(fd)
+
+    def _annotate(self, line: str) -> str:
+        return self.symbolizer.annotate(line) if self.symbolizer else name_syscall(line)
+
+    def copy(self, src: int, dst: int, kernel_lines: bool) -> None:
+        """Copies src to dst until the guest closes it; when dst's reader
+        is gone, ends the guest."""
+        lines = KernelLines(self._annotate) if kernel_lines else None
+        try:
+            while data := os.read(src, CHUNK):
+                if lines:
+                    data = lines.feed(data)
+                _write_all(dst, data)
+            if lines:
+                _write_all(dst, lines.flush())
+        except BrokenPipeError:
+            self.broken.add(dst)
+            self.proc.kill()
+
+    def collect(self, src: int) -> None:
+        chunks = []
+        while data := os.read(src, CHUNK):
+            chunks.append(data)
+        self.vmm_errors = b"".join(chunks).decode(errors="replace").splitlines()
+
+    def readers(self) -> list[threading.Thread]:
+        jobs = [(self.copy, (self.proc.stdout.fileno(), 1, False))]
+        if self.launch.err_fd is None:  # the process's stderr is the guest's
+            jobs.append((self.copy, (self.proc.stderr.fileno(), 2, True)))
+        else:
+            jobs.append((self.copy, (self.launch.err_fd, 2, True)))
+            jobs.append((self.collect, (self.proc.stderr.fileno(),)))
+        return [threading.Thread(target=f, args=a, daemon=True) for f, a in jobs]
+
+    def status_record(self) -> bytes:
+        fd = self.launch.status_fd
+        if fd is None:
+            return b""
+        chunks = []
+        while data := os.read(fd, CHUNK):  # every writer is gone: EOF
+            chunks.append(data)
+        return b"".join(chunks)
+
+
+def run_streaming(launch: Launch, symbolizer: Symbolizer | None,
                   timeout: float | None) -> Outcome:
-    """Runs cmd, copying its stdout line by line (annotated) and its stderr
-    to ours; stderr is also kept, so a VMM's own error can be told apart
-    from the guest's exit code."""
-    try:
-        proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    except FileNotFoundError:
-        raise KilnError(f"{cmd[0]} is not installed; install it (README: set-up)") from None
-    except PermissionError:
-        raise KilnError(f"{cmd[0]} is not executable; run `kiln build` again") from None
-    errors: list[str] = []
-
-    def pump_stdout():
-        out = sys.stdout.buffer
-        for raw in proc.stdout:
-            if raw.startswith(b"kn: "):
-                line = raw.decode(errors="replace")
-                raw = (symbolizer.annotate(line) if symbolizer else name_syscall(line)).encode()
-            out.write(raw)
-            out.flush()
-
-    def pump_stderr():
-        err = sys.stderr.buffer
-        for raw in proc.stderr:
-            errors.append(raw.decode(errors="replace").rstrip())
-            err.write(raw)
-            err.flush()
-
-    readers = [threading.Thread(target=pump_stdout, daemon=True),
-               threading.Thread(target=pump_stderr, daemon=True)]
+    """Runs the guest to its end, or to the timeout (status None), or until
+    the reader of our output goes away (broken_pipe)."""
+    run = _Run(launch, symbolizer)
+    proc = run.proc
+    readers = run.readers()
     for reader in readers:
         reader.start()
     try:
-        status = proc.wait(timeout=timeout or None)
+        status = proc.wait(timeout=timeout)
     except subprocess.TimeoutExpired:
         proc.kill()
         proc.wait()
@@ -64,4 +168,14 @@ def run_streaming(cmd: list[str], symbolizer: Symbolizer | None,
         raise
     for reader in readers:
         reader.join(timeout=5)
-    return Outcome(status, errors)
+    record = run.status_record()
+    for fd in (launch.err_fd, launch.status_fd):
+        if fd is not None:
+            os.close(fd)
+    for fd in run.broken:
+        # Nothing more may reach the reader that left: Python's final
+        # flush must not complain either.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, fd)
+        os.close(devnull)
+    return Outcome(status, run.vmm_errors, record, bool(run.broken))

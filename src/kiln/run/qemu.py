@@ -1,8 +1,18 @@
-"""Booting an image under QEMU: machine, accelerator, memory, command line,
-and the guest's exit code (isa-debug-exit makes QEMU exit with
-(code << 1) | 1)."""
+"""kvm's host side: booting an image under QEMU (the interface every
+launcher has is described in kiln.runner).
 
+The guest talks to kiln on three 16550 serial ports (plat/kvm-x86_64
+serial.c): COM1 is its stdout and console input (QEMU's stdio), COM2 its
+stderr and kernel messages, COM3 its exit status record "kn-exit N", each
+on a pipe of its own, so QEMU's own stderr carries QEMU's messages only.
+isa-debug-exit still stops the VM, but the status it leaves QEMU with
+((code << 1) | 1) keeps 7 bits and looks like QEMU's own failures: the
+guest's status is the record's, and no record means the guest did not
+exit normally."""
+
+import os
 import shlex
+import struct
 from pathlib import Path
 
 from ..errors import KilnError
@@ -14,16 +24,26 @@ MACHINES = {
     "microvm": "microvm,x-option-roms=off,rtc=on",
     "pc": "pc",
 }
+DEFAULT_MEMORY = 64 << 20
+STATUS_RECORD = "kn-exit "
+# RAM boot needs past the image's end: the page tables (carved from the
+# RAM just above the image, a few pages) and the heap's first pages. A
+# helloworld boots with 4 KiB past its end; the margin leaves the app room.
+BOOT_HEADROOM = 64 << 10
 
 
 class QemuConfig:
-    """One VM (a plain class: see kiln.runner)."""
+    """One VM (a plain class: see kiln.runner). err_path and status_path:
+    where COM2 (the guest's stderr) and COM3 (its status record) go; None
+    leaves the VM without that port."""
 
     def __init__(self, image: Path, machine: str = "microvm", accel: str = "auto",
                  memory: str = "64M", cmdline: str = "", initrd: Path | None = None,
-                 extra: list[str] | None = None):
+                 extra: list[str] | None = None, err_path: str | None = None,
+                 status_path: str | None = None):
         self.image, self.machine, self.accel, self.memory = image, machine, accel, memory
         self.cmdline, self.initrd, self.extra = cmdline, initrd, list(extra or [])
+        self.err_path, self.status_path = err_path, status_path
 
 
 def pc_firmware(qemu: str) -> list[str]:
@@ -44,6 +64,13 @@ def qemu_binary() -> str:
     return path
 
 
+def _serial(name: str, index: int, path: str) -> list[str]:
+    """A 16550 at COM<index + 1> writing to `path` (appending: never
+    truncating what is already there)."""
+    return ["-chardev", f"file,id={name},path={path},append=on",
+            "-device", f"isa-serial,chardev={name},index={index}"]
+
+
 def command(cfg: QemuConfig) -> tuple[list[str], str, str]:
     """Returns (argv, accelerator, why that accelerator)."""
     if cfg.machine not in MACHINES:
@@ -54,8 +81,12 @@ def command(cfg: QemuConfig) -> tuple[list[str], str, str]:
     argv = [qemu, "-M", MACHINES[cfg.machine], "-accel", accel,
             "-cpu", "host" if accel == "kvm" else "max",
             "-m", cfg.memory, "-nodefaults", "-no-user-config", "-display", "none",
-            "-serial", "stdio", "-device", DEBUG_EXIT, "-no-reboot",
-            "-kernel", str(cfg.image)]
+            "-serial", "stdio"]
+    if cfg.err_path:
+        argv += _serial("kn_err", 1, cfg.err_path)
+    if cfg.status_path:
+        argv += _serial("kn_status", 2, cfg.status_path)
+    argv += ["-device", DEBUG_EXIT, "-no-reboot", "-kernel", str(cfg.image)]
     if cfg.machine == "pc":
         argv += pc_firmware(qemu)
     if cfg.cmdline:
@@ -65,20 +96,105 @@ def command(cfg: QemuConfig) -> tuple[list[str], str, str]:
     return argv + cfg.extra, accel, why
 
 
-def guest_status(qemu_status: int, qemu_errors: list[str] = ()) -> tuple[int, str | None]:
-    """Maps QEMU's exit status to the guest's exit code (and a note when the
-    guest did not exit through isa-debug-exit). Status 1 is both "guest
-    exited with 0" and QEMU's own failure; QEMU's error line tells them
-    apart."""
-    own = [l for l in qemu_errors if l.startswith("qemu-system-")]
-    if qemu_status == 1 and own:
-        raise KilnError(f"QEMU failed: {own[-1].split(': ', 1)[-1]}", status=1)
-    if qemu_status & 1:
-        return qemu_status >> 1, None
-    if qemu_status == 0:
-        return 1, "the guest reset or shut down without an exit code (a triple fault?)"
-    return qemu_status, f"QEMU failed with status {qemu_status}"
+def _config(boot, **channels) -> QemuConfig:
+    memory = boot.memory_bytes or DEFAULT_MEMORY
+    return QemuConfig(image=boot.image, machine=boot.machine or boot.default_machine,
+                      accel=boot.accel or "auto", memory=f"{memory >> 10}K",
+                      cmdline=boot.cmdline, initrd=boot.initrd, **channels)
 
 
-def format_command(argv: list[str]) -> str:
+def image_end(image: Path) -> int | None:
+    """The highest physical address the ELF image loads to (its PT_LOAD
+    segments' p_paddr + p_memsz), or None when it is no 64-bit ELF."""
+    try:
+        with open(image, "rb") as f:
+            header = f.read(64)
+            if len(header) < 64 or header[:5] != b"\x7fELF\x02":
+                return None
+            phoff, = struct.unpack_from("<Q", header, 32)
+            phentsize, phnum = struct.unpack_from("<HH", header, 54)
+            f.seek(phoff)
+            table = f.read(phentsize * phnum)
+    except OSError:
+        return None
+    end = None
+    for i in range(phnum):
+        if len(table) < (i + 1) * phentsize or phentsize < 56:
+            return None
+        p_type, = struct.unpack_from("<I", table, i * phentsize)
+        paddr, _filesz, memsz = struct.unpack_from("<QQQ", table, i * phentsize + 24)
+        if p_type == 1:  # PT_LOAD
+            end = max(end or 0, paddr + memsz)
+    return end
+
+
+def minimum_memory(image: Path) -> int | None:
+    """The least RAM the image boots in, rounded up to a MiB; None when
+    the image cannot be read (QEMU then says what is wrong with it)."""
+    end = image_end(image)
+    if end is None:
+        return None
+    return (end + BOOT_HEADROOM + (1 << 20) - 1) & ~((1 << 20) - 1)
+
+
+def check(boot) -> None:
+    """A VM too small for the image would hang in the firmware or fault
+    before the kernel can say so: refuse it before QEMU starts."""
+    memory = boot.memory_bytes or DEFAULT_MEMORY
+    least = minimum_memory(boot.image)
+    if least and memory < least:
+        end = image_end(boot.image)
+        raise KilnError(f"the image needs RAM up to {end:#x} and room to boot: "
+                        f"give it at least {least >> 20}M (-m {least >> 20}M)")
+
+
+def dry_run(boot) -> str:
+    """The command without kiln's status channel, the guest's stderr on
+    QEMU's: one to run by hand."""
+    argv, _, _ = command(_config(boot, err_path="/dev/stderr"))
     return shlex.join(argv)
+
+
+def launch(boot):
+    """Pipes for COM2 and COM3, which QEMU opens by their /dev/fd names."""
+    import sys
+    from .process import Launch
+    err_read, err_write = os.pipe()
+    status_read, status_write = os.pipe()
+    argv, accel, why = command(_config(boot, err_path=f"/dev/fd/{err_write}",
+                                       status_path=f"/dev/fd/{status_write}"))
+    print(f"kiln: accelerator {accel}: {why}", file=sys.stderr)
+    return Launch(argv, err_fd=err_read, status_fd=status_read,
+                  write_fds=(err_write, status_write))
+
+
+def recorded_status(record: bytes) -> int | None:
+    """The status in the guest's last "kn-exit N" line, or None."""
+    for line in reversed(record.decode(errors="replace").splitlines()):
+        if line.startswith(STATUS_RECORD) and line[len(STATUS_RECORD):].isdigit():
+            return int(line[len(STATUS_RECORD):]) & 0xff
+    return None
+
+
+def _reason(line: str) -> str:
+    """QEMU's message without its program name ("qemu-system-x86_64: ",
+    "qemu: ")."""
+    head, sep, rest = line.partition(": ")
+    return rest if sep and head.startswith("qemu") and " " not in head else line
+
+
+def guest_status(outcome) -> tuple[int, str | None]:
+    """The guest's status from its record. Without one the guest did not
+    exit normally: QEMU's own error when it printed one (KilnError, exit
+    1), else a note and a non-zero code."""
+    code = recorded_status(outcome.status_record)
+    said = [line for line in outcome.vmm_errors if line.strip()]
+    if code is not None:
+        return code, f"QEMU said: {_reason(said[-1])}" if said else None
+    if said:
+        raise KilnError(f"QEMU failed: {_reason(said[-1])}", status=1)
+    if outcome.status < 0:
+        return 128 - outcome.status, f"QEMU was killed by signal {-outcome.status}"
+    if outcome.status == 0:  # what -no-reboot makes of a reset
+        return 1, "the guest reset or shut down without an exit status (a triple fault?)"
+    return 1, f"the VM stopped (QEMU status {outcome.status}) without the guest's exit status"

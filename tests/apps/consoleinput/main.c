@@ -1,10 +1,9 @@
 /* Console input, driven by tests/boot/test_console_input.py:
  *   1. nothing is sent until "ready": poll(fd 0) times out, a non-blocking
  *      read says EAGAIN;
- *   2. the ticker thread prints "ready" once main is blocked in poll (the
- *      cooperative scheduler runs it only then), so the test's "hello\n"
- *      always reaches a blocked reader: poll wakes while the ticker keeps
- *      yielding (the CPU never idles) and the line comes back as "got HELLO";
+ *   2. the test sends "hello\n" (once the ticker thread, which runs only
+ *      while main is blocked, said "ready"): poll wakes, the line comes back as "got HELLO"
+ *      while another thread keeps yielding (the CPU never idles);
  *   3. "blocking": a read of fd 0 with nothing arriving for a while (the
  *      test waits ~300 ms) must sleep, not spin: the scheduler's idle
  *      count over that read is printed ("idle N in M ms"; a reader that
@@ -18,23 +17,24 @@
 #include <kn/time.h>
 #include <kn/vfs.h>
 
-static volatile int stop;
-static volatile int main_polls; /* 1: main is about to block in poll */
+static volatile int stop, main_waits;
 static int ticks;
 
 /* Never lets the CPU idle: input must reach the blocked reader anyway
  * (the scheduler polls for device events at each switch). It says
- * "ready" itself: it first runs when main blocks, so input sent after
- * "ready" cannot arrive before the poll it is meant to wake. */
+ * "ready" (the test's cue to send) once main is blocked for input: the
+ * threads are cooperative, so the ticker runs only when main waits, and
+ * input cannot arrive before main does. */
 static void *ticker(void *arg)
 {
+	int announced = 0;
 	while (!stop) {
-		if (main_polls == 1) {
-			main_polls = 2;
+		if (main_waits && !announced) {
 			kn_printk("ready\n");
+			announced = 1;
 		}
 		kn_yield();
-		ticks++;
+		ticks += announced;
 	}
 	return 0;
 }
@@ -63,9 +63,11 @@ int main(int argc, char *argv[])
 	if (r != -KN_EAGAIN)
 		return fail("non-blocking read", r);
 	kn_sys_fcntl(0, KN_F_SETFL, 0);
+	/* The ticker says "ready", the only cue for the test to send, once
+	 * this poll blocks. */
 	struct kn_thread *t = kn_thread_create("ticker", ticker, 0, 0);
+	main_waits = 1;
 	p.events = KN_POLLIN;
-	main_polls = 1;
 	r = kn_sys_poll(&p, 1, -1); /* the test sends after "ready" */
 	if (r != 1 || !(p.revents & KN_POLLIN))
 		return fail("poll for input", r);
@@ -83,8 +85,7 @@ int main(int argc, char *argv[])
 	kn_printk("got %.*s", (int)len, line);
 	stop = 1;
 	kn_thread_join(t, 0);
-	kn_printk("ticks while blocked: %s\n",
-		  main_polls == 2 && ticks > 0 ? "yes" : "no");
+	kn_printk("ticks while blocked: %s\n", ticks > 0 ? "yes" : "no");
 
 	kn_printk("blocking\n");
 	uint64_t idles = kn_sched_idle_count();

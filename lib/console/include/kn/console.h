@@ -1,7 +1,12 @@
 /* The console API: kernel output and the formatting engine libc reuses.
  *
- * Platforms (and later drivers) register console drivers with
- * KN_CONSOLE_DRIVER; kn_console_write sends bytes to every registered one. */
+ * The console has two output streams, as a Unix process has: standard
+ * output (kn_console_write: what fd 1 writes) and standard error
+ * (kn_console_write_err: fd 2 and every kernel message, so a host can
+ * keep diagnostics apart from the program's output). Platforms (and
+ * later drivers) register console drivers with KN_CONSOLE_DRIVER; each
+ * write goes to every registered one. A driver without an error stream
+ * (write_err NULL) gets both streams through write. */
 #ifndef KN_CONSOLE_H
 #define KN_CONSOLE_H
 
@@ -12,11 +17,12 @@
 struct kn_console_driver {
 	const char *name;
 	void (*write)(const char *s, size_t n);
+	void (*write_err)(const char *s, size_t n);
 };
 
-#define KN_CONSOLE_DRIVER(id, writefn)                                         \
+#define KN_CONSOLE_DRIVER(id, writefn, errfn)                                  \
 	static const struct kn_console_driver __kn_console_##id KN_USED KN_ALIGNED(8)       \
-		KN_SECTION(".kn_console") = {#id, writefn}
+		KN_SECTION(".kn_console") = {#id, writefn, errfn}
 
 /* Console input: a platform registers at most one source with
  * KN_CONSOLE_INPUT. Its read never blocks: it returns the bytes it got
@@ -43,7 +49,9 @@ struct kn_waitq;
 typedef void (*kn_fmt_sink)(void *ctx, const char *s, size_t n);
 
 KN_API_BEGIN
+/* Standard output, and standard error (where kn_printk writes). */
 void kn_console_write(const char *s, size_t n);
+void kn_console_write_err(const char *s, size_t n);
 /* Reads console input without blocking: bytes read, 0 at end of input
  * (always, in an image without an input source), -KN_EAGAIN when none is
  * there yet. */
@@ -77,8 +85,12 @@ int kn_vformat(kn_fmt_sink sink, void *ctx, const char *fmt, va_list ap);
 KN_PRINTF(3, 0) int kn_vsnprintf(char *buf, size_t size, const char *fmt, va_list ap);
 KN_PRINTF(3, 4) int kn_snprintf(char *buf, size_t size, const char *fmt, ...);
 KN_PRINTF(1, 0) int kn_vprintk(const char *fmt, va_list ap);
-/* Kernel messages: written to the console as they are (no prefix added). */
+/* Kernel messages: written to the console's error stream as they are
+ * (no prefix added). */
 KN_PRINTF(1, 2) int kn_printk(const char *fmt, ...);
+/* A program's own output without a libc: to the console's standard
+ * output, as printf would. */
+KN_PRINTF(1, 2) int kn_console_printf(const char *fmt, ...);
 KN_API_END
 
 #endif

@@ -24,7 +24,7 @@ HARNESS = os.path.join(NOLIBC, "tests", "nolibc_test.c")
 
 # What nolibc may take from the rest of the image; the scheduler is optional.
 REQUIRED_KN = {
-    "kn_console_write", "kn_vformat", "kn_vsnprintf", "kn_snprintf",
+    "kn_console_write", "kn_console_write_err", "kn_vformat", "kn_vsnprintf", "kn_snprintf",
     "kn_malloc", "kn_calloc", "kn_realloc", "kn_memalign", "kn_free",
     "kn_malloc_usable_size", "kn_exit", "kn_panic", "kn_time_monotonic_ns",
     "kn_time_wall_ns",

@@ -16,14 +16,18 @@ FILE *const stdin = &files[0];
 FILE *const stdout = &files[1];
 FILE *const stderr = &files[2];
 
-/* Every writable stream ends on the console. */
+/* Every writable stream ends on the console: stderr on its error
+ * stream. */
 static int raw_write(FILE *f, const char *s, size_t n)
 {
 	if (f->fd != 1 && f->fd != 2) {
 		f->flags |= NL_F_ERR;
 		return EOF;
 	}
-	kn_console_write(s, n);
+	if (f->fd == 2)
+		kn_console_write_err(s, n);
+	else
+		kn_console_write(s, n);
 	return 0;
 }
 

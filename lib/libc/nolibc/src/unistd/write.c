@@ -9,6 +9,9 @@ ssize_t write(int fd, const void *buf, size_t n)
 		errno = EBADF;
 		return -1;
 	}
-	kn_console_write(buf, n);
+	if (fd == STDERR_FILENO)
+		kn_console_write_err(buf, n);
+	else
+		kn_console_write(buf, n);
 	return (ssize_t)n;
 }

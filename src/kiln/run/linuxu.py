@@ -1,0 +1,43 @@
+"""linuxu's host side: the image is a Linux program. Its stdout and
+stderr are the guest's (kernel messages on stderr), its exit status is the
+guest's, and kernel parameters and the app's arguments are its argv. The
+interface every launcher has is described in kiln.runner."""
+
+import shlex
+
+from ..errors import KilnError
+
+
+def check(boot) -> None:
+    for option, value in (("--machine", boot.machine), ("--accel", boot.accel)):
+        if value:
+            raise KilnError(f"{option} applies to the kvm platform only; drop it or use -p kvm")
+
+
+def _argv(boot) -> list[str]:
+    mem = [f"linuxu.mem={boot.memory_bytes}"] if boot.memory_bytes else []
+    initrd = [f"linuxu.initrd={boot.initrd.resolve()}"] if boot.initrd else []
+    return [str(boot.image), *mem, *boot.kernel_args, *initrd, "--", *boot.app_args]
+
+
+def dry_run(boot) -> str:
+    return shlex.join(_argv(boot))
+
+
+def launch(boot):
+    from .process import Launch
+    return Launch(_argv(boot))
+
+
+def guest_status(outcome) -> tuple[int, str | None]:
+    """The process's status; a signal the platform does not catch is
+    128 + its number, as a shell reports it."""
+    if outcome.status >= 0:
+        return outcome.status, None
+    import signal
+    number = -outcome.status
+    try:
+        name = signal.Signals(number).name
+    except ValueError:
+        name = f"signal {number}"
+    return 128 + number, f"the guest was killed by {name}"
