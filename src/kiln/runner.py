@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .errors import KilnError
 from .manifest import load_app, parse_size
+from .run import env as guest_env
 from .paths import build_dir
 
 
@@ -25,10 +26,11 @@ class RunRequest:
     def __init__(self, platform: str | None = None, machine: str | None = None,
                  accel: str | None = None, memory: str | None = None,
                  args=(), kernel_args=(), initrd: str | None = None,
-                 timeout: float | None = None, dry_run: bool = False):
+                 timeout: float | None = None, dry_run: bool = False, env=()):
         self.platform, self.machine, self.accel, self.memory = platform, machine, accel, memory
         self.args, self.kernel_args = list(args), list(kernel_args)
         self.initrd, self.timeout, self.dry_run = initrd, timeout, dry_run
+        self.env = list(env)  # "KEY=VALUE" or "KEY" (kiln.run.env)
 
     @classmethod
     def from_options(cls, values: dict) -> "RunRequest":
@@ -37,11 +39,13 @@ class RunRequest:
 
 
 def _quote_word(word: str) -> str:
-    """Boot's command-line splitter groups words with double quotes."""
-    if '"' in word:
-        raise KilnError(f"argument {word!r} contains a double quote, which the kernel "
+    """Boot's command-line splitter groups words with double quotes and
+    reads \\" and \\\\ as a quote and a backslash."""
+    if "\0" in word:
+        raise KilnError(f"argument {word!r} contains a NUL byte, which the kernel "
                         f"command line cannot carry")
-    return f'"{word}"' if not word or any(c in word for c in " \t\n") else word
+    word = word.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{word}"' if not word or any(c in word for c in " \t\n\r") else word
 
 
 def kernel_cmdline(kernel_args: list[str], app_args: list[str]) -> str:
@@ -69,7 +73,9 @@ def run_app(app_dir: Path, req: RunRequest) -> int:
         app_args = [word for arg in req.args for word in shlex.split(arg)]
     else:
         app_args = list(app.run.args)
-    kernel_args = list(app.run.kernel_args) + list(req.kernel_args)
+    # The environment's words come last, so -e beats [run] env beats -k.
+    kernel_args = (list(app.run.kernel_args) + list(req.kernel_args)
+                   + guest_env.kernel_words(app.run.env, guest_env.from_cli(req.env)))
     initrd = req.initrd
     if not initrd and app.rootfs:  # built by `kiln build` from [app] rootfs
         initrd = str(image.parent / "initrd.cpio")
