@@ -73,3 +73,34 @@ def test_environment_from_kernel_words(app, platform, machine):
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.splitlines() == ["PATH=[/opt/bin]", "ONE=[1]", "TWO=[2]", "HOME=[/root]"]
     assert "kn: warning" not in proc.stdout + proc.stderr
+
+
+@pytest.fixture(scope="module")
+def tmpdir_app(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("tmpdir") / "tmpdir"
+    shutil.copytree(ROOT / "tests/apps/tmpdir", folder,
+                    ignore=shutil.ignore_patterns("build", ".kiln"))
+    built = set()
+
+    def get(platform):
+        if platform not in built:
+            proc = run_kiln("build", "-p", platform, cwd=folder, timeout=900)
+            assert proc.returncode == 0, proc.stdout + proc.stderr
+            built.add(platform)
+        return folder
+    return get
+
+
+@pytest.mark.parametrize("platform,machine", TARGETS, ids=IDS)
+def test_tmp_and_home_are_writable(tmpdir_app, platform, machine):
+    """Without any rootfs, /tmp exists with mode 1777 and HOME (/root) is a
+    directory: files there can be written and read back. (An archive's own
+    tmp/ is kept: tests/boot/test_initrd.py.)"""
+    proc = boot(tmpdir_app(platform), platform, machine)
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert proc.stdout.splitlines() == [
+        "/tmp mode 41777",
+        "/tmp/x: written and read",
+        "HOME /root mode 40700",
+        "$HOME/.history: written and read",
+    ]
