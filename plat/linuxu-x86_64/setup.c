@@ -59,8 +59,11 @@ void kn_plat_irq_restore(unsigned long flags)
 {
 }
 
+uintptr_t kn_linuxu_stack_top;
+
 KN_NORETURN void kn_linuxu_start(long *sp)
 {
+	kn_linuxu_stack_top = (uintptr_t)sp;
 	build_cmdline((int)sp[0], (char **)(sp + 1));
 	kn_linuxu_time_init();
 	kn_linuxu_crash_init();

@@ -4,12 +4,10 @@ twin): PATH and HOME by default as docker sets them, kiln.toml's [run] env,
 values with spaces, quotes, '=' and backslashes arriving intact. On kvm
 (QEMU microvm, TCG) and linuxu."""
 
-import shutil
-
 import pytest
 
-from conftest import ROOT, run_kiln
-from .conftest import boot
+from conftest import ROOT
+from .conftest import app_builder, boot
 
 pytestmark = pytest.mark.boot
 
@@ -19,26 +17,18 @@ DOCKER_PATH = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 TRICKY = 'a "quoted" b=c \\n \\\\x\\'
 
 
+def use_musl(folder):
+    with open(folder / "kiln.toml", "a") as toml:
+        toml.write('\n[choose]\nlibc = "libc-musl"\n')
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     """(libc, platform) -> the app folder, built."""
-    base = tmp_path_factory.mktemp("guestenv")
-    built = set()
-
-    def get(libc, platform):
-        folder = base / libc / "guestenv"
-        if not folder.exists():
-            shutil.copytree(ROOT / "tests/apps/guestenv", folder,
-                            ignore=shutil.ignore_patterns("build", ".kiln"))
-            if libc == "musl":
-                with open(folder / "kiln.toml", "a") as toml:
-                    toml.write('\n[choose]\nlibc = "libc-musl"\n')
-        if (libc, platform) not in built:
-            proc = run_kiln("build", "-p", platform, cwd=folder, timeout=900)
-            assert proc.returncode == 0, proc.stdout + proc.stderr
-            built.add((libc, platform))
-        return folder
-    return get
+    source = ROOT / "tests/apps/guestenv"
+    builders = {"nolibc": app_builder(tmp_path_factory, source),
+                "musl": app_builder(tmp_path_factory, source, use_musl)}
+    return lambda libc, platform: builders[libc](platform)
 
 
 @pytest.mark.parametrize("libc", ["nolibc", "musl"])
@@ -77,18 +67,7 @@ def test_environment_from_kernel_words(app, platform, machine):
 
 @pytest.fixture(scope="module")
 def tmpdir_app(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("tmpdir") / "tmpdir"
-    shutil.copytree(ROOT / "tests/apps/tmpdir", folder,
-                    ignore=shutil.ignore_patterns("build", ".kiln"))
-    built = set()
-
-    def get(platform):
-        if platform not in built:
-            proc = run_kiln("build", "-p", platform, cwd=folder, timeout=900)
-            assert proc.returncode == 0, proc.stdout + proc.stderr
-            built.add(platform)
-        return folder
-    return get
+    return app_builder(tmp_path_factory, ROOT / "tests/apps/tmpdir")
 
 
 @pytest.mark.parametrize("platform,machine", TARGETS, ids=IDS)
