@@ -177,7 +177,7 @@ KN_SYSCALL(getgroups)(int size, uint32_t *list)
 		return ngroups;
 	if (size < ngroups)
 		return -KN_EINVAL;
-	if (ngroups && kn_user_readable(list, (size_t)ngroups * 4))
+	if (ngroups && kn_user_writable(list, (size_t)ngroups * 4))
 		return -KN_EFAULT;
 	for (int i = 0; i < ngroups; i++)
 		list[i] = groups[i];
@@ -190,7 +190,7 @@ KN_SYSCALL(setgroups)(int size, const uint32_t *list)
 		return -KN_EINVAL;
 	if (!privileged())
 		return -KN_EPERM;
-	if (size && kn_user_writable(list, (size_t)size * 4))
+	if (size && kn_user_readable(list, (size_t)size * 4))
 		return -KN_EFAULT;
 	uint32_t *copy = NULL;
 	if (size) {
