@@ -404,11 +404,12 @@ struct kn_flock {
 
 static long record_lock(int cmd, struct kn_flock *lock)
 {
-	if (kn_user_readable(lock, sizeof(*lock)))
+	int get = cmd == KN_F_GETLK || cmd == KN_F_OFD_GETLK; /* writes the answer back */
+	if (get ? kn_user_writable(lock, sizeof(*lock)) : kn_user_readable(lock, sizeof(*lock)))
 		return -KN_EFAULT;
 	if (lock->type < 0 || lock->type > KN_F_UNLCK || lock->whence < 0 || lock->whence > 2)
 		return -KN_EINVAL;
-	if (cmd == KN_F_GETLK || cmd == KN_F_OFD_GETLK)
+	if (get)
 		lock->type = KN_F_UNLCK;
 	return 0;
 }

@@ -94,6 +94,14 @@ void test_efault(void)
 	CHECK(mprotect(ro, PAGE, PROT_READ) == 0);
 	CHECK_ERR(poll((struct pollfd *)ro, 1, 0), EFAULT);
 	CHECK_ERR(poll((struct pollfd *)none, 1, 0), EFAULT);
+	/* F_GETLK writes its answer back; F_SETLK only reads the request. */
+	CHECK(mprotect(ro, PAGE, PROT_READ | PROT_WRITE) == 0);
+	struct flock fl = {.l_type = F_RDLCK, .l_whence = SEEK_SET};
+	memcpy(ro, &fl, sizeof(fl));
+	CHECK(mprotect(ro, PAGE, PROT_READ) == 0);
+	CHECK_ERR(fcntl(fd, F_GETLK, (struct flock *)ro), EFAULT);
+	CHECK_ERR(fcntl(fd, F_GETLK, (struct flock *)none), EFAULT);
+	CHECK(fcntl(fd, F_SETLK, (struct flock *)ro) == 0);
 	close(p[0]);
 	close(p[1]);
 	close(fd);
