@@ -74,8 +74,14 @@ void kn_boot(void)
 					     KN_ARRAY_SIZE(kargv), &kargc,
 					     app_argv + 1, CONFIG_BOOT_MAX_ARGS - 1);
 	app_argv[app_argc] = NULL;
-	for (int i = 0; i < kargc; i++)
-		kn_boot_apply_param(kargv[i]);
+	int envc = 0;
+	for (int i = 0; i < kargc; i++) {
+		if (kn_boot_is_env_word(kargv[i]))
+			kargv[envc++] = kargv[i]; /* kargv[i] is done with */
+		else
+			kn_boot_apply_param(kargv[i]);
+	}
+	kn_boot_env_finish(kargv, envc);
 
 	run_init_table();
 	for (void (*const *c)(void) = __init_array_start; c < __init_array_end; c++)

@@ -10,8 +10,10 @@ static int is_space(char c)
 	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
 }
 
-/* Cuts the next word out of *p (in place), honouring double quotes.
- * Returns NULL at the end of the line. */
+/* Cuts the next word out of *p (in place), honouring double quotes and
+ * the two escapes \" and \\ (so a word can hold a quote; kiln run and
+ * linuxu write them). Any other backslash is kept as it is. Returns NULL
+ * at the end of the line. */
 static char *next_word(char **p)
 {
 	char *s = *p;
@@ -22,7 +24,9 @@ static char *next_word(char **p)
 	char *word = s, *out = s;
 	int quoted = 0;
 	for (; *s && (quoted || !is_space(*s)); s++) {
-		if (*s == '"')
+		if (s[0] == '\\' && (s[1] == '"' || s[1] == '\\'))
+			*out++ = *++s;
+		else if (*s == '"')
 			quoted = !quoted;
 		else
 			*out++ = *s;

@@ -11,4 +11,11 @@ int kn_boot_split_cmdline(const char *cmdline, char **kargv, int kmax,
 /* Applies one "lib.name=value" word; returns 0 or -1 (reported). */
 int kn_boot_apply_param(const char *word);
 
+/* Whether a kernel word is an environment entry (NAME=VALUE, no '.' in
+ * NAME) rather than a parameter. */
+int kn_boot_is_env_word(const char *word);
+/* Builds the environment once parameters are applied: the defaults,
+ * libc.env, then these words in order. */
+void kn_boot_env_finish(char **words, int count);
+
 #endif

@@ -1,6 +1,7 @@
 /* Dispatch by number through the table the tool generates for the image
  * (build/<platform>/gen/syscall_table.c). */
 #include <kn/console.h>
+#include <kn/plat.h>
 #include <kn/syscall.h>
 
 extern const kn_syscall_fn kn_syscall_table[];
@@ -28,10 +29,10 @@ long kn_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 	return kn_syscall_table[nr](a1, a2, a3, a4, a5, a6);
 }
 
-int kn_user_check(const void *ptr, size_t len)
+int kn_user_access(const void *ptr, size_t len, int access)
 {
 	uintptr_t p = (uintptr_t)ptr;
 	if (p < 4096 || p + len < p)
 		return -KN_EFAULT;
-	return 0;
+	return len ? kn_plat_access_ok(p, len, access) : 0;
 }

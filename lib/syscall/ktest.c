@@ -14,10 +14,15 @@ KN_TEST(syscall, unknown_numbers_are_enosys)
 KN_TEST(syscall, user_pointer_checks)
 {
 	char buf[8] = {0};
-	KN_EXPECT(kn_user_check(buf, sizeof(buf)) == 0);
-	KN_EXPECT(kn_user_check(0, 1) == -KN_EFAULT);
-	KN_EXPECT(kn_user_check((void *)16, 1) == -KN_EFAULT);
-	KN_EXPECT(kn_user_check((void *)-16L, 32) == -KN_EFAULT);
+	static const char constant[8] = "const";
+	KN_EXPECT(kn_user_writable(buf, sizeof(buf)) == 0);
+	KN_EXPECT(kn_user_readable(constant, sizeof(constant)) == 0);
+	KN_EXPECT(kn_user_writable(constant, sizeof(constant)) == -KN_EFAULT);
+	KN_EXPECT(kn_user_readable(0, 1) == -KN_EFAULT);
+	KN_EXPECT(kn_user_readable((void *)16, 1) == -KN_EFAULT);
+	KN_EXPECT(kn_user_readable((void *)-16L, 32) == -KN_EFAULT);
+	KN_EXPECT(kn_user_readable((void *)0xdead000000000000UL, 10) == -KN_EFAULT);
+	KN_EXPECT(kn_user_readable((void *)0x00007ffffffff000UL, 0x2000) == -KN_EFAULT);
 }
 
 #ifdef CONFIG_PLATFORM_KVM

@@ -91,7 +91,7 @@ kn_pvh_entry:
 	movl %eax, %ss
 	movl %eax, %fs
 	movl %eax, %gs
-	leaq kn_kvm_boot_stack + BOOT_STACK_SIZE(%rip), %rsp
+	leaq kn_kvm_boot_stack_top(%rip), %rsp
 	fninit
 	movl %ebp, %edi
 	xorl %ebp, %ebp                 /* backtraces end here */
@@ -124,8 +124,15 @@ kn_kvm_boot_pdpt:
 	.skip 4096
 kn_kvm_boot_pd:
 	.skip 4096
-	.p2align 4
+	/* A guard page below the boot stack (main's stack when the image
+	 * has no scheduler): paging.c leaves it unmapped, so an overflow
+	 * faults (and trap.c names it) instead of overwriting .data. */
+	.p2align 12
+	.globl kn_kvm_boot_guard, kn_kvm_boot_stack_top
+kn_kvm_boot_guard:
+	.skip 4096
 kn_kvm_boot_stack:
 	.skip BOOT_STACK_SIZE
+kn_kvm_boot_stack_top:
 
 	.section .note.GNU-stack, "", @progbits

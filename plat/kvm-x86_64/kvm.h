@@ -15,6 +15,8 @@
 extern char __kn_image_start[], __kn_text_start[], __kn_text_end[];
 extern char __kn_rodata_start[], __kn_rodata_end[];
 extern char __kn_data_start[], __kn_image_end[];
+/* entry.S: the boot stack, and the unmapped page below it. */
+extern char kn_kvm_boot_guard[], kn_kvm_boot_stack_top[];
 
 /* Interrupt vectors. The 8259s are moved to 0x20..0x2f and masked. */
 #define KN_KVM_VEC_PIC_BASE 0x20

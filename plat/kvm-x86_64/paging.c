@@ -1,7 +1,8 @@
 /* The final page tables: every RAM range of the memory map identity
  * mapped read-write and non-executable with the largest pages that fit,
- * the image with W^X (text RX, rodata R, data and bss RW), page 0 left
- * unmapped so NULL faults, and the 0xc0000000-0xffffffff MMIO window
+ * the image with W^X (text RX, rodata R, data and bss RW), page 0 and
+ * the boot stack's guard page left unmapped so NULL and an overflow fault,
+ * and the 0xc0000000-0xffffffff MMIO window
  * (local APIC, IOAPIC, virtio-mmio, PCI BARs) uncached. */
 #include <stdbool.h>
 #include "io.h"
@@ -75,7 +76,10 @@ void kn_kvm_paging_init(void)
 		   KN_PTE_P);
 	kn_kvm_map((uintptr_t)__kn_rodata_start, (uintptr_t)__kn_rodata_end,
 		   KN_PTE_P | nx);
-	kn_kvm_map((uintptr_t)__kn_data_start, (uintptr_t)__kn_image_end,
+	uintptr_t guard = (uintptr_t)kn_kvm_boot_guard;
+	kn_kvm_map((uintptr_t)__kn_data_start, guard, KN_PTE_P | KN_PTE_W | nx);
+	kn_kvm_map(guard, guard + KN_KVM_PAGE_SIZE, KN_PTE_NONE);
+	kn_kvm_map(guard + KN_KVM_PAGE_SIZE, (uintptr_t)__kn_image_end,
 		   KN_PTE_P | KN_PTE_W | nx);
 
 	/* The MMIO window, except where the memory map has RAM in it (ram

@@ -134,24 +134,55 @@ int kn_plat_protect(uintptr_t va, size_t len, int prot)
 	return err;
 }
 
-int kn_plat_protection(uintptr_t va)
+/* The entry that maps va (a leaf, or the first entry that is not
+ * present) and, in *shift, the log2 of the bytes it covers. */
+static uint64_t kn_kvm_leaf(uintptr_t va, unsigned *shift)
 {
 	uint64_t *t = kn_kvm_pml4;
-	for (unsigned shift = 39;; shift -= 9) {
-		uint64_t e = t[(va >> shift) & (ENTRIES - 1)];
-		if (e & KN_PTE_NONE)
-			return KN_PLAT_PROT_NONE;
-		if (!(e & KN_PTE_P))
-			return -KN_EINVAL;
-		if (shift > 12 && !(e & KN_PTE_PS)) {
-			t = (uint64_t *)(uintptr_t)(e & KN_PTE_ADDR);
-			continue;
-		}
-		int prot = KN_PLAT_PROT_READ;
-		if (e & KN_PTE_W)
-			prot |= KN_PLAT_PROT_WRITE;
-		if (!(e & KN_PTE_NX))
-			prot |= KN_PLAT_PROT_EXEC;
-		return prot;
+	for (*shift = 39;; *shift -= 9) {
+		uint64_t e = t[(va >> *shift) & (ENTRIES - 1)];
+		if (!(e & KN_PTE_P) || *shift == 12 || (e & KN_PTE_PS))
+			return e;
+		t = (uint64_t *)(uintptr_t)(e & KN_PTE_ADDR);
+	}
+}
+
+int kn_plat_protection(uintptr_t va)
+{
+	unsigned shift;
+	uint64_t e = kn_kvm_leaf(va, &shift);
+	if (e & KN_PTE_NONE)
+		return KN_PLAT_PROT_NONE;
+	if (!(e & KN_PTE_P))
+		return -KN_EINVAL;
+	int prot = KN_PLAT_PROT_READ;
+	if (e & KN_PTE_W)
+		prot |= KN_PLAT_PROT_WRITE;
+	if (!(e & KN_PTE_NX))
+		prot |= KN_PLAT_PROT_EXEC;
+	return prot;
+}
+
+/* Canonical: bits 63..47 all equal (48-bit virtual addresses). */
+static bool kn_kvm_canonical(uintptr_t va)
+{
+	return (uintptr_t)((intptr_t)(va << 16) >> 16) == va;
+}
+
+int kn_plat_access_ok(uintptr_t va, size_t len, int prot)
+{
+	uintptr_t last = va + len - 1;
+	/* Both ends canonical and on one side of the hole between the halves. */
+	if (!kn_kvm_canonical(va) || !kn_kvm_canonical(last) || (va ^ last) >> 63)
+		return -KN_EFAULT;
+	uint64_t need = KN_PTE_P | (prot & KN_PLAT_PROT_WRITE ? KN_PTE_W : 0);
+	for (;;) {
+		unsigned shift;
+		if ((kn_kvm_leaf(va, &shift) & need) != need)
+			return -KN_EFAULT;
+		uintptr_t next = (va | ((1UL << shift) - 1)) + 1;
+		if (next - 1 >= last || !next)
+			return 0;
+		va = next;
 	}
 }

@@ -56,6 +56,19 @@ static void kn_kvm_trap_regs(const struct kn_kvm_trap_frame *f)
 		  f->rip, f->rflags, f->cs, f->ss);
 }
 
+/* Without a scheduler, main runs on the boot stack (entry.S), whose
+ * guard page paging.c leaves unmapped. */
+static void kn_kvm_boot_stack_explain(uint64_t addr)
+{
+	uintptr_t guard = (uintptr_t)kn_kvm_boot_guard;
+	if (kn_sched_run_main || addr - guard >= KN_KVM_PAGE_SIZE)
+		return;
+	kn_x86_stack_overflow((uint64_t)(kn_kvm_boot_stack_top - kn_kvm_boot_guard) -
+				      KN_KVM_PAGE_SIZE,
+			      "add \"sched\" to requires: main then runs on a stack of "
+			      "SCHED_COOP_MAIN_STACK_SIZE");
+}
+
 void kn_kvm_trap(struct kn_kvm_trap_frame *f)
 {
 	/* A fault while reporting one (a bad frame pointer, a broken
@@ -72,6 +85,7 @@ void kn_kvm_trap(struct kn_kvm_trap_frame *f)
 		uint64_t cr2;
 		__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
 		kn_x86_protection_fault(f->error, cr2, f->rip);
+		kn_kvm_boot_stack_explain(cr2);
 		kn_printk("kn: crash: %s error=0x%lx cr2=0x%016lx%s\n", name,
 			  f->error, cr2,
 			  cr2 < KN_KVM_PAGE_SIZE ? " (NULL pointer)" : "");

@@ -14,6 +14,10 @@
 #define SA_RESTORER 0x04000000
 #define SIGSEGV 11
 #define SEGV_ACCERR 2 /* si_code: the page is mapped, the access not allowed */
+#define RLIMIT_STACK 3
+#define RLIM_INFINITY (~0UL)
+/* How far from rsp an overflowing frame may touch (a large local array). */
+#define FRAME_REACH (64UL << 10)
 
 /* Linux's x86-64 signal frame, as far as we read it. */
 struct linuxu_siginfo {
@@ -55,6 +59,22 @@ static const char *signal_name(int sig)
 	return "signal";
 }
 
+/* Without a scheduler, main runs on the process's stack, which the host
+ * grows up to RLIMIT_STACK: running off its end is a SIGSEGV at an
+ * unmapped address next to rsp, below where the stack started. */
+static void explain_main_stack(uint64_t addr, uint64_t rsp)
+{
+	struct { uint64_t cur, max; } lim;
+	uint64_t top = kn_linuxu_stack_top;
+	if (kn_sched_run_main || addr >= top || addr + FRAME_REACH < rsp || addr > rsp + FRAME_REACH)
+		return;
+	if (kn_linuxu_syscall6(KN_SYS_prlimit64, 0, RLIMIT_STACK, 0, (long)&lim, 0, 0) ||
+	    lim.cur == RLIM_INFINITY || top - addr > lim.cur + FRAME_REACH)
+		return;
+	kn_x86_stack_overflow(lim.cur, "ulimit -s on the host, or add \"sched\" to requires: "
+				       "main then runs on a stack of SCHED_COOP_MAIN_STACK_SIZE");
+}
+
 static void on_fault(int sig, struct linuxu_siginfo *info, void *ctx)
 {
 	static int in_fault;
@@ -63,6 +83,8 @@ static void on_fault(int sig, struct linuxu_siginfo *info, void *ctx)
 	const uint64_t *g = ((struct linuxu_ucontext *)ctx)->gregs;
 	if (sig == SIGSEGV && info->code == SEGV_ACCERR)
 		kn_x86_protection_fault(g[ERR], info->addr, g[RIP]);
+	else if (sig == SIGSEGV)
+		explain_main_stack(info->addr, g[RSP]);
 	kn_printk("kn: crash: %s addr=0x%016lx\n", signal_name(sig),
 		  (unsigned long)info->addr);
 	kn_printk("kn: at 0x%lx\n", (unsigned long)g[RIP]);

@@ -13,5 +13,8 @@ void kn_linuxu_crash_init(void);
  * which wakes the console's waiters. */
 void kn_linuxu_stdin_idle(uint64_t deadline_ns);
 KN_NORETURN void kn_linuxu_exit_group(int code);
+/* setup.c: where the process's stack started (main's stack when the
+ * image has no scheduler). */
+extern uintptr_t kn_linuxu_stack_top;
 
 #endif

@@ -18,6 +18,7 @@
 #define KN_SYS_open 2
 #define KN_SYS_close 3
 #define KN_SYS_lseek 8
+#define KN_SYS_prlimit64 302
 
 static inline long kn_linuxu_syscall6(long n, long a, long b, long c, long d,
 				      long e, long f)

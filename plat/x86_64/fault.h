@@ -37,4 +37,18 @@ static inline void kn_x86_protection_fault(uint64_t error, uint64_t addr, uint64
 		kn_fault_explain((uintptr_t)addr);
 }
 
+/* Names a stack overflow as sched-coop does for its threads
+ * (kn_fault_explain): for the stacks the platform itself gives main when
+ * the image has no scheduler. */
+static inline void kn_x86_stack_overflow(uint64_t bytes, const char *fix)
+{
+	kn_printk("kn: stack overflow: thread main used all of its %lu KiB stack; give it "
+		  "more (%s)\n", (unsigned long)(bytes / 1024), fix);
+}
+
+/* Whether the image has a scheduler (which then runs main on a stack of
+ * its own and explains overflows of it). */
+void *kn_sched_run_main(void *(*fn)(void *), void *arg, unsigned long stack_size)
+	__attribute__((weak));
+
 #endif

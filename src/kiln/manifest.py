@@ -6,8 +6,9 @@ from pathlib import Path
 from . import tomlfile
 from .errors import KilnError
 from .paths import BUILD_ENTRIES, MAX_APP_NAME
+from .run.env import name_problem, value_problem
 from .run.options import timeout_problem
-from .tomlfile import NUMBER, STR, STR_LIST
+from .tomlfile import NUMBER, STR, STR_LIST, STR_MAP_OR_LIST
 
 MANIFEST = "kiln.toml"
 PLATFORMS = ("kvm", "linuxu")
@@ -20,20 +21,22 @@ _TABLES = {"app": "a table", "choose": "a table", "config": "a table", "run": "a
 _APP = {"name": STR, "summary": STR, "sources": STR_LIST, "cflags": STR_LIST,
         "include": STR_LIST, "requires": STR_LIST, "rootfs": STR, "objects": STR_LIST}
 _RUN = {"memory": STR, "args": STR_LIST, "kernel-args": STR_LIST, "timeout": NUMBER,
-        "machine": STR, "platform": STR}
+        "machine": STR, "platform": STR, "env": STR_MAP_OR_LIST}
 
 
 # Plain classes, not dataclasses: `kiln run` loads this module (see kiln.runner).
 class RunSettings:
     def __init__(self, memory: str | None = None, args: list[str] | None = None,
                  kernel_args: list[str] | None = None, timeout: float | None = None,
-                 machine: str = "microvm", platform: str = "kvm"):
+                 machine: str = "microvm", platform: str = "kvm",
+                 env: dict[str, str] | None = None):
         self.memory = memory  # None: the platform's default
         self.args = args or []
         self.kernel_args = kernel_args or []
         self.timeout = timeout  # None: none
         self.machine = machine
         self.platform = platform
+        self.env = env or {}  # NAME -> value, over the image's defaults
 
 
 class AppManifest:
@@ -116,6 +119,7 @@ def load_app(app_dir: Path) -> AppManifest:
         timeout=run_table.get("timeout"),
         machine=run_table.get("machine", "microvm"),
         platform=run_table.get("platform", "kvm"),
+        env=_run_env(doc, run_table.get("env", {})),
     )
     try:
         if run.memory is not None:
@@ -166,6 +170,24 @@ def _check_sources(doc: tomlfile.TomlDoc, app_dir: Path, sources: list[str]) -> 
                      else f"'{seen[key]}' and '{src}' are the same file")
             raise doc.error("app", "sources", f"{twice} in sources; list it once")
         seen[key] = src
+
+
+def _run_env(doc: tomlfile.TomlDoc, entries) -> dict[str, str]:
+    """[run] env: { NAME = "value" } or ["NAME=value", ...]."""
+    if isinstance(entries, list):
+        pairs = [entry.partition("=")[::2] for entry in entries]
+        for entry in entries:
+            if "=" not in entry:
+                raise doc.error("run", "env", f"env entry {entry!r} has no '='; "
+                                              f"write \"NAME=value\"")
+    else:
+        pairs = list(entries.items())
+    for name, value in pairs:
+        problem = name_problem(name) or value_problem(value)
+        if problem:
+            raise doc.error("run", "env", f"env: {problem}; names are letters, digits "
+                                          f"and _ (not first)")
+    return dict(pairs)
 
 
 def _fetches(doc: tomlfile.TomlDoc, app_dir: Path, name: str) -> list:

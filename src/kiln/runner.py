@@ -27,6 +27,7 @@ from .errors import KilnError
 from .freshness import ensure_built
 from .manifest import load_app, parse_size
 from .paths import build_dir
+from .run import env as guest_env
 from .run.options import timeout_problem
 
 # Platform name -> its launcher module in kiln.run.
@@ -40,11 +41,13 @@ class RunRequest:
     def __init__(self, platform: str | None = None, machine: str | None = None,
                  accel: str | None = None, memory: str | None = None,
                  args=(), kernel_args=(), initrd: str | None = None,
-                 timeout: float | None = None, dry_run: bool = False, app_argv=None):
+                 timeout: float | None = None, dry_run: bool = False, app_argv=None,
+                 env=()):
         self.platform, self.machine, self.accel, self.memory = platform, machine, accel, memory
         self.args, self.kernel_args = list(args), list(kernel_args)
         self.initrd, self.timeout, self.dry_run = initrd, timeout, dry_run
         self.app_argv = None if app_argv is None else list(app_argv)
+        self.env = list(env)  # "KEY=VALUE" or "KEY" (kiln.run.env)
 
     @classmethod
     def from_options(cls, values: dict) -> "RunRequest":
@@ -70,11 +73,13 @@ class Boot:
 
 
 def _quote_word(word: str) -> str:
-    """Boot's command-line splitter groups words with double quotes."""
-    if '"' in word:
-        raise KilnError(f"argument {word!r} contains a double quote, which the kernel "
+    """Boot's command-line splitter groups words with double quotes and
+    reads \\" and \\\\ as a quote and a backslash."""
+    if "\0" in word:
+        raise KilnError(f"argument {word!r} contains a NUL byte, which the kernel "
                         f"command line cannot carry")
-    return f'"{word}"' if not word or any(c in word for c in " \t\n") else word
+    word = word.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{word}"' if not word or any(c in word for c in " \t\n\r") else word
 
 
 def kernel_cmdline(kernel_args: list[str], app_args: list[str]) -> str:
@@ -175,8 +180,11 @@ def run_app(app_dir: Path, req: RunRequest) -> int:
     if not image.is_file():
         raise KilnError(f"no image at {image}; run `kiln build -p {platform}` first")
     timeout = _timeout(req, app.run.timeout)
+    # The environment's words come last, so -e beats [run] env beats -k.
+    kernel_args = (_kernel_args(app.run.kernel_args, req.kernel_args)
+                   + guest_env.kernel_words(app.run.env, guest_env.from_cli(req.env)))
     boot = Boot(image=image, memory_bytes=_memory(req.memory or app.run.memory),
-                kernel_args=_kernel_args(app.run.kernel_args, req.kernel_args),
+                kernel_args=kernel_args,
                 app_args=_app_args(req, app.run.args), initrd=_initrd(req, app, image),
                 machine=req.machine, default_machine=app.run.machine, accel=req.accel)
     host_side = launcher(platform)

@@ -114,9 +114,10 @@ def _remember(cache_dir: Path, path: Path, text: str, data: dict) -> None:
 
 
 # Field kinds understood by check_table.
-STR, STR_LIST, BOOL, INT, NUMBER, STR_MAP, SCALAR_MAP, STR_LIST_MAP = (
+STR, STR_LIST, BOOL, INT, NUMBER, STR_MAP, SCALAR_MAP, STR_LIST_MAP, STR_MAP_OR_LIST = (
     "a string", "a list of strings", "true or false", "an integer", "a number",
-    "a table of strings", "a table of values", "a table of string lists")
+    "a table of strings", "a table of values", "a table of string lists",
+    "a table of strings or a list of strings")
 
 
 def _is(kind: str, value) -> bool:
@@ -137,6 +138,8 @@ def _is(kind: str, value) -> bool:
             isinstance(v, (str, int, bool)) for v in value.values())
     if kind == STR_LIST_MAP:
         return isinstance(value, dict) and all(_is(STR_LIST, v) for v in value.values())
+    if kind == STR_MAP_OR_LIST:
+        return _is(STR_MAP, value) or _is(STR_LIST, value)
     raise AssertionError(kind)
 
 

@@ -43,6 +43,25 @@ def images(tmp_path_factory):
     return Images(tmp_path_factory.mktemp("images"))
 
 
+def app_builder(tmp_path_factory, source: Path, edit=None):
+    """Copies the app folder `source` (then calls edit(copy) when given) and
+    returns get(platform), which builds the copy once per platform and
+    returns its folder."""
+    folder = tmp_path_factory.mktemp(source.name) / source.name
+    shutil.copytree(source, folder, ignore=shutil.ignore_patterns("build", ".kiln"))
+    if edit:
+        edit(folder)
+    built = set()
+
+    def get(platform: str) -> Path:
+        if platform not in built:
+            proc = run_kiln("build", "-p", platform, cwd=folder, timeout=900)
+            assert proc.returncode == 0, proc.stdout + proc.stderr
+            built.add(platform)
+        return folder
+    return get
+
+
 def boot(folder: Path, platform: str, machine: str | None, *args, timeout=60):
     cmd = ["run", "-p", platform, "--timeout", str(timeout), *args]
     if machine:

@@ -68,6 +68,27 @@ def test_null_dereference_gives_symbolized_backtrace(images, platform, machine):
     assert "kn_boot" in frames
 
 
+@pytest.mark.parametrize("platform,machine", [("kvm", "microvm"), ("linuxu", None)],
+                         ids=["kvm-microvm", "linuxu"])
+def test_main_stack_overflow_without_scheduler_is_named(images, platform, machine):
+    """Without a scheduler (the crash app is nolibc alone), main runs on
+    the platform's stack: kvm's boot stack, with an unmapped guard page
+    below it, or linuxu's process stack, which the host limits. Running
+    off either is named like an overflow of a sched-coop stack."""
+    folder = images.get("crash", platform)
+    proc = boot(folder, platform, machine, "-a", "overflow", timeout=60)
+    out = proc.stdout
+    assert proc.returncode == 125, out + proc.stderr
+    assert re.search(r"^kn: stack overflow: thread main used all of its \d+ KiB stack; give it "
+                     r"more \((ulimit -s on the host, or )?add \"sched\" to requires: main then "
+                     r"runs on a stack of SCHED_COOP_MAIN_STACK_SIZE\)$", out, re.M), out
+    assert out.index("kn: stack overflow:") < out.index("kn: crash:")
+    assert re.search(r"kn: at 0x[0-9a-f]+ recurse\+", out), out
+    if platform == "kvm":
+        assert "thread main used all of its 32 KiB stack" in out
+        assert "kn: page fault: write to PROT_NONE page" in out
+
+
 @pytest.mark.parametrize("mode,cause", [("rodata-write", r"page fault \(#PF\) error=0x3"),
                                         ("exec-data", r"page fault \(#PF\) error=0x11"),
                                         ("ud2", r"invalid opcode"),

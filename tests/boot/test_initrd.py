@@ -28,6 +28,17 @@ def listing(stdout: str) -> list[str]:
                   if line.startswith(("dir ", "file ", "symlink ")))
 
 
+def expected_with_standard_dirs(root) -> list[str]:
+    """The archive's tree plus what ramfs adds when the archive has none:
+    /tmp (1777) and /root (700). The app's rootfs has its own tmp/ (mode
+    755, a file in it), which is kept as it is."""
+    lines = expected_listing(root)
+    for path, mode in (("/tmp", "1777"), ("/root", "700")):
+        if not any(line.startswith(f"dir {path} ") for line in lines):
+            lines.append(f"dir {path} {mode}")
+    return sorted(lines)
+
+
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     """The test app with its rootfs made richer than git can hold: an empty
@@ -45,6 +56,9 @@ def app(tmp_path_factory):
     (root / "bin/big.bin").write_bytes(random.Random(7).randbytes(48 * 1024))
     (root / "abs-link").symlink_to("/etc/nested/deep")
     (root / "file with spaces").write_text("spaces\n")
+    (root / "tmp").mkdir()
+    (root / "tmp/kept.txt").write_text("the archive's /tmp stays\n")
+    os.chmod(root / "tmp", 0o755)
     for platform in ("kvm", "linuxu"):
         proc = run_kiln("build", "-p", platform, cwd=folder)
         assert proc.returncode == 0, proc.stdout + proc.stderr
@@ -56,7 +70,8 @@ def test_rootfs_is_unpacked_before_main(app, platform, machine):
     proc = boot(app, platform, machine)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "initrd: all checks passed" in proc.stdout
-    assert listing(proc.stdout) == expected_listing(app / "root")
+    assert listing(proc.stdout) == expected_with_standard_dirs(app / "root")
+    assert "dir /tmp 755" in proc.stdout
 
 
 @pytest.mark.parametrize("platform,machine", [TARGETS[0], TARGETS[2]], ids=["kvm", "linuxu"])
@@ -73,7 +88,7 @@ def test_gnu_cpio_archive_with_hard_links(app, tmp_path, platform, machine):
                        stdout=f, check=True)
     proc = boot(app, platform, machine, "--initrd", archive, "-k", "initrd.verbose=1")
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    assert listing(proc.stdout) == expected_listing(root)
+    assert listing(proc.stdout) == expected_with_standard_dirs(root)
     assert "1 hard links, 0 skipped" in proc.stderr  # initrd.verbose: a kernel message
 
 

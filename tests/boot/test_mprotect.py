@@ -5,12 +5,11 @@ run code, read-write ones do not; a thread stack overflow hits musl's guard
 page. On kvm (QEMU microvm, TCG) and linuxu."""
 
 import re
-import shutil
 
 import pytest
 
-from conftest import ROOT, run_kiln
-from .conftest import boot
+from conftest import ROOT
+from .conftest import app_builder, boot
 
 pytestmark = pytest.mark.boot
 
@@ -20,18 +19,7 @@ IDS = ["kvm-microvm", "linuxu"]
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("mprotect") / "mprotect"
-    shutil.copytree(ROOT / "tests/apps/mprotect", folder,
-                    ignore=shutil.ignore_patterns("build", ".kiln"))
-    built = set()
-
-    def get(platform):
-        if platform not in built:
-            proc = run_kiln("build", "-p", platform, cwd=folder, timeout=900)
-            assert proc.returncode == 0, proc.stdout + proc.stderr
-            built.add(platform)
-        return folder
-    return get
+    return app_builder(tmp_path_factory, ROOT / "tests/apps/mprotect")
 
 
 def crash_report(proc, mode, cause, printed):

@@ -86,3 +86,23 @@ def test_parse_size(text, size):
 def test_parse_size_rejects_garbage():
     with pytest.raises(ValueError):
         parse_size("1T")
+
+
+def test_run_env_table_or_list(app):
+    m = load_text(app, '[app]\nname="x"\n[run]\nenv = { A = "1", B_2 = "x=y z" }\n')
+    assert m.run.env == {"A": "1", "B_2": "x=y z"}
+    m = load_text(app, '[app]\nname="x"\n[run]\nenv = ["A=1", "B=x=y", "C="]\n')
+    assert m.run.env == {"A": "1", "B": "x=y", "C": ""}
+    assert load_text(app, '[app]\nname="x"\n').run.env == {}
+
+
+@pytest.mark.parametrize("env, fragment", [
+    ('["A"]', "has no '='"),
+    ('["1A=x"]', "must start with a letter or _"),
+    ('{ "A.B" = "x" }', "only letters, digits and _"),
+    ('{ A = "x\\u0000" }', "NUL byte"),
+    ('{ A = 1 }', "must be a table of strings or a list of strings"),
+])
+def test_bad_run_env_points_at_line(app, env, fragment):
+    message = error_of(app, f'[app]\nname="x"\n[run]\nenv = {env}\n')
+    assert fragment in message and "kiln.toml:4:" in message, message

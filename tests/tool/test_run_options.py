@@ -58,6 +58,7 @@ def fast_reading(argv):
     ["run", "--", "-a", "b", "--", "--timeout"],
     ["run", "-p", "linuxu", "-a", "x", "--"],
     ["run", "--timeout", "-1", "--", "--dry-run"],
+    ["run", "-e", "A=1", "--env=B=x y", "-eC", "--env", "D"],
 ])
 def test_fast_reading_is_clicks(argv, monkeypatch):
     assert fast_reading(argv) == click_reading(argv, monkeypatch)
@@ -110,7 +111,8 @@ def test_run_help_lists_every_option(tmp_path):
     proc = run_kiln("run", "--help", cwd=tmp_path)
     assert proc.returncode == 0 and proc.stdout.startswith("Usage: kiln run [OPTIONS]")
     for flag in ("--platform [kvm|linuxu]", "--machine [microvm|pc]", "--accel",
-                 "--memory", "--args", "--kernel-arg", "--initrd FILE", "--timeout FLOAT",
+                 "--memory", "--args", "--kernel-arg", "--env KEY[=VALUE]", "--initrd FILE",
+                 "--timeout FLOAT",
                  "--dry-run", "--help"):
         assert flag in proc.stdout, flag
 
@@ -195,3 +197,41 @@ def test_broken_pipe_is_quiet_exit_1(fake_built_app):
     finally:
         os.close(write)
     assert proc.returncode == 1 and proc.stderr == ""
+
+
+def test_environment_goes_before_the_separator(fake_built_app, tmp_path):
+    """[run] env, then -e (over it; KEY alone takes the host's value and is
+    skipped when the host has none): NAME=VALUE words the guest's boot
+    reads, after -k's."""
+    toml = fake_built_app / "kiln.toml"
+    toml.write_text(toml.read_text() + 'env = { A = "toml", B = "toml" }\n')
+    proc = run_kiln("--app", fake_built_app, "run", "-p", "linuxu", "--dry-run",
+                    "-k", "x.y=1", "-e", "B=cli", "-e", "FROMHOST", "-e", "EMPTYHOST",
+                    "-e", "KILN_SURELY_UNSET", "-e", 'Q=say "hi" \\o/', cwd=tmp_path,
+                    env={"FROMHOST": "h v", "EMPTYHOST": ""})
+    assert proc.returncode == 0, proc.stderr
+    image = fake_built_app / "build/linuxu/fake"
+    assert shlex.split(proc.stdout) == [str(image), "x.y=1", "A=toml", "B=cli",
+                                        "FROMHOST=h v", "EMPTYHOST=", 'Q=say "hi" \\o/',
+                                        "--", "a b"]
+
+
+@pytest.mark.parametrize("entry, fragment", [
+    ("1X=2", "must start with a letter or _"),
+    ("A-B=2", "only letters, digits and _"),
+    ("=2", "an empty name"),
+])
+def test_bad_env_option_is_one_line(fake_built_app, tmp_path, entry, fragment):
+    proc = run_kiln("--app", fake_built_app, "run", "-p", "linuxu", "--dry-run", "-e",
+                    entry, cwd=tmp_path)
+    assert proc.returncode == 2, proc.stderr
+    assert proc.stderr.count("\n") == 1 and fragment in proc.stderr
+    assert "write -e KEY=VALUE" in proc.stderr
+
+
+def test_nul_in_env_value_is_refused():
+    """The one byte the kernel command line cannot carry (argv cannot
+    either, but kiln.toml can: "\\u0000")."""
+    from kiln.run import env
+    with pytest.raises(KilnError, match="NUL byte"):
+        env.from_cli(["A=x\0y"])

@@ -11,9 +11,9 @@
  * pointer (arch_prctl, i.e. posix-thread). */
 #include <elf.h>
 #include <stdint.h>
+#include <kn/boot.h>
 #include <kn/config.h>
 #include <kn/init.h>
-#include <kn/param.h>
 #include <kn/posix_process.h>
 
 /* musl's internal start-up and exit steps (hidden, linked statically). */
@@ -23,19 +23,12 @@ void __init_libc(char **envp, char *pn);
 extern const char __kn_tdata_start[], __kn_tdata_end[], __kn_tbss_end[];
 extern const char __kn_tls_align[];
 
-#define MAX_ENV 32
-
-static const char *env_param = "";
-KN_PARAM(libc, env, KN_PARAM_STR, env_param,
-	 "the environment: NAME=VALUE entries separated by ','");
-
 static char prog_name[] = CONFIG_APP_NAME;
-static char env_text[512];
 static Elf64_Phdr tls_phdr;
 static unsigned char at_random[16];
 
 /* The process stack musl expects after argc/argv: envp, NULL, auxv. */
-static char *start_block[MAX_ENV + 1 + 2 * 16];
+static char *start_block[KN_BOOT_MAX_ENV + 1 + 2 * 16];
 
 /* Fills at_random, from which musl seeds its stack-protector canary and
  * malloc's secrets: from posix-process's generator, as Linux gives a new
@@ -45,34 +38,21 @@ static void fill_random(void)
 	kn_random_bytes(at_random, sizeof(at_random));
 }
 
-/* Splits libc.env into start_block; returns the number of entries. */
-static unsigned split_env(void)
+/* Copies boot's environment into start_block; returns its length. */
+static unsigned copy_env(void)
 {
-	unsigned n = 0, i = 0;
-	char *start = env_text;
-
-	while (env_param[i] && i < sizeof(env_text) - 1) {
-		env_text[i] = env_param[i];
-		i++;
-	}
-	env_text[i] = 0;
-	for (char *p = env_text;; p++) {
-		if (*p == ',' || *p == 0) {
-			int end = *p == 0;
-			*p = 0;
-			if (*start && n < MAX_ENV)
-				start_block[n++] = start;
-			if (end)
-				break;
-			start = p + 1;
-		}
+	char **env = kn_boot_environ();
+	unsigned n = 0;
+	while (env[n] && n < KN_BOOT_MAX_ENV) {
+		start_block[n] = env[n];
+		n++;
 	}
 	return n;
 }
 
 static int musl_start(void)
 {
-	unsigned n = split_env();
+	unsigned n = copy_env();
 	uintptr_t *aux;
 
 	start_block[n] = 0;

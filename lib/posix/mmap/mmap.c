@@ -319,7 +319,7 @@ KN_SYSCALL(mincore)(void *addr, size_t len, unsigned char *vec)
 	long r = check_range(a, &len);
 	if (r)
 		return r < 0 ? r : 0;
-	if (kn_user_check(vec, len / PAGE))
+	if (kn_user_writable(vec, len / PAGE))
 		return -KN_EFAULT;
 	if (!kn_mm_covered(a, a + len))
 		return -KN_ENOMEM;

@@ -51,7 +51,7 @@ KN_SYSCALL(getegid)(void)
 
 static long get_res(const struct ids *id, uint32_t *r, uint32_t *e, uint32_t *s)
 {
-	if (kn_user_check(r, 4) || kn_user_check(e, 4) || kn_user_check(s, 4))
+	if (kn_user_writable(r, 4) || kn_user_writable(e, 4) || kn_user_writable(s, 4))
 		return -KN_EFAULT;
 	*r = id->r;
 	*e = id->e;
@@ -177,7 +177,7 @@ KN_SYSCALL(getgroups)(int size, uint32_t *list)
 		return ngroups;
 	if (size < ngroups)
 		return -KN_EINVAL;
-	if (ngroups && kn_user_check(list, (size_t)ngroups * 4))
+	if (ngroups && kn_user_writable(list, (size_t)ngroups * 4))
 		return -KN_EFAULT;
 	for (int i = 0; i < ngroups; i++)
 		list[i] = groups[i];
@@ -190,7 +190,7 @@ KN_SYSCALL(setgroups)(int size, const uint32_t *list)
 		return -KN_EINVAL;
 	if (!privileged())
 		return -KN_EPERM;
-	if (size && kn_user_check(list, (size_t)size * 4))
+	if (size && kn_user_readable(list, (size_t)size * 4))
 		return -KN_EFAULT;
 	uint32_t *copy = NULL;
 	if (size) {

@@ -138,7 +138,7 @@ KN_SYSCALL(getrandom)(void *buf, size_t len, unsigned flags)
 		len = GETRANDOM_MAX;
 	if (!len)
 		return 0;
-	if (kn_user_check(buf, len))
+	if (kn_user_writable(buf, len))
 		return -KN_EFAULT;
 	/* The pool is ready from the first call, so no flag ever blocks. */
 	kn_random_bytes(buf, len);

@@ -43,7 +43,7 @@ static long do_prlimit(int pid, unsigned res, const struct kn_rlimit *new_rl,
 		return -KN_ESRCH;
 	struct kn_rlimit nl;
 	if (new_rl) {
-		if (kn_user_check(new_rl, sizeof(*new_rl)))
+		if (kn_user_readable(new_rl, sizeof(*new_rl)))
 			return -KN_EFAULT;
 		nl = *new_rl;
 		if (nl.rlim_cur > nl.rlim_max)
@@ -54,7 +54,7 @@ static long do_prlimit(int pid, unsigned res, const struct kn_rlimit *new_rl,
 			return -KN_EPERM;
 	}
 	if (old_rl) {
-		if (kn_user_check(old_rl, sizeof(*old_rl)))
+		if (kn_user_writable(old_rl, sizeof(*old_rl)))
 			return -KN_EFAULT;
 		*old_rl = limits[res];
 	}
@@ -73,14 +73,14 @@ KN_SYSCALL(prlimit64)(int pid, unsigned res, const struct kn_rlimit *new_rl,
 
 KN_SYSCALL(getrlimit)(unsigned res, struct kn_rlimit *rl)
 {
-	if (res < KN_RLIM_NLIMITS && kn_user_check(rl, sizeof(*rl)))
+	if (res < KN_RLIM_NLIMITS && kn_user_writable(rl, sizeof(*rl)))
 		return -KN_EFAULT;
 	return do_prlimit(0, res, NULL, rl);
 }
 
 KN_SYSCALL(setrlimit)(unsigned res, const struct kn_rlimit *rl)
 {
-	if (res < KN_RLIM_NLIMITS && kn_user_check(rl, sizeof(*rl)))
+	if (res < KN_RLIM_NLIMITS && kn_user_readable(rl, sizeof(*rl)))
 		return -KN_EFAULT;
 	return do_prlimit(0, res, rl, NULL);
 }
@@ -89,7 +89,7 @@ KN_SYSCALL(getrusage)(int who, struct kn_rusage *ru)
 {
 	if (who != KN_RUSAGE_SELF && who != KN_RUSAGE_CHILDREN && who != KN_RUSAGE_THREAD)
 		return -KN_EINVAL;
-	if (kn_user_check(ru, sizeof(*ru)))
+	if (kn_user_writable(ru, sizeof(*ru)))
 		return -KN_EFAULT;
 	__builtin_memset(ru, 0, sizeof(*ru));
 	if (who == KN_RUSAGE_CHILDREN)
@@ -106,8 +106,8 @@ KN_SYSCALL(getrusage)(int who, struct kn_rusage *ru)
 
 KN_SYSCALL(getcpu)(unsigned *cpu, unsigned *node, void *cache)
 {
-	if ((cpu && kn_user_check(cpu, sizeof(*cpu))) ||
-	    (node && kn_user_check(node, sizeof(*node))))
+	if ((cpu && kn_user_writable(cpu, sizeof(*cpu))) ||
+	    (node && kn_user_writable(node, sizeof(*node))))
 		return -KN_EFAULT;
 	if (cpu)
 		*cpu = 0;

@@ -23,7 +23,7 @@ static void copy_str(char *dst, const char *src, size_t max)
 
 KN_SYSCALL(uname)(struct kn_utsname *u)
 {
-	if (kn_user_check(u, sizeof(*u)))
+	if (kn_user_writable(u, sizeof(*u)))
 		return -KN_EFAULT;
 	if (!hostname_set) {
 		copy_str(hostname, hostname_param, KN_UTS_LEN);
@@ -44,7 +44,7 @@ static long set_name(char *dst, const char *name, size_t len)
 {
 	if (len >= KN_UTS_LEN)
 		return -KN_EINVAL;
-	if (len && kn_user_check(name, len))
+	if (len && kn_user_readable(name, len))
 		return -KN_EFAULT;
 	for (size_t i = 0; i < len; i++)
 		dst[i] = name[i];
@@ -68,7 +68,7 @@ KN_SYSCALL(setdomainname)(const char *name, size_t len)
 
 KN_SYSCALL(sysinfo)(struct kn_sysinfo *info)
 {
-	if (kn_user_check(info, sizeof(*info)))
+	if (kn_user_writable(info, sizeof(*info)))
 		return -KN_EFAULT;
 	struct kn_alloc_stats st;
 	kn_alloc_stats(&st);

@@ -195,7 +195,7 @@ KN_SYSCALL(rt_sigaction)(int sig, const struct kn_sigaction *act, struct kn_siga
 		return -KN_EINVAL;
 	if (act && (sig == KN_SIGKILL || sig == KN_SIGSTOP))
 		return -KN_EINVAL;
-	if ((act && kn_user_check(act, sizeof(*act))) || (oact && kn_user_check(oact, sizeof(*oact))))
+	if ((act && kn_user_readable(act, sizeof(*act))) || (oact && kn_user_writable(oact, sizeof(*oact))))
 		return -KN_EFAULT;
 	struct kn_sigaction old = actions[sig];
 	if (act) {
@@ -215,7 +215,7 @@ KN_SYSCALL(rt_sigprocmask)(int how, const uint64_t *set, uint64_t *oset, size_t 
 {
 	if (sigsetsize != sizeof(uint64_t))
 		return -KN_EINVAL;
-	if ((set && kn_user_check(set, sizeof(*set))) || (oset && kn_user_check(oset, sizeof(*oset))))
+	if ((set && kn_user_readable(set, sizeof(*set))) || (oset && kn_user_writable(oset, sizeof(*oset))))
 		return -KN_EFAULT;
 	uint64_t old = get_blocked();
 	if (set) {
@@ -248,7 +248,7 @@ KN_SYSCALL(rt_sigpending)(uint64_t *set, size_t sigsetsize)
 {
 	if (sigsetsize > sizeof(uint64_t))
 		return -KN_EINVAL;
-	if (kn_user_check(set, sigsetsize))
+	if (kn_user_writable(set, sigsetsize))
 		return -KN_EFAULT;
 	__builtin_memcpy(set, &pending, sigsetsize);
 	return 0;
@@ -262,7 +262,7 @@ KN_SYSCALL(rt_sigreturn)(void)
 
 KN_SYSCALL(sigaltstack)(const struct kn_stack *ss, struct kn_stack *old)
 {
-	if ((ss && kn_user_check(ss, sizeof(*ss))) || (old && kn_user_check(old, sizeof(*old))))
+	if ((ss && kn_user_readable(ss, sizeof(*ss))) || (old && kn_user_writable(old, sizeof(*old))))
 		return -KN_EFAULT;
 	struct kn_stack prev = altstack;
 	if (ss) {

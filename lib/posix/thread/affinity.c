@@ -19,7 +19,7 @@ KN_SYSCALL(sched_getaffinity)(int pid, unsigned int len, unsigned long *mask)
 		return -KN_ESRCH;
 	if (len < MASK_BYTES || len % sizeof(unsigned long))
 		return -KN_EINVAL;
-	if (kn_user_check(mask, MASK_BYTES))
+	if (kn_user_writable(mask, MASK_BYTES))
 		return -KN_EFAULT;
 	*mask = 1; /* CPU 0 */
 	return MASK_BYTES;
@@ -32,7 +32,7 @@ KN_SYSCALL(sched_setaffinity)(int pid, unsigned int len, const unsigned char *ma
 		return -KN_ESRCH;
 	if (len == 0)
 		return -KN_EINVAL; /* an empty mask has no CPU to run on */
-	if (kn_user_check(mask, len))
+	if (kn_user_readable(mask, len))
 		return -KN_EFAULT;
 	return mask[0] & 1 ? 0 : -KN_EINVAL;
 }

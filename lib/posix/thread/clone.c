@@ -52,10 +52,10 @@ int posix_thread_spawn(unsigned flags, int (*fn)(void *), void *arg, void *stack
 {
 	if ((flags & CLONE_SETTLS) && !kn_arch_tls_valid(tls))
 		return -KN_EPERM;
-	if ((flags & CLONE_PARENT_SETTID) && kn_user_check(ptid, sizeof(*ptid)))
+	if ((flags & CLONE_PARENT_SETTID) && kn_user_writable(ptid, sizeof(*ptid)))
 		return -KN_EFAULT;
 	if ((flags & (CLONE_CHILD_SETTID | CLONE_CHILD_CLEARTID)) &&
-	    kn_user_check(ctid, sizeof(*ctid)))
+	    kn_user_writable(ctid, sizeof(*ctid)))
 		return -KN_EFAULT;
 
 	struct posix_thread *p = posix_thread_new(0);

@@ -24,7 +24,7 @@ void posix_thread_clone_started(void)
 static void clear_child_tid(struct posix_thread *p)
 {
 	int *ctid = p->clear_child_tid;
-	if (!ctid || kn_user_check(ctid, sizeof(*ctid)) || ((uintptr_t)ctid & 3))
+	if (!ctid || kn_user_writable(ctid, sizeof(*ctid)) || ((uintptr_t)ctid & 3))
 		return;
 	__atomic_store_n(ctid, 0, __ATOMIC_RELEASE);
 	kn_futex_wake((uint32_t *)ctid, 1, KN_FUTEX_BITSET_ANY);

@@ -25,7 +25,7 @@ static int deadline_of(const struct posix_timespec *ts, int absolute, int realti
 	*deadline = 0;
 	if (!ts)
 		return 0;
-	if (kn_user_check(ts, sizeof(*ts)))
+	if (kn_user_readable(ts, sizeof(*ts)))
 		return -KN_EFAULT;
 	if (ts->tv_sec < 0 || ts->tv_nsec < 0 || ts->tv_nsec >= (long)KN_NSEC_PER_SEC)
 		return -KN_EINVAL;
@@ -68,7 +68,7 @@ KN_SYSCALL(futex)(uint32_t *uaddr, int op, uint32_t val, const void *timeout,
 	}
 	if ((uintptr_t)uaddr % sizeof(uint32_t))
 		return -KN_EINVAL;
-	if (kn_user_check(uaddr, sizeof(uint32_t)))
+	if (kn_user_readable(uaddr, sizeof(uint32_t)))
 		return -KN_EFAULT;
 	switch (cmd) {
 	case FUTEX_WAIT:
@@ -92,7 +92,7 @@ KN_SYSCALL(futex)(uint32_t *uaddr, int op, uint32_t val, const void *timeout,
 	default: /* the requeues */
 		if ((int)val < 0 || val2 < 0 || (uintptr_t)uaddr2 % sizeof(uint32_t))
 			return -KN_EINVAL;
-		if (kn_user_check(uaddr2, sizeof(uint32_t)))
+		if (kn_user_readable(uaddr2, sizeof(uint32_t)))
 			return -KN_EFAULT;
 		if (cmd == FUTEX_CMP_REQUEUE &&
 		    __atomic_load_n(uaddr, __ATOMIC_RELAXED) != val3)

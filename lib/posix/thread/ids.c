@@ -44,8 +44,8 @@ KN_SYSCALL(get_robust_list)(int pid, void **head_ptr, size_t *len_ptr)
 {
 	if (!posix_thread_known(pid))
 		return -KN_ESRCH;
-	if (kn_user_check(head_ptr, sizeof(*head_ptr)) ||
-	    kn_user_check(len_ptr, sizeof(*len_ptr)))
+	if (kn_user_writable(head_ptr, sizeof(*head_ptr)) ||
+	    kn_user_writable(len_ptr, sizeof(*len_ptr)))
 		return -KN_EFAULT;
 	struct posix_thread *p = pid == 0 || pid == kn_thread_id(NULL)
 					 ? posix_thread_self(false)

@@ -49,7 +49,7 @@ KN_SYSCALL(sched_getscheduler)(int pid)
 
 KN_SYSCALL(sched_setscheduler)(int pid, int policy, const struct sched_param *param)
 {
-	if (kn_user_check(param, sizeof(*param)))
+	if (kn_user_readable(param, sizeof(*param)))
 		return -KN_EINVAL; /* Linux: a NULL param is EINVAL, not EFAULT */
 	int r = target_ok(pid);
 	return r ? r : policy_ok(policy, param);
@@ -57,7 +57,7 @@ KN_SYSCALL(sched_setscheduler)(int pid, int policy, const struct sched_param *pa
 
 KN_SYSCALL(sched_getparam)(int pid, struct sched_param *param)
 {
-	if (kn_user_check(param, sizeof(*param)))
+	if (kn_user_writable(param, sizeof(*param)))
 		return -KN_EINVAL;
 	int r = target_ok(pid);
 	if (!r)
@@ -67,7 +67,7 @@ KN_SYSCALL(sched_getparam)(int pid, struct sched_param *param)
 
 KN_SYSCALL(sched_setparam)(int pid, const struct sched_param *param)
 {
-	if (kn_user_check(param, sizeof(*param)))
+	if (kn_user_readable(param, sizeof(*param)))
 		return -KN_EINVAL;
 	int r = target_ok(pid);
 	return r ? r : policy_ok(SCHED_OTHER, param);

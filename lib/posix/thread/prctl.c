@@ -24,7 +24,7 @@ static unsigned long timerslack_ns = 50000; /* Linux's default */
 /* The thread's name: set by PR_SET_NAME, else the scheduler's name. */
 static long get_name(char *out)
 {
-	if (kn_user_check(out, POSIX_THREAD_COMM_LEN))
+	if (kn_user_writable(out, POSIX_THREAD_COMM_LEN))
 		return -KN_EFAULT;
 	struct posix_thread *p = posix_thread_self(false);
 	const char *name = p && p->comm[0] ? p->comm : kn_thread_name(kn_thread_self());
@@ -43,7 +43,7 @@ static long set_name(const char *name)
 	/* Linux copies up to 16 bytes and truncates without an error. */
 	size_t i = 0;
 	for (; i < POSIX_THREAD_COMM_LEN - 1; i++) {
-		if (kn_user_check(name + i, 1))
+		if (kn_user_readable(name + i, 1))
 			return -KN_EFAULT;
 		if (!name[i])
 			break;
@@ -74,7 +74,7 @@ KN_SYSCALL(prctl)(int option, unsigned long a2, unsigned long a3, unsigned long 
 		pdeathsig = (int)a2; /* our parent never dies before us */
 		return 0;
 	case PR_GET_PDEATHSIG:
-		if (kn_user_check((void *)a2, sizeof(int)))
+		if (kn_user_writable((void *)a2, sizeof(int)))
 			return -KN_EFAULT;
 		*(int *)a2 = pdeathsig;
 		return 0;

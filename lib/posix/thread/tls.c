@@ -17,7 +17,7 @@ KN_SYSCALL(arch_prctl)(int code, unsigned long addr)
 		kn_thread_set_tls(NULL, addr);
 		return 0;
 	case ARCH_GET_FS:
-		if (kn_user_check((void *)addr, sizeof(unsigned long)))
+		if (kn_user_writable((void *)addr, sizeof(unsigned long)))
 			return -KN_EFAULT;
 		*(unsigned long *)addr = kn_thread_tls(NULL);
 		return 0;

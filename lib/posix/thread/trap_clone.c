@@ -51,7 +51,7 @@ long kn_syscall_trap_clone(const void *frame, const void *callee_saved,
 	if (!sp)
 		return -KN_EINVAL; /* the parent's own stack cannot be shared */
 	uintptr_t at = (sp - GAP - sizeof(struct child_regs)) & ~63ul;
-	if (sp < GAP + sizeof(struct child_regs) || kn_user_check((void *)at, sp - at))
+	if (sp < GAP + sizeof(struct child_regs) || kn_user_writable((void *)at, sp - at))
 		return -KN_EFAULT;
 	struct child_regs *r = (struct child_regs *)at;
 	*r = (struct child_regs){

@@ -55,7 +55,7 @@ KN_SYSCALL(clock_gettime)(int clk, struct kn_timespec *ts)
 	int base = kn_posix_clock_base(clk);
 	if (base < 0)
 		return base;
-	if (kn_user_check(ts, sizeof(*ts)))
+	if (kn_user_writable(ts, sizeof(*ts)))
 		return -KN_EFAULT;
 	to_timespec(kn_posix_clock_now(base), ts);
 	return 0;
@@ -68,7 +68,7 @@ KN_SYSCALL(clock_getres)(int clk, struct kn_timespec *res)
 		return base;
 	if (!res)
 		return 0;
-	if (kn_user_check(res, sizeof(*res)))
+	if (kn_user_writable(res, sizeof(*res)))
 		return -KN_EFAULT;
 	/* Every clock reads the nanosecond time source, coarse ones too. */
 	res->tv_sec = 0;
@@ -91,7 +91,7 @@ KN_SYSCALL(clock_settime)(int clk, const struct kn_timespec *ts)
 	int base = kn_posix_clock_base(clk);
 	if (base < 0)
 		return base;
-	if (kn_user_check(ts, sizeof(*ts)))
+	if (kn_user_readable(ts, sizeof(*ts)))
 		return -KN_EFAULT;
 	if (clk != KN_CLOCK_REALTIME)
 		return -KN_EINVAL; /* only the wall clock can be set, as on Linux */
@@ -100,9 +100,9 @@ KN_SYSCALL(clock_settime)(int clk, const struct kn_timespec *ts)
 
 KN_SYSCALL(gettimeofday)(struct kn_timeval *tv, struct kn_timezone *tz)
 {
-	if (tv && kn_user_check(tv, sizeof(*tv)))
+	if (tv && kn_user_writable(tv, sizeof(*tv)))
 		return -KN_EFAULT;
-	if (tz && kn_user_check(tz, sizeof(*tz)))
+	if (tz && kn_user_writable(tz, sizeof(*tz)))
 		return -KN_EFAULT;
 	if (tv) {
 		uint64_t ns = kn_time_wall_ns();
@@ -118,9 +118,9 @@ KN_SYSCALL(gettimeofday)(struct kn_timeval *tv, struct kn_timezone *tz)
 
 KN_SYSCALL(settimeofday)(const struct kn_timeval *tv, const struct kn_timezone *tz)
 {
-	if (tv && kn_user_check(tv, sizeof(*tv)))
+	if (tv && kn_user_readable(tv, sizeof(*tv)))
 		return -KN_EFAULT;
-	if (tz && kn_user_check(tz, sizeof(*tz)))
+	if (tz && kn_user_readable(tz, sizeof(*tz)))
 		return -KN_EFAULT;
 	if (tz && (tz->tz_minuteswest < -15 * 60 || tz->tz_minuteswest > 15 * 60))
 		return -KN_EINVAL;
@@ -133,7 +133,7 @@ KN_SYSCALL(settimeofday)(const struct kn_timeval *tv, const struct kn_timezone *
 
 KN_SYSCALL(time)(int64_t *tloc)
 {
-	if (tloc && kn_user_check(tloc, sizeof(*tloc)))
+	if (tloc && kn_user_writable(tloc, sizeof(*tloc)))
 		return -KN_EFAULT;
 	int64_t now = (int64_t)(kn_time_wall_ns() / KN_NSEC_PER_SEC);
 	if (tloc)
@@ -143,7 +143,7 @@ KN_SYSCALL(time)(int64_t *tloc)
 
 KN_SYSCALL(times)(struct kn_tms *buf)
 {
-	if (buf && kn_user_check(buf, sizeof(*buf)))
+	if (buf && kn_user_writable(buf, sizeof(*buf)))
 		return -KN_EFAULT;
 	long ticks = (long)(kn_time_monotonic_ns() / (KN_NSEC_PER_SEC / KN_USER_HZ));
 	if (buf) {

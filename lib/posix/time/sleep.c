@@ -22,7 +22,7 @@ static void sleep_until_mono(uint64_t deadline)
 /* Checks a request: 0 and *ns set, or -errno. */
 static long read_request(const struct kn_timespec *req, uint64_t *ns)
 {
-	if (kn_user_check(req, sizeof(*req)))
+	if (kn_user_readable(req, sizeof(*req)))
 		return -KN_EFAULT;
 	int64_t s = req->tv_sec, n = req->tv_nsec;
 	if (n < 0 || n >= (int64_t)KN_NSEC_PER_SEC)
@@ -44,7 +44,7 @@ static uint64_t add_sat(uint64_t a, uint64_t b)
 static long finish(struct kn_timespec *rem)
 {
 	/* Never interrupted: nothing remains. */
-	if (rem && !kn_user_check(rem, sizeof(*rem))) {
+	if (rem && !kn_user_writable(rem, sizeof(*rem))) {
 		rem->tv_sec = 0;
 		rem->tv_nsec = 0;
 	}

@@ -39,7 +39,7 @@ static int fd_vnode(int fd, int io, struct kn_vnode **out)
 /* dirfd + path with AT_SYMLINK_NOFOLLOW and AT_EMPTY_PATH ("" = dirfd). */
 static int walk_at(int dirfd, const char *path, int flags, struct kn_vnode **out)
 {
-	if ((flags & KN_AT_EMPTY_PATH) && path && !kn_user_check(path, 1) && !path[0])
+	if ((flags & KN_AT_EMPTY_PATH) && path && !kn_user_readable(path, 1) && !path[0])
 		return fd_vnode(dirfd, 0, out);
 	return kn_vfs_walk(dirfd, path, (flags & KN_AT_SYMLINK_NOFOLLOW) ? 0 : WALK_FOLLOW, out);
 }
@@ -93,7 +93,7 @@ KN_SYSCALL(utimensat)(int dirfd, const char *path, const struct kn_timespec *tim
 {
 	struct kn_timespec t[2];
 	if (times) {
-		if (kn_user_check(times, sizeof(t)))
+		if (kn_user_readable(times, sizeof(t)))
 			return -KN_EFAULT;
 		t[0] = times[0];
 		t[1] = times[1];
@@ -107,7 +107,7 @@ KN_SYSCALL(futimesat)(int dirfd, const char *path, const struct kn_old_timeval *
 {
 	struct kn_timespec t[2];
 	if (tv) {
-		if (kn_user_check(tv, 2 * sizeof(*tv)))
+		if (kn_user_readable(tv, 2 * sizeof(*tv)))
 			return -KN_EFAULT;
 		for (int i = 0; i < 2; i++) {
 			/* checked here: UTIME_NOW/OMIT are not microseconds */
@@ -129,7 +129,7 @@ KN_SYSCALL(utime)(const char *path, const struct kn_utimbuf *times)
 {
 	struct kn_timespec t[2] = {{0, 0}, {0, 0}};
 	if (times) {
-		if (kn_user_check(times, sizeof(*times)))
+		if (kn_user_readable(times, sizeof(*times)))
 			return -KN_EFAULT;
 		t[0].tv_sec = times->actime;
 		t[1].tv_sec = times->modtime;
@@ -199,7 +199,7 @@ KN_SYSCALL(statx)(int dirfd, const char *path, int flags, unsigned mask, struct 
 	kn_vnode_put(vn);
 	if (r)
 		return r;
-	if (kn_user_check(sx, sizeof(*sx)))
+	if (kn_user_writable(sx, sizeof(*sx)))
 		return -KN_EFAULT;
 	fill_statx(sx, &st, mnt_id);
 	return 0;
@@ -219,7 +219,7 @@ static long statfs_vn(struct kn_vnode *vn, struct kn_statfs *out)
 	kn_vnode_put(vn);
 	if (r)
 		return r;
-	if (kn_user_check(out, sizeof(*out)))
+	if (kn_user_writable(out, sizeof(*out)))
 		return -KN_EFAULT;
 	*out = sf;
 	return 0;

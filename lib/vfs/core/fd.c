@@ -190,7 +190,7 @@ static long do_read(struct kn_file *f, void *buf, size_t n, uint64_t off)
 		return -KN_EISDIR;
 	if (n == 0)
 		return 0;
-	if (kn_user_check(buf, n))
+	if (kn_user_writable(buf, n))
 		return -KN_EFAULT;
 	if (!vn->ops->read)
 		return -KN_EINVAL;
@@ -204,7 +204,7 @@ static long write_at(struct kn_file *f, const void *buf, size_t n, uint64_t *off
 		return -KN_EBADF;
 	if (n == 0)
 		return 0;
-	if (kn_user_check(buf, n))
+	if (kn_user_readable(buf, n))
 		return -KN_EFAULT;
 	if (!vn->ops->write)
 		return -KN_EINVAL;
@@ -277,7 +277,7 @@ static long check_iov(const struct kn_iovec *iov, int cnt)
 {
 	if (cnt < 0 || cnt > 1024)
 		return -KN_EINVAL;
-	if (cnt && kn_user_check(iov, sizeof(*iov) * (size_t)cnt))
+	if (cnt && kn_user_readable(iov, sizeof(*iov) * (size_t)cnt))
 		return -KN_EFAULT;
 	return 0;
 }
@@ -404,11 +404,12 @@ struct kn_flock {
 
 static long record_lock(int cmd, struct kn_flock *lock)
 {
-	if (kn_user_check(lock, sizeof(*lock)))
+	int get = cmd == KN_F_GETLK || cmd == KN_F_OFD_GETLK; /* writes the answer back */
+	if (get ? kn_user_writable(lock, sizeof(*lock)) : kn_user_readable(lock, sizeof(*lock)))
 		return -KN_EFAULT;
 	if (lock->type < 0 || lock->type > KN_F_UNLCK || lock->whence < 0 || lock->whence > 2)
 		return -KN_EINVAL;
-	if (cmd == KN_F_GETLK || cmd == KN_F_OFD_GETLK)
+	if (get)
 		lock->type = KN_F_UNLCK;
 	return 0;
 }
@@ -467,7 +468,7 @@ KN_SYSCALL(ioctl)(int fd, unsigned long cmd, unsigned long arg)
 
 KN_SYSCALL(fstat)(int fd, struct kn_stat *st)
 {
-	if (kn_user_check(st, sizeof(*st)))
+	if (kn_user_writable(st, sizeof(*st)))
 		return -KN_EFAULT;
 	struct kn_file *f = kn_vfs_fget(fd);
 	if (!f)
@@ -495,7 +496,7 @@ KN_SYSCALL(getdents64)(int fd, void *buf, size_t n)
 		r = -KN_ENOTDIR;
 		goto out;
 	}
-	if (kn_user_check(buf, n)) {
+	if (kn_user_writable(buf, n)) {
 		r = -KN_EFAULT;
 		goto out;
 	}
@@ -850,7 +851,7 @@ KN_SYSCALL(sendfile)(int out_fd, int in_fd, int64_t *offset, size_t count)
 {
 	int64_t pos = 0;
 	if (offset) {
-		if (kn_user_check(offset, sizeof(*offset)))
+		if (kn_user_writable(offset, sizeof(*offset)))
 			return -KN_EFAULT;
 		pos = *offset;
 	}
@@ -909,7 +910,7 @@ static int load_pos(int64_t *user, struct kn_file *f, int64_t *pos)
 		*pos = (int64_t)f->off;
 		return 0;
 	}
-	if (kn_user_check(user, sizeof(*user)))
+	if (kn_user_writable(user, sizeof(*user)))
 		return -KN_EFAULT;
 	*pos = *user;
 	return 0;

@@ -225,13 +225,16 @@ fail:
 	return r;
 }
 
+/* A path from the application: readable up to its NUL (checked again
+ * at each page it enters), at most KN_PATH_MAX bytes. */
 static int check_path(const char *path)
 {
-	if (kn_user_check(path, 1))
-		return -KN_EFAULT;
-	for (size_t i = 0; i < KN_PATH_MAX; i++)
+	for (size_t i = 0; i < KN_PATH_MAX; i++) {
+		if ((!i || !((uintptr_t)(path + i) & 4095)) && kn_user_readable(path + i, 1))
+			return -KN_EFAULT;
 		if (!path[i])
 			return i ? 0 : -KN_ENOENT;
+	}
 	return -KN_ENAMETOOLONG;
 }
 
@@ -360,9 +363,9 @@ static long stat_at(int dirfd, const char *path, struct kn_stat *st, int flags)
 {
 	if (flags & ~(KN_AT_SYMLINK_NOFOLLOW | KN_AT_EMPTY_PATH))
 		return -KN_EINVAL;
-	if (kn_user_check(st, sizeof(*st)))
+	if (kn_user_writable(st, sizeof(*st)))
 		return -KN_EFAULT;
-	if ((flags & KN_AT_EMPTY_PATH) && path && !kn_user_check(path, 1) && !path[0]) {
+	if ((flags & KN_AT_EMPTY_PATH) && path && !kn_user_readable(path, 1) && !path[0]) {
 		if (dirfd == KN_AT_FDCWD) {
 			struct kn_vnode *c = kn_vfs_cwd();
 			int r = kn_vfs_getattr(c, st);
@@ -678,7 +681,7 @@ KN_SYSCALL(readlinkat)(int dirfd, const char *path, char *buf, size_t n)
 {
 	if ((long)n <= 0)
 		return -KN_EINVAL;
-	if (kn_user_check(buf, n))
+	if (kn_user_writable(buf, n))
 		return -KN_EFAULT;
 	struct kn_vnode *vn;
 	int r = kn_vfs_walk(dirfd, path, 0, &vn);
@@ -734,7 +737,7 @@ static int name_in(struct kn_vnode *dir, struct kn_vnode *child, char *name)
 
 KN_SYSCALL(getcwd)(char *buf, size_t n)
 {
-	if (kn_user_check(buf, n))
+	if (kn_user_writable(buf, n))
 		return -KN_EFAULT;
 	if (!root_vn)
 		return -KN_ENOENT;

@@ -181,7 +181,7 @@ static long p_ioctl(struct kn_vnode *vn, struct kn_file *f, unsigned long cmd, v
 	struct pipe *p = pipe_of(vn);
 	switch (cmd) {
 	case KN_FIONREAD:
-		if (kn_user_check(arg, sizeof(int)))
+		if (kn_user_writable(arg, sizeof(int)))
 			return -KN_EFAULT;
 		*(int *)arg = (int)p->count;
 		return 0;
@@ -216,7 +216,7 @@ KN_SYSCALL(pipe2)(int *fds, int flags)
 	/* O_DIRECT (packet mode) is not supported: refused, not ignored. */
 	if (flags & ~(KN_O_CLOEXEC | KN_O_NONBLOCK))
 		return -KN_EINVAL;
-	if (kn_user_check(fds, 2 * sizeof(int)))
+	if (kn_user_writable(fds, 2 * sizeof(int)))
 		return -KN_EFAULT;
 	struct pipe *p = kn_calloc(1, sizeof(*p));
 	char *buf = p ? kn_malloc(KN_PIPE_SIZE) : 0;

@@ -35,7 +35,7 @@ static long do_poll(struct kn_pollfd *fds, unsigned long nfds, uint64_t deadline
 {
 	if (nfds > KN_FD_MAX)
 		return -KN_EINVAL;
-	if (nfds && kn_user_check(fds, nfds * sizeof(*fds)))
+	if (nfds && kn_user_writable(fds, nfds * sizeof(*fds)))
 		return -KN_EFAULT;
 	struct poll_req req = {fds, nfds};
 	return kn_poll_until(scan, &req, (unsigned)nfds, deadline);
@@ -55,7 +55,7 @@ KN_SYSCALL(ppoll)(struct kn_pollfd *fds, unsigned long nfds, struct kn_timespec 
 {
 	uint64_t deadline = POLL_FOREVER;
 	if (tsp) {
-		if (kn_user_check(tsp, sizeof(*tsp)))
+		if (kn_user_readable(tsp, sizeof(*tsp)))
 			return -KN_EFAULT;
 		if (!kn_poll_timespec_ok(tsp))
 			return -KN_EINVAL;

@@ -75,7 +75,7 @@ static long do_select(int nfds, kn_fd_set **sets, uint64_t deadline)
 		__builtin_memset(&r.want[s], 0, sizeof(r.want[s]));
 		if (!sets[s] || !bytes)
 			continue;
-		if (kn_user_check(sets[s], bytes))
+		if (kn_user_writable(sets[s], bytes))
 			return -KN_EFAULT;
 		__builtin_memcpy(r.want[s].bits, sets[s]->bits, bytes);
 		if (nfds % WORD_BITS) /* bits at or past nfds are not looked at */
@@ -95,7 +95,7 @@ KN_SYSCALL(select)(int nfds, kn_fd_set *in, kn_fd_set *out, kn_fd_set *ex,
 {
 	uint64_t deadline = POLL_FOREVER;
 	if (tv) {
-		if (kn_user_check(tv, sizeof(*tv)))
+		if (kn_user_writable(tv, sizeof(*tv)))
 			return -KN_EFAULT;
 		/* Linux carries whole seconds of tv_usec over into tv_sec. */
 		int64_t sec, nsec = tv->tv_usec % 1000000 * 1000;
@@ -119,14 +119,14 @@ KN_SYSCALL(pselect6)(int nfds, kn_fd_set *in, kn_fd_set *out, kn_fd_set *ex,
 {
 	uint64_t deadline = POLL_FOREVER;
 	if (ts) {
-		if (kn_user_check(ts, sizeof(*ts)))
+		if (kn_user_readable(ts, sizeof(*ts)))
 			return -KN_EFAULT;
 		if (!kn_poll_timespec_ok(ts))
 			return -KN_EINVAL;
 		deadline = kn_poll_deadline((uint64_t)ts->tv_sec, (uint64_t)ts->tv_nsec);
 	}
 	if (sig) {
-		if (kn_user_check(sig, sizeof(*sig)))
+		if (kn_user_readable(sig, sizeof(*sig)))
 			return -KN_EFAULT;
 		long r = kn_poll_check_sigmask(sig->set, sig->size);
 		if (r)

@@ -55,7 +55,7 @@ int kn_poll_check_sigmask(const void *set, size_t size)
 		return 0;
 	if (size != SIGSET_SIZE)
 		return -KN_EINVAL;
-	return kn_user_check(set, size) ? -KN_EFAULT : 0;
+	return kn_user_readable(set, size) ? -KN_EFAULT : 0;
 }
 
 int kn_poll_timespec_ok(const struct kn_timespec *ts)

@@ -507,12 +507,41 @@ static int ramfs_mount(const char *source, void *data, struct kn_vnode **root)
 
 static struct kn_fs_type ramfs_type = {.name = "ramfs", .mount = ramfs_mount};
 
+/* Whether kn_ramfs_boot mounted the root. */
+static int mounted_root;
+
 int kn_ramfs_boot(void);
 int kn_ramfs_boot(void)
 {
 	int r = kn_vfs_register_fs(&ramfs_type);
-	if (r)
+	if (r || kn_vfs_has_root())
 		return r;
-	return kn_vfs_has_root() ? 0 : kn_vfs_mount("ramfs", "", "/", 0);
+	r = kn_vfs_mount("ramfs", "", "/", 0);
+	mounted_root = !r;
+	return r;
 }
 KN_INIT(kn_ramfs_boot, KN_INIT_FS, 10);
+
+/* The directories a Linux root always has, made after the initrd (FS 20)
+ * when ramfs is the root and the archive brought none: /tmp, writable by
+ * all with the sticky bit, and root's home /root (boot's default HOME).
+ * An archive's own tmp/ or root/ is kept as it is, content and mode. */
+static const struct {
+	const char *path;
+	uint32_t mode;
+} standard_dirs[] = {{"/tmp", 01777}, {"/root", 0700}};
+
+static int kn_ramfs_standard_dirs(void)
+{
+	for (unsigned i = 0; mounted_root && i < KN_ARRAY_SIZE(standard_dirs); i++) {
+		long r = kn_sys_mkdir(standard_dirs[i].path, 0700);
+		if (r == -KN_EEXIST)
+			continue;
+		if (!r)
+			r = kn_sys_chmod(standard_dirs[i].path, standard_dirs[i].mode);
+		if (r)
+			return (int)r;
+	}
+	return 0;
+}
+KN_INIT(kn_ramfs_standard_dirs, KN_INIT_FS, 30);

@@ -73,7 +73,7 @@ __attribute__((weak)) void kn_poll_register(struct kn_poll_table *pt, struct kn_
 {
 }
 
-int kn_user_check(const void *ptr, size_t len)
+int kn_user_access(const void *ptr, size_t len, int access)
 {
 	uintptr_t p = (uintptr_t)ptr;
 	return p < 4096 || p + len < p ? -KN_EFAULT : 0;

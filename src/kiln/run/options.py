@@ -36,6 +36,9 @@ RUN = (
            help="Application arguments (one string, split like a shell)."),
     Option("kernel_args", ("-k", "--kernel-arg"), multiple=True,
            help="Kernel parameter lib.name=value."),
+    Option("env", ("-e", "--env"), multiple=True, metavar="KEY[=VALUE]",
+           help="Set a variable in the guest's environment (repeatable; KEY alone "
+                "takes the host's value); overrides kiln.toml's [run] env."),
     Option("initrd", ("--initrd",), kind="file", help="An initrd to load."),
     Option("timeout", ("--timeout",), kind="float",
            help="Stop the guest after S seconds, S > 0 (exit 124)."),

@@ -1,5 +1,5 @@
 /* Faults on purpose; argv[1] picks which: null (default), rodata-write,
- * exec-data, ud2, divide. Each must give a crash report, never a hang. */
+ * exec-data, ud2, divide, overflow (unbounded recursion). Each must give a crash report, never a hang. */
 #include <stdio.h>
 #include <string.h>
 
@@ -18,6 +18,14 @@ __attribute__((noinline)) int crash_here(int x)
 	return r * 2;
 }
 
+/* Each call keeps 1 KiB of stack busy, so the stack runs out soon. */
+__attribute__((noinline)) int recurse(int depth)
+{
+	volatile char frame[1024];
+	frame[0] = (char)depth;
+	return recurse(depth + 1) + frame[0];
+}
+
 int main(int argc, char *argv[])
 {
 	const char *mode = argc > 1 ? argv[1] : "null";
@@ -26,6 +34,8 @@ int main(int argc, char *argv[])
 		*(volatile int *)&constant = 1;
 	else if (!strcmp(mode, "exec-data"))
 		((void (*)(void))data_code)();
+	else if (!strcmp(mode, "overflow"))
+		printf("%d\n", recurse(0));
 	else if (!strcmp(mode, "ud2"))
 		__asm__ volatile("ud2");
 	else if (!strcmp(mode, "divide")) {

@@ -38,6 +38,7 @@ void test_poll(void);
 void test_threads(void);
 void test_futex(void);
 void test_mmap(void);
+void test_efault(void);
 void test_time(void);
 void test_identity(void);
 void test_signals(void);

@@ -15,6 +15,14 @@ KN_NORETURN void kn_boot(void);
 /* Runs teardown and leaves the unikernel with `code` (0..127 on QEMU). */
 KN_NORETURN void kn_exit(int code);
 
+/* The application's environment, NULL-terminated "NAME=VALUE" strings,
+ * ready before the init table runs: PATH and HOME as docker sets them,
+ * replaced or extended by NAME=VALUE words before "--" on the command line
+ * (kiln run -e, [run] env). The libc hands it to the app. */
+char **kn_boot_environ(void);
+/* At most this many entries (more are dropped with a warning). */
+#define KN_BOOT_MAX_ENV 80
+
 /* Boot timestamps in nanoseconds of monotonic time: the platform sets
  * first_insn (converted from the TSC read by the very first instruction);
  * boot fills main when main() is entered. Printed with boot.trace=1. */

@@ -58,7 +58,8 @@ void *bsearch(const void *key, const void *base, size_t n, size_t size,
 int rand(void);
 void srand(unsigned int seed);
 
-/* The environment is empty. */
+/* Boot's environment (kn/boot.h): PATH, HOME and what kiln run -e or
+ * [run] env set. Read-only: there is no setenv. */
 char *getenv(const char *name);
 __NL_END
 

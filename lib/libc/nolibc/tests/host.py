@@ -27,7 +27,7 @@ REQUIRED_KN = {
     "kn_console_write", "kn_console_write_err", "kn_vformat", "kn_vsnprintf", "kn_snprintf",
     "kn_malloc", "kn_calloc", "kn_realloc", "kn_memalign", "kn_free",
     "kn_malloc_usable_size", "kn_exit", "kn_panic", "kn_time_monotonic_ns",
-    "kn_time_wall_ns",
+    "kn_time_wall_ns", "kn_boot_environ",
 }
 WEAK_KN = {"kn_sched_errno_location", "kn_sleep_ns"}
 

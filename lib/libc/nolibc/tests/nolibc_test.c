@@ -216,6 +216,9 @@ void nl_kn_panic(const char *fmt, ...)
 	longjmp(exit_jmp, 1);
 }
 
+static char *test_environ[] = {"PATHX=no", "PATH=/bin", "HOME=/root", NULL};
+char **nl_kn_boot_environ(void) { return test_environ; }
+
 #ifdef WITH_SCHED
 static int thread_errno;
 static uint64_t slept_ns;
@@ -634,7 +637,9 @@ static void test_stdlib_misc(void)
 	}
 	nl_srand(7);
 	EXPECT(nl_rand() == first && differ, "srand repeats the sequence");
-	EXPECT(nl_getenv("PATH") == NULL, "getenv");
+	EXPECT(!strcmp(nl_getenv("PATH"), "/bin") && !strcmp(nl_getenv("HOME"), "/root") &&
+	       nl_getenv("PAT") == NULL && nl_getenv("PATH=") == NULL &&
+	       nl_getenv("") == NULL, "getenv");
 	EXPECT(nl_abs(-5) == 5 && nl_llabs(-5000000000LL) == 5000000000LL, "abs");
 	div_t d = nl_div(-7, 2);
 	ldiv_t ld = nl_ldiv(7L, -2L);

@@ -42,6 +42,15 @@ int kn_plat_protect(uintptr_t va, size_t len, int prot);
  * nothing is mapped there, -ENOSYS when the platform cannot tell. */
 int kn_plat_protection(uintptr_t va);
 
+/* Whether the kernel can access [va, va + len) (len > 0, no wrap) as
+ * `prot`, KN_PLAT_PROT_READ or KN_PLAT_PROT_WRITE, without a fault:
+ * 0, or -EFAULT when the address is not canonical or a page of the range
+ * is unmapped, PROT_NONE or (for WRITE) read-only. Behind the syscall
+ * layer's checks of user buffers (kn_user_readable/writable), so cheap:
+ * kvm walks its page tables, linuxu keeps a record of the heap's
+ * protections and of the host's other mappings. */
+int kn_plat_access_ok(uintptr_t va, size_t len, int prot);
+
 /* Called by the platform's crash report after a fault on a protected page,
  * with the faulting address: a library that placed guard pages there
  * (sched-coop, below thread stacks) may print what the fault means.

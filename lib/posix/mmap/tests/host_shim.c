@@ -53,7 +53,7 @@ void kn_pfree(void *p, size_t npages)
 	free(p);
 }
 
-int kn_user_check(const void *ptr, size_t len)
+int kn_user_access(const void *ptr, size_t len, int access)
 {
 	uintptr_t p = (uintptr_t)ptr;
 	return p < 4096 || p + len < p ? -KN_EFAULT : 0;

@@ -21,7 +21,7 @@
 
 /* What futex_sys.c needs besides the scheduler. */
 uint64_t kn_time_wall_ns(void) { return fake_now + 1000 * KN_NSEC_PER_SEC; }
-int kn_user_check(const void *p, size_t len)
+int kn_user_access(const void *p, size_t len, int access)
 {
 	return (uintptr_t)p < 4096 || (uintptr_t)p + len < (uintptr_t)p ? -KN_EFAULT : 0;
 }

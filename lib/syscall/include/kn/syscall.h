@@ -41,9 +41,29 @@ long kn_syscall(long nr, long a1, long a2, long a3, long a4, long a5, long a6);
  * the first time (kiln run adds the name), returns -KN_ENOSYS. */
 long kn_syscall_enosys(long nr);
 
-/* Checks a buffer handed in by the application: NULL, the unmapped first
- * page and ranges that wrap around are -KN_EFAULT, otherwise 0. */
-int kn_user_check(const void *ptr, size_t len);
+/* Checks a buffer the application hands in, by what the kernel is about
+ * to do with it, so that a bad one fails with -KN_EFAULT as on Linux
+ * instead of faulting in the kernel: kn_user_readable before reading it
+ * (write's buffer, a path, a struct passed in), kn_user_writable before
+ * writing it (read's buffer, a struct filled in; it may be read too).
+ * NULL, the first page, ranges that wrap, non-canonical addresses,
+ * unmapped or PROT_NONE pages and, for writing, read-only pages are
+ * -KN_EFAULT; otherwise 0. len 0 checks the pointer only. The platform
+ * answers (kn_plat_access_ok): cheap, but call it only on calls that
+ * take buffers. */
+#define KN_USER_READ 1  /* = KN_PLAT_PROT_READ */
+#define KN_USER_WRITE 2 /* = KN_PLAT_PROT_WRITE */
+int kn_user_access(const void *ptr, size_t len, int access);
 KN_API_END
+
+static inline int kn_user_readable(const void *ptr, size_t len)
+{
+	return kn_user_access(ptr, len, KN_USER_READ);
+}
+
+static inline int kn_user_writable(const void *ptr, size_t len)
+{
+	return kn_user_access(ptr, len, KN_USER_WRITE);
+}
 
 #endif

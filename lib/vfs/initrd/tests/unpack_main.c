@@ -19,7 +19,7 @@ void *kn_realloc(void *p, size_t n) { return realloc(p, n ? n : 1); }
 void kn_free(void *p) { free(p); }
 void kn_alloc_stats(struct kn_alloc_stats *st) { memset(st, 0, sizeof(*st)); }
 void kn_console_write(const char *s, size_t n) { fwrite(s, 1, n, stdout); }
-int kn_user_check(const void *ptr, size_t len) { return 0; }
+int kn_user_access(const void *ptr, size_t len, int access) { return 0; }
 int kn_printk(const char *fmt, ...)
 {
 	va_list ap;

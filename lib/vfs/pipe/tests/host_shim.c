@@ -3,7 +3,7 @@
  * blocks, the scripted "other thread" (then_run) runs; the block ends as
  * woken only if that woke a queue the test waits on, else at its deadline
  * (the clock jumps there) or as a failure when there is none. The
- * allocator and kn_user_check come from lib/vfs/tests. */
+ * allocator and kn_user_access come from lib/vfs/tests. */
 #include "harness.h"
 #include <kn/sched.h>
 #include <kn/time.h>
