@@ -77,8 +77,8 @@ def test_main_stack_overflow_without_scheduler_is_named(images, platform, machin
     off either is named like an overflow of a sched-coop stack."""
     folder = images.get("crash", platform)
     proc = boot(folder, platform, machine, "-a", "overflow", timeout=60)
-    out = proc.stdout
-    assert proc.returncode == 125, out + proc.stderr
+    out = proc.stderr  # kernel messages
+    assert proc.returncode == 125, proc.stdout + out
     assert re.search(r"^kn: stack overflow: thread main used all of its \d+ KiB stack; give it "
                      r"more \((ulimit -s on the host, or )?add \"sched\" to requires: main then "
                      r"runs on a stack of SCHED_COOP_MAIN_STACK_SIZE\)$", out, re.M), out

@@ -52,7 +52,7 @@ def test_helloworld_boots_with_it(tree, tmp_path, platform, machine, monkeypatch
     shutil.copytree(APP_DIRS["helloworld"], app, ignore=shutil.ignore_patterns("build", ".kiln"))
     built = run_kiln("build", "-p", platform, "--use", "alloc=copy", cwd=app)
     assert built.returncode == 0, built.stdout + built.stderr
-    assert "alloc-copy" in built.stdout
+    assert "alloc-copy" in built.stderr  # the build's progress: on stderr
     proc = boot(app, platform, machine, "-a", "hi")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert proc.stdout.splitlines()[:2] == ["Hello, world!", "arg 1: hi"]
