@@ -43,6 +43,7 @@ def fake_tree(tmp_path, monkeypatch):
         summary = "test platform"
         kind = "platform"
         platform = "kvm"
+        launcher = "qemu"
         provides = ["plat", "time"]
         requires = ["console"]
     """)

@@ -1,11 +1,11 @@
 /* Crash reports for CPU exceptions: what happened, where, the registers
  * and a backtrace, then exit with KN_EXIT_PANIC. The host tool turns the
  * "kn: at 0x..." and "kn: bt #N 0x..." lines into symbol names. */
+#include <kn/arch_fault.h>
 #include <kn/console.h>
 #include <kn/panic.h>
 #include <kn/plat.h>
 #include "kvm.h"
-#include "../x86_64/fault.h"
 
 /* Pushed by traps.S, lowest address first. */
 struct kn_kvm_trap_frame {

@@ -3,11 +3,11 @@
  * KN_EXIT_PANIC. Runs on its own signal stack so a stack overflow is
  * reported too. */
 #include <stdint.h>
+#include <kn/arch_fault.h>
 #include <kn/console.h>
 #include <kn/panic.h>
 #include <kn/plat.h>
 #include "linuxu.h"
-#include "../x86_64/fault.h"
 
 #define SA_SIGINFO 0x4
 #define SA_ONSTACK 0x08000000

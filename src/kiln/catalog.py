@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import fetchspec as fetch_mod
+from . import platforms as platforms_mod
 from . import tomlfile
 from .errors import KilnError
 from .paths import kiln_root
@@ -17,7 +18,7 @@ from .tomlfile import SCALAR_MAP, STR, STR_LIST, STR_LIST_MAP
 _LIBRARY = {"name": STR, "summary": STR, "provides": STR_LIST, "requires": STR_LIST,
             "sources": STR_LIST, "platform-sources": STR_LIST_MAP,
             "ktest-sources": STR_LIST, "cflags": STR_LIST, "kind": STR,
-            "platform": STR, "platforms": STR_LIST, "link-script": STR,
+            "platform": STR, "launcher": STR, "platforms": STR_LIST, "link-script": STR,
             "include": STR_LIST, "objects": STR_LIST, "app-include": STR_LIST}
 _API = {"name": STR, "summary": STR, "header": STR, "default": STR,
         "shared-sources": STR_LIST, "shared-ktest-sources": STR_LIST}
@@ -60,6 +61,7 @@ class Library:
     include: list[str] = field(default_factory=list)  # extra exported include dirs
     objects: list[str] = field(default_factory=list)  # prebuilt objects/archives to link
     app_include: list[str] = field(default_factory=list)  # include dirs for the app only
+    launcher: str | None = None  # for platforms: its host side, a module of kiln.run
     fetches: list = field(default_factory=list)  # [[fetch]] entries (kiln.fetch.Fetch)
     # Every fetched tree of the image by name, set by `kiln build` before
     # "@name/..." paths are resolved.
@@ -135,7 +137,7 @@ class Catalog:
             if lib.kind == "platform" and lib.platform == short:
                 return lib
         known = sorted(l.platform for l in self.libraries.values() if l.kind == "platform")
-        raise KilnError(f"unknown platform '{short}'; choose one of: {', '.join(known)}")
+        raise KilnError(platforms_mod.unknown(short, known))
 
     def include_dirs(self, libs) -> list[Path]:
         """Include folders for code built with `libs`: every API's contract
@@ -170,6 +172,11 @@ def _load_library(path: Path) -> Library:
         raise doc.error(None, "kind", "kind must be \"library\" or \"platform\"")
     if kind == "platform" and "platform" not in data:
         raise doc.error(None, "kind", "a platform library needs platform = \"<short name>\"")
+    if kind == "platform":
+        platforms_mod.check_launcher(doc)
+    if kind != "platform" and "launcher" in data:
+        raise doc.error(None, "launcher", "only a platform (kind = \"platform\") has a "
+                                          "launcher; remove it")
     lib = Library(
         name=name, dir=path.parent, summary=data["summary"],
         # A library that implements no shared API is an API of its own
@@ -178,7 +185,7 @@ def _load_library(path: Path) -> Library:
         sources=data.get("sources", []), platform_sources=per_platform,
         ktest_sources=data.get("ktest-sources", []), cflags=data.get("cflags", []),
         kind=kind, platform=data.get("platform"), platforms=data.get("platforms", []),
-        link_script=data.get("link-script"), manifest=path,
+        link_script=data.get("link-script"), manifest=path, launcher=data.get("launcher"),
         include=data.get("include", []),
         objects=data.get("objects", []), app_include=data.get("app-include", []),
         fetches=fetch_mod.parse(doc, path.parent, f"library {name}"),
@@ -262,6 +269,10 @@ def discover(extra_roots: list[Path] = (), root: Path | None = None) -> Catalog:
             if "tests" in path.relative_to(base).parts:
                 continue
             lib = _load_library(path)
+            if lib.kind == "platform" and path.parent.parent != root / platforms_mod.FOLDER:
+                raise KilnError(f"{path}: a platform lives in {platforms_mod.FOLDER}/<folder>/ "
+                                f"of the Kiln tree ({root}), where `kiln run` finds it "
+                                f"without the catalog; move it there")
             if lib.name in libraries:
                 raise KilnError(f"{path}: library '{lib.name}' is also defined in "
                                 f"{libraries[lib.name].manifest}; rename one")

@@ -3,15 +3,14 @@
 import shutil
 from pathlib import Path
 
-from . import state
-from .manifest import PLATFORMS
+from . import platforms, state
 from .paths import build_dir
 from .writable import require_writable
 
 
 def clean(app_dir: Path, platform: str | None, forget_settings: bool) -> list[str]:
     done = []
-    for plat in [platform] if platform else list(PLATFORMS):
+    for plat in [platform] if platform else list(platforms.names()):
         folder = build_dir(app_dir, plat)
         if folder.exists():
             require_writable(folder, "remove what it holds")

@@ -3,7 +3,7 @@
 import re
 from pathlib import Path
 
-from . import tomlfile
+from . import platforms, tomlfile
 from .errors import KilnError
 from .paths import BUILD_ENTRIES, MAX_APP_NAME
 from .run.env import name_problem, value_problem
@@ -11,7 +11,6 @@ from .run.options import timeout_problem
 from .tomlfile import NUMBER, STR, STR_LIST, STR_MAP_OR_LIST
 
 MANIFEST = "kiln.toml"
-PLATFORMS = ("kvm", "linuxu")
 MACHINES = ("microvm", "pc")
 _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _SIZE = re.compile(r"^(\d+)\s*([KMGkmg]?)i?[Bb]?$")
@@ -130,9 +129,8 @@ def load_app(app_dir: Path) -> AppManifest:
     if run.timeout is not None and (problem := timeout_problem(run.timeout)):
         raise doc.error("run", "timeout", f"{problem}; write e.g. 30 or 0.5, or leave "
                                           f"it out for none")
-    if run.platform not in PLATFORMS:
-        raise doc.error("run", "platform", f"unknown platform {run.platform!r}; "
-                                           f"choose one of: {', '.join(PLATFORMS)}")
+    if run.platform not in (known := platforms.names()):
+        raise doc.error("run", "platform", platforms.unknown(run.platform, known))
     if run.machine not in MACHINES:
         raise doc.error("run", "machine", f"unknown machine {run.machine!r}; "
                                           f"choose one of: {', '.join(MACHINES)}")

@@ -4,7 +4,8 @@ exit code.
 What every platform shares lives here: reading the request and kiln.toml's
 [run] into one Boot, the checks that do not depend on the platform, the
 timeout and a reader that went away. Each platform's host side is one
-launcher module, kiln.run.<LAUNCHERS[platform]>, with the same interface:
+launcher module, kiln.run.<launcher>, named by the platform's manifest
+(kiln.platforms), with the same interface:
 
     check(boot)          refuses what the platform cannot do (KilnError)
     dry_run(boot) -> str the command a person could run by hand
@@ -23,16 +24,13 @@ import shlex
 import sys
 from pathlib import Path
 
+from . import platforms
 from .errors import KilnError
 from .freshness import ensure_built
 from .manifest import load_app, parse_size
 from .paths import build_dir
 from .run import env as guest_env
 from .run.options import timeout_problem
-
-# Platform name -> its launcher module in kiln.run.
-LAUNCHERS = {"kvm": "qemu", "linuxu": "linuxu"}
-
 
 class RunRequest:
     """What the command line asked for; None (or empty) leaves it to
@@ -92,7 +90,7 @@ def kernel_cmdline(kernel_args: list[str], app_args: list[str]) -> str:
 def launcher(platform: str):
     """The platform's launcher module (imported only when used)."""
     from importlib import import_module
-    return import_module(f".run.{LAUNCHERS[platform]}", __package__)
+    return import_module(f".run.{platforms.launcher(platform)}", __package__)
 
 
 def _app_args(req: RunRequest, toml_args: list[str]) -> list[str]:

@@ -60,6 +60,7 @@ def test_platform_sources_count_only_on_their_platform(fake_tree):
         summary = "second platform"
         kind = "platform"
         platform = "linuxu"
+        launcher = "linuxu"
         provides = ["plat", "time"]
         requires = ["console"]
     """)

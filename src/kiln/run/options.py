@@ -7,22 +7,30 @@ not use."""
 import os
 import stat
 
+from .. import platforms
+
 
 class Option:
     """One command-line option. `kind` is "text", "float", "file" (a path
     that must not be a folder) or "flag"; `choices` limits a text value;
     `multiple` collects every occurrence in order."""
 
-    __slots__ = ("name", "flags", "help", "kind", "choices", "multiple", "metavar")
+    __slots__ = ("name", "flags", "help", "kind", "_choices", "multiple", "metavar")
 
     def __init__(self, name: str, flags: tuple[str, ...], help: str, kind: str = "text",
-                 choices: tuple[str, ...] | None = None, multiple: bool = False,
-                 metavar: str | None = None):
+                 choices=None, multiple: bool = False, metavar: str | None = None):
         self.name, self.flags, self.help, self.kind = name, flags, help, kind
-        self.choices, self.multiple, self.metavar = choices, multiple, metavar
+        self._choices, self.multiple, self.metavar = choices, multiple, metavar
+
+    @property
+    def choices(self) -> tuple[str, ...] | None:
+        """The values allowed (None: any). A function given as `choices` is
+        asked on use: the platforms come from their manifests, which only
+        a command line naming a platform needs to read."""
+        return tuple(self._choices()) if callable(self._choices) else self._choices
 
 
-PLATFORM = Option("platform", ("-p", "--platform"), choices=("kvm", "linuxu"),
+PLATFORM = Option("platform", ("-p", "--platform"), choices=platforms.names,
                   help="Target platform (default: kiln.toml's [run] platform).")
 
 RUN = (

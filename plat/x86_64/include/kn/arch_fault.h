@@ -1,9 +1,9 @@
 /* The one-line cause of a page fault that broke a page protection, shared
  * by the kvm trap handler and the linuxu SIGSEGV handler: both get the
- * CPU's page-fault error code and the faulting address. Header-only, so
- * each platform keeps it internal. */
-#ifndef KN_X86_64_FAULT_H
-#define KN_X86_64_FAULT_H
+ * CPU's page-fault error code and the faulting address. Header-only: the
+ * platforms inline it, nothing is exported. */
+#ifndef KN_ARCH_FAULT_H
+#define KN_ARCH_FAULT_H
 
 #include <stdint.h>
 #include <kn/console.h>
