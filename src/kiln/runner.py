@@ -23,8 +23,8 @@ import shlex
 import sys
 from pathlib import Path
 
+from .autobuild import ensure_built
 from .errors import KilnError
-from .freshness import ensure_built
 from .manifest import load_app, parse_size
 from .paths import build_dir
 from .run import env as guest_env
