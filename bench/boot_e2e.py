@@ -7,28 +7,23 @@ Then `kiln run`'s own overhead on top of the QEMU command.
     python3 bench/boot_e2e.py [--quick] [--runs N] [--linux-runs N] [--no-linux]
 """
 
-import re
 import shlex
-import stat
 import subprocess
 import sys
-import tarfile
 from pathlib import Path
 
-import common
+import images
+import linux_guest
+import places
+import report
+import timing
 
 MACHINES = ("microvm", "pc")
 MEMORY = "128M"          # the Debian kernel does not decompress in 64 MiB
 STUB_MARKER = b"Hello from the PVH stub"
-LINUX_CMDLINE = "console=ttyS0 quiet panic=-1"
 STUB_GOAL = 1.25         # kiln within 1.25x of the stub
 LINUX_GOAL = 100.0       # and at least 100x faster than Linux
 RUN_OVERHEAD_GOAL_MS = 50.0
-LINUX_CACHE = common.CACHE / "linux"
-INIT_SCRIPT = b"""#!/bin/busybox sh
-/bin/busybox echo 'Hello, world!'
-/bin/busybox poweroff -f
-"""
 
 
 # ------------------------------------------------------------ the stub
@@ -36,10 +31,10 @@ INIT_SCRIPT = b"""#!/bin/busybox sh
 def build_stub() -> Path:
     """bench/stub/stub.S linked at 1 MiB with its PVH note: a 32-bit guest
     that prints one line on COM1 and writes isa-debug-exit."""
-    gcc = common.require("gcc", "gcc")
-    ld = common.require("ld", "binutils")
-    src = common.BENCH / "stub"
-    out = common.CACHE / "stub"
+    gcc = images.require("gcc", "gcc")
+    ld = images.require("ld", "binutils")
+    src = places.BENCH / "stub"
+    out = places.CACHE / "stub"
     out.mkdir(parents=True, exist_ok=True)
     obj, elf = out / "stub.o", out / "stub.elf"
     subprocess.run([gcc, "-c", str(src / "stub.S"), "-o", str(obj)], check=True)
@@ -49,144 +44,40 @@ def build_stub() -> Path:
     return elf
 
 
-# ------------------------------------------------------------ Linux
-
-def _apt(*args) -> str:
-    return subprocess.run(list(args), capture_output=True, text=True).stdout
-
-
-def linux_packages() -> tuple[str, str]:
-    """(kernel package, version) of bookworm's current linux-image-amd64."""
-    deps = _apt("apt-cache", "depends", "linux-image-amd64")
-    if "linux-image-" not in deps.replace("linux-image-amd64", ""):
-        print("boot_e2e: no apt package lists; running apt-get update", flush=True)
-        subprocess.run(["apt-get", "update", "-qq"], check=True)
-        deps = _apt("apt-cache", "depends", "linux-image-amd64")
-    m = re.search(r"Depends: (linux-image-[\w.+-]+-amd64)", deps)
-    if not m:
-        raise RuntimeError("apt-cache cannot resolve linux-image-amd64")
-    kernel = m.group(1)
-    version = re.search(r"Candidate: (\S+)", _apt("apt-cache", "policy", kernel)).group(1)
-    return kernel, version
-
-
-def fetch_debs(names: list[str]) -> dict[str, Path]:
-    """apt-get download each package into the cache, once."""
-    LINUX_CACHE.mkdir(parents=True, exist_ok=True)
-    found = {}
-    for name in names:
-        debs = sorted(LINUX_CACHE.glob(f"{name}_*.deb"))
-        if not debs:
-            print(f"boot_e2e: apt-get download {name} into {LINUX_CACHE}", flush=True)
-            subprocess.run(["apt-get", "download", "-q", "-o", "APT::Sandbox::User=root", name],
-                           cwd=LINUX_CACHE, check=True, stdout=subprocess.DEVNULL)
-            debs = sorted(LINUX_CACHE.glob(f"{name}_*.deb"))
-        found[name] = debs[-1]
-    return found
-
-
-def extract_vmlinuz(deb: Path, dest: Path) -> Path:
-    """The kernel image alone from the package's data (its modules are
-    hundreds of MB we do not need)."""
-    if dest.is_file():
-        return dest
-    proc = subprocess.Popen(["dpkg-deb", "--fsys-tarfile", str(deb)], stdout=subprocess.PIPE,
-                            stderr=subprocess.DEVNULL)   # it complains when we stop reading
-    with tarfile.open(fileobj=proc.stdout, mode="r|") as tar:
-        for member in tar:
-            if member.isfile() and re.fullmatch(r"\./boot/vmlinuz-.*", member.name):
-                dest.write_bytes(tar.extractfile(member).read())
-                break
-    proc.stdout.close()
-    proc.wait()
-    if not dest.is_file():
-        raise RuntimeError(f"no boot/vmlinuz-* in {deb}")
-    return dest
-
-
-def newc_cpio(entries) -> bytes:
-    """An uncompressed initramfs (cpio 'newc'): entries are (name, mode,
-    data, (major, minor) of a device)."""
-    out = bytearray()
-
-    def pad4():
-        out.extend(b"\0" * (-len(out) % 4))
-
-    for ino, (name, mode, data, rdev) in enumerate(entries + [("TRAILER!!!", 0, b"", (0, 0))], 1):
-        fields = (ino, mode, 0, 0, 2 if stat.S_ISDIR(mode) else 1, 0, len(data), 0, 0,
-                  rdev[0], rdev[1], len(name) + 1, 0)
-        out.extend(b"070701" + b"".join(b"%08X" % f for f in fields))
-        out.extend(name.encode() + b"\0")
-        pad4()
-        out.extend(data)
-        pad4()
-    out.extend(b"\0" * (-len(out) % 512))
-    return bytes(out)
-
-
-def linux_guest() -> tuple[Path, Path, str]:
-    """(vmlinuz, initramfs, kernel package version) in the cache."""
-    kernel, version = linux_packages()
-    debs = fetch_debs([kernel, "busybox-static"])
-    vmlinuz = extract_vmlinuz(debs[kernel], LINUX_CACHE / f"vmlinuz-{kernel}-{version}")
-    bb_dir = LINUX_CACHE / "busybox"
-    busybox = bb_dir / "bin" / "busybox"
-    if not busybox.is_file():
-        subprocess.run(["dpkg-deb", "-x", str(debs["busybox-static"]), str(bb_dir)], check=True)
-    initrd = LINUX_CACHE / "initramfs.cpio"
-    image = newc_cpio([
-        ("bin", stat.S_IFDIR | 0o755, b"", (0, 0)),
-        ("dev", stat.S_IFDIR | 0o755, b"", (0, 0)),
-        ("dev/console", stat.S_IFCHR | 0o600, b"", (5, 1)),
-        ("bin/busybox", stat.S_IFREG | 0o755, busybox.read_bytes(), (0, 0)),
-        ("init", stat.S_IFREG | 0o755, INIT_SCRIPT, (0, 0)),
-    ])
-    if not initrd.is_file() or initrd.read_bytes() != image:
-        initrd.write_bytes(image)
-    return vmlinuz, initrd, f"{kernel} {version}"
-
-
-def without_append(argv: list[str]) -> list[str]:
-    if "-append" not in argv:
-        return list(argv)
-    i = argv.index("-append")
-    return argv[:i] + argv[i + 2:]
-
-
 # ------------------------------------------------------------ kiln run overhead
 
 def kiln_entry_points() -> list[tuple[str, list[str], dict]]:
     """How a user starts `kiln`: the interpreter with -m, the console
     script, and the pyenv shim (which re-resolves the interpreter in bash
     first); plus `python3 -m kiln` without a bytecode cache."""
-    env = common.kiln_env()
-    out = [("python3 -m kiln run", common.kiln_argv("run"), env)]
-    script, shim = common.kiln_executables()
+    env = images.kiln_env()
+    out = [("python3 -m kiln run", images.kiln_argv("run"), env)]
+    script, shim = images.kiln_executables()
     if script:
         out.append(("kiln run (console script)", [script, "run"], env))
     if shim:
         out.append(("kiln run (pyenv shim)", [shim, "run"], env))
-    out.append(("python3 -m kiln run, no .pyc cache", common.kiln_argv("run"),
-                common.kiln_env(bytecode_cache=False)))
+    out.append(("python3 -m kiln run, no .pyc cache", images.kiln_argv("run"),
+                images.kiln_env(bytecode_cache=False)))
     # The same without the site module, whose cost here is mostly this
     # machine's site-packages .pth hooks (a sandbox CA injector that imports
     # certifi): what the interpreter costs on a machine without them. The
     # run path needs nothing from site-packages.
     out.append(("python3 -S -m kiln run (no site module)",
-                [sys.executable, "-S"] + common.kiln_argv("run")[1:], env))
+                [sys.executable, "-S"] + images.kiln_argv("run")[1:], env))
     return out
 
 
-def run_overhead(image: common.Image, runs: int) -> dict:
-    env = common.kiln_env()
-    variants = [("QEMU command alone", common.qemu_argv(image), env)] + kiln_entry_points() + [
+def run_overhead(image: images.Image, runs: int) -> dict:
+    env = images.kiln_env()
+    variants = [("QEMU command alone", images.qemu_argv(image), env)] + kiln_entry_points() + [
         ("python3 -c pass (reference)", [sys.executable, "-c", "pass"], env),
         ("python3 -S -c pass (reference)", [sys.executable, "-S", "-c", "pass"], env)]
     times = {name: [] for name, _, _ in variants}
     hello = {name: [] for name, _, _ in variants}
     for _ in range(runs + 1):        # the first round warms caches and is dropped
         for name, argv, venv in variants:
-            t = common.timed_run(argv, timeout=60, env=venv, cwd=image.app_dir)
+            t = timing.timed_run(argv, timeout=60, env=venv, cwd=image.app_dir)
             if "reference" in name:
                 if t.status != 0:
                     raise RuntimeError(f"{name} failed")
@@ -197,9 +88,9 @@ def run_overhead(image: common.Image, runs: int) -> dict:
             hello[name].append(t.marker_s)
     for name in times:
         del times[name][0], hello[name][0]
-    return {"variants": [{"name": n, "argv": a, "total_ms": 1000 * common.median(times[n]),
-                          "hello_ms": (1000 * common.median(hello[n])
-                                       if common.median(hello[n]) is not None else None),
+    return {"variants": [{"name": n, "argv": a, "total_ms": 1000 * timing.median(times[n]),
+                          "hello_ms": (1000 * timing.median(hello[n])
+                                       if timing.median(hello[n]) is not None else None),
                           "samples_ms": [1000 * x for x in times[n]]}
                          for n, a, _ in variants],
             "app_dir": str(image.app_dir)}
@@ -212,14 +103,14 @@ LINUX_TRIES = 3
 
 
 def boot_once(machine: str, name: str, argv: list[str], marker: bytes,
-              linux_hangs: dict) -> common.Timing:
+              linux_hangs: dict) -> timing.Timing:
     """One boot to the marker. Debian's kernel now and then stops early
     under TCG and prints nothing (about one boot in ten on this host, on
     microvm, with or without kiln in the picture): such a boot is killed,
     counted in linux_hangs and tried again. Any other failure is fatal."""
     tries = LINUX_TRIES if name == "linux" else 1
     for _ in range(tries):
-        t = common.timed_run(argv, marker=marker,
+        t = timing.timed_run(argv, marker=marker,
                              timeout=LINUX_HANG_S if name == "linux" else 120)
         if t.marker_s is not None:
             return t
@@ -232,14 +123,14 @@ def boot_once(machine: str, name: str, argv: list[str], marker: bytes,
 
 
 def main(argv=None):
-    parser = common.arg_parser(__doc__.splitlines()[0], runs=15, quick_runs=5)
+    parser = report.arg_parser(__doc__.splitlines()[0], runs=15, quick_runs=5)
     parser.add_argument("--linux-runs", type=int, default=None,
                         help="Linux boots per machine (default 5, --quick 1); ~5 s each")
     parser.add_argument("--no-linux", action="store_true", help="skip the Linux guest")
-    args = common.parse_args(parser, argv)
+    args = report.parse_args(parser, argv)
     linux_runs = 0 if args.no_linux else (
         args.linux_runs if args.linux_runs is not None else (1 if args.quick else 5))
-    common.banner(
+    report.banner(
         "end-to-end boot: QEMU process start to the hello line",
         f"kiln helloworld within {STUB_GOAL}x of a bare PVH stub, and >= {LINUX_GOAL:.0f}x "
         f"faster than a Linux microVM; `kiln run` adds <= {RUN_OVERHEAD_GOAL_MS:.0f} ms",
@@ -247,32 +138,32 @@ def main(argv=None):
         (TCG, -serial stdio, isa-debug-exit, -no-reboot), with only -kernel/-append/-initrd
         changed: kiln helloworld (tlsf); bench/stub (32-bit PVH: 'Hello' on COM1, then
         isa-debug-exit); Debian's kernel + a busybox initramfs whose /init echoes the
-        line and runs poweroff -f ({LINUX_CMDLINE!r}). The time is from just before
+        line and runs poweroff -f ({linux_guest.CMDLINE!r}). The time is from just before
         the fork to the line on QEMU's stdout pipe, and to the process's exit.
         {MEMORY} for all: the Debian kernel needs more than 64M to decompress.
         Runs alternate kiln, stub, Linux within each round; medians.""")
 
-    image = common.build_image("helloworld", "kvm", "tlsf")
+    image = images.build_image("helloworld", "kvm", "tlsf")
     stub = build_stub()
     guests = {}
     linux_desc = None
     if linux_runs:
         try:
-            vmlinuz, initrd, linux_desc = linux_guest()
+            vmlinuz, initrd, linux_desc = linux_guest.hello_guest()
             print(f"Linux guest: {linux_desc}, busybox-static, initramfs "
                   f"{initrd.stat().st_size:,} bytes")
         except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
             print(f"Linux guest skipped: {exc} (needs apt-get download of Debian packages)")
             linux_runs = 0
     for machine in MACHINES:
-        base = common.qemu_argv(image, memory=MEMORY, machine=machine)
-        guests[(machine, "kiln")] = (base, common.HELLO)
-        guests[(machine, "stub")] = (common.with_option(without_append(base), "-kernel",
+        base = images.qemu_argv(image, memory=MEMORY, machine=machine)
+        guests[(machine, "kiln")] = (base, timing.HELLO)
+        guests[(machine, "stub")] = (images.with_option(images.without_append(base), "-kernel",
                                                         str(stub)), STUB_MARKER)
         if linux_runs:
             guests[(machine, "linux")] = (
-                common.with_option(without_append(base), "-kernel", str(vmlinuz))
-                + ["-initrd", str(initrd), "-append", LINUX_CMDLINE], common.HELLO)
+                images.with_option(images.without_append(base), "-kernel", str(vmlinuz))
+                + ["-initrd", str(initrd), "-append", linux_guest.CMDLINE], timing.HELLO)
 
     samples = {g: {"hello": [], "total": []} for g in guests}
     linux_hangs = {m: 0 for m in MACHINES}
@@ -283,7 +174,7 @@ def main(argv=None):
             t = boot_once(machine, name, argv, marker, linux_hangs)
             samples[(machine, name)]["hello"].append(t.marker_s)
             samples[(machine, name)]["total"].append(t.total_s)
-    med = {g: {k: 1000 * common.median(v) for k, v in s.items()} for g, s in samples.items()}
+    med = {g: {k: 1000 * timing.median(v) for k, v in s.items()} for g, s in samples.items()}
 
     rows, summary = [], {}
     for machine in MACHINES:
@@ -292,29 +183,31 @@ def main(argv=None):
             if (machine, name) not in med:
                 continue
             m = med[(machine, name)]
-            lo, hi = common.spread(samples[(machine, name)]["hello"])
+            lo, hi = timing.spread(samples[(machine, name)]["hello"])
             rows.append([machine, name, len(samples[(machine, name)]["hello"]),
-                         common.fmt(m["hello"]), f"{1000 * lo:,.1f}-{1000 * hi:,.1f}",
-                         common.fmt(m["total"]),
-                         common.fmt_ratio(common.ratio(m["hello"], k["hello"]))])
+                         report.fmt(m["hello"]), f"{1000 * lo:,.1f}-{1000 * hi:,.1f}",
+                         report.fmt(m["total"]),
+                         report.fmt_ratio(timing.ratio(m["hello"], k["hello"]))])
         s = med[(machine, "stub")]
         summary[machine] = {
-            "kiln_over_stub_hello": common.ratio(k["hello"], s["hello"]),
-            "kiln_over_stub_total": common.ratio(k["total"], s["total"]),
-            "linux_over_kiln_hello": (common.ratio(med[(machine, "linux")]["hello"], k["hello"])
+            "kiln_over_stub_hello": timing.ratio(k["hello"], s["hello"]),
+            "kiln_over_stub_total": timing.ratio(k["total"], s["total"]),
+            "linux_over_kiln_hello": (timing.ratio(med[(machine, "linux")]["hello"], k["hello"])
                                       if (machine, "linux") in med else None),
-            "linux_over_kiln_total": (common.ratio(med[(machine, "linux")]["total"], k["total"])
+            "linux_over_kiln_total": (timing.ratio(med[(machine, "linux")]["total"], k["total"])
                                       if (machine, "linux") in med else None)}
-    print(common.table(["machine", "guest", "runs", "hello ms", "hello min-max", "exit ms",
+    print(report.table(["machine", "guest", "runs", "hello ms", "hello min-max", "exit ms",
                         "hello / kiln"], rows))
     print()
-    print(common.table(
+    print(report.table(
         ["machine", "kiln/stub hello", "kiln/stub exit", f"goal <= {STUB_GOAL}x",
          "Linux/kiln hello", "Linux/kiln exit", f"goal >= {LINUX_GOAL:.0f}x"],
-        [[m, common.fmt_ratio(s["kiln_over_stub_hello"]), common.fmt_ratio(s["kiln_over_stub_total"]),
-          common.verdict(s["kiln_over_stub_hello"] <= STUB_GOAL),
-          common.fmt_ratio(s["linux_over_kiln_hello"], 0), common.fmt_ratio(s["linux_over_kiln_total"], 0),
-          common.verdict(None if s["linux_over_kiln_hello"] is None
+        [[m, report.fmt_ratio(s["kiln_over_stub_hello"]),
+          report.fmt_ratio(s["kiln_over_stub_total"]),
+          report.verdict(s["kiln_over_stub_hello"] <= STUB_GOAL),
+          report.fmt_ratio(s["linux_over_kiln_hello"], 0),
+          report.fmt_ratio(s["linux_over_kiln_total"], 0),
+          report.verdict(None if s["linux_over_kiln_hello"] is None
                          else s["linux_over_kiln_hello"] >= LINUX_GOAL)]
          for m, s in summary.items()]))
     if any(linux_hangs.values()):
@@ -331,21 +224,21 @@ def main(argv=None):
     rows = []
     for v in over["variants"]:
         extra = v["total_ms"] - bare if "kiln" in v["name"] else None
-        goal = "" if extra is None else common.verdict(extra <= RUN_OVERHEAD_GOAL_MS)
+        goal = "" if extra is None else report.verdict(extra <= RUN_OVERHEAD_GOAL_MS)
         v["overhead_ms"] = extra
         # What kiln adds beyond starting the interpreter (and QEMU).
         v["overhead_minus_python_ms"] = None if extra is None else extra - interpreter
-        rows.append([v["name"], common.fmt(v["total_ms"]),
-                     common.fmt(v["hello_ms"]), common.fmt(extra),
-                     common.fmt(v["overhead_minus_python_ms"]), goal])
-    print(common.table(["command", "exit ms", "hello ms", "over QEMU ms",
+        rows.append([v["name"], report.fmt(v["total_ms"]),
+                     report.fmt(v["hello_ms"]), report.fmt(extra),
+                     report.fmt(v["overhead_minus_python_ms"]), goal])
+    print(report.table(["command", "exit ms", "hello ms", "over QEMU ms",
                         "minus `python3 -c pass` ms",
                         f"goal <= {RUN_OVERHEAD_GOAL_MS:.0f} ms"], rows))
     site = interpreter - ref["python3 -S -c pass (reference)"]
     print(f"(interpreter start alone: {interpreter:.1f} ms, of which "
           f"{site:.1f} ms is the site module: site-packages and its .pth files)")
 
-    common.save_results("boot_e2e", {
+    report.save_results("boot_e2e", {
         "memory": MEMORY, "runs": args.runs, "linux_runs": linux_runs, "linux": linux_desc,
         "linux_hangs": linux_hangs,
         "guests": [{"machine": m, "guest": n, "argv": guests[(m, n)][0],
@@ -363,7 +256,7 @@ def main(argv=None):
         ax.set_ylabel("ms to the hello line (log)")
         ax.set_title("end-to-end boot under QEMU TCG")
         return fig
-    common.save_plot("boot_e2e", draw)
+    report.save_plot("boot_e2e", draw)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,9 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-import common
+import images
+import report
+import timing
 
 MEMORIES = ("64M", "1G")
 PREALLOC = "1G-prealloc"
@@ -68,8 +70,8 @@ def trace_pcs(argv: list[str], log: Path) -> list[int]:
     instructions' PCs."""
     cmd = argv + ["-icount", f"shift={ICOUNT_SHIFT},align=off,sleep=off", "-singlestep",
                   "-d", "exec,nochain", "-D", str(log)]
-    t = common.timed_run(cmd, timeout=120)
-    if t.status != common.QEMU_GUEST_OK or common.HELLO not in t.stdout:
+    t = timing.timed_run(cmd, timeout=120)
+    if t.status != images.QEMU_GUEST_OK or timing.HELLO not in t.stdout:
         raise RuntimeError(f"icount boot failed (status {t.status}): {t.stdout[-300:]!r}")
     pcs = []
     with open(log, "rb") as f:
@@ -119,12 +121,12 @@ def phases(pcs: list[int], syms: Symbols, stop: str = "main") -> dict:
     return {"total": n, "steps": dict(counts), "heap_regions": regions}
 
 
-def icount_checks(image: common.Image, syms: Symbols, tmp: Path) -> dict:
+def icount_checks(image: images.Image, syms: Symbols, tmp: Path) -> dict:
     """One run with boot.trace=1: under -icount the TSC is virtual time,
     2^shift ns per instruction, so the cycles the guest prints divided by
     2^shift must match the trace's count between the two rdtsc (the entry's
     first instruction and main_thread)."""
-    argv = common.qemu_argv(image, memory=MEMORIES[0], kernel_args=["boot.trace=1"])
+    argv = images.qemu_argv(image, memory=MEMORIES[0], kernel_args=["boot.trace=1"])
     pcs, out = trace_pcs(argv, tmp / "check.log")
     m = MAIN_RE.search(out)
     traced = phases(pcs, syms, stop="main_thread")["total"]
@@ -135,10 +137,10 @@ def icount_checks(image: common.Image, syms: Symbols, tmp: Path) -> dict:
 # ------------------------------------------------------------ main
 
 def main(argv=None):
-    parser = common.arg_parser(__doc__.splitlines()[0], runs=15, quick_runs=5)
-    args = common.parse_args(parser, argv)
-    allocators = common.ALLOCATORS
-    common.banner(
+    parser = report.arg_parser(__doc__.splitlines()[0], runs=15, quick_runs=5)
+    args = report.parse_args(parser, argv)
+    allocators = images.ALLOCATORS
+    report.banner(
         "boot time: first instruction to main (guest)",
         "region and TLSF init independent of RAM size (1G/64M ~ 1.0); buddy no worse "
         "than linear in the number of free regions, not in bytes",
@@ -155,9 +157,9 @@ def main(argv=None):
         virtual time (2^{ICOUNT_SHIFT} ns per instruction), so calibration waits a fixed
         number of instructions; the large shift keeps that wait short.""")
 
-    images = {a: common.build_image("helloworld", "kvm", a) for a in allocators}
+    built = {a: images.build_image("helloworld", "kvm", a) for a in allocators}
     configs = [(a, m) for a in allocators for m in MEMORIES]
-    argvs = {(a, m): common.qemu_argv(images[a], memory=m, kernel_args=["boot.trace=1"])
+    argvs = {(a, m): images.qemu_argv(built[a], memory=m, kernel_args=["boot.trace=1"])
              for a, m in configs}
     # The same 1G boots with the guest RAM allocated by QEMU before the guest
     # runs: what is left is the guest's own work, without the host's first
@@ -170,41 +172,41 @@ def main(argv=None):
     samples = {c: {"cycles": [], "us": [], "heap_us": []} for c in configs + prealloc}
     for _ in range(args.runs):
         for c in configs + prealloc:
-            t = common.timed_run(argvs[c], timeout=30)
+            t = timing.timed_run(argvs[c], timeout=30)
             text = t.stderr.decode(errors="replace")  # boot.trace: kernel messages
             m, h = MAIN_RE.search(text), HEAP_RE.search(text)
-            if t.status != common.QEMU_GUEST_OK or not m:
+            if t.status != images.QEMU_GUEST_OK or not m:
                 raise RuntimeError(f"{c}: boot failed (status {t.status}): {text[-300:]}")
             samples[c]["cycles"].append(int(m.group(1)))
             samples[c]["us"].append(int(m.group(2)))
             samples[c]["heap_us"].append(int(h.group(1)) if h else None)
-    real = {c: {k: common.median(v) for k, v in s.items()} for c, s in samples.items()}
+    real = {c: {k: timing.median(v) for k, v in s.items()} for c, s in samples.items()}
 
     # (b) instruction counts
     counted = {}
     with tempfile.TemporaryDirectory(prefix="kiln-bench-") as tmpdir:
         tmp = Path(tmpdir)
-        syms = {a: Symbols(images[a].dbg) for a in allocators}
+        syms = {a: Symbols(built[a].dbg) for a in allocators}
         for a, m in configs:
-            argv_plain = common.qemu_argv(images[a], memory=m)
+            argv_plain = images.qemu_argv(built[a], memory=m)
             pcs, _ = trace_pcs(argv_plain, tmp / "trace.log")
             counted[(a, m)] = phases(pcs, syms[a])
             if not args.quick:    # deterministic? a second run must agree exactly
                 again = phases(trace_pcs(argv_plain, tmp / "trace.log")[0], syms[a])
                 counted[(a, m)]["repeatable"] = again["total"] == counted[(a, m)]["total"]
-        check = icount_checks(images[allocators[0]], syms[allocators[0]], tmp)
+        check = icount_checks(built[allocators[0]], syms[allocators[0]], tmp)
 
     print("(a) real time under TCG, medians of", args.runs, "runs")
     rows = []
     for a in allocators:
         lo, hi = real[(a, MEMORIES[0])], real[(a, MEMORIES[1])]
         pre = real[(a, PREALLOC)]
-        rows.append([a, common.fmt(lo["cycles"]), common.fmt(lo["us"]), common.fmt(lo["heap_us"]),
-                     common.fmt(hi["cycles"]), common.fmt(hi["us"]), common.fmt(hi["heap_us"]),
-                     common.fmt_ratio(common.ratio(hi["us"], lo["us"])),
-                     common.fmt_ratio(common.ratio(hi["heap_us"], lo["heap_us"])),
-                     common.fmt(pre["us"]), common.fmt(pre["heap_us"])])
-    print(common.table(["alloc", "64M cycles", "64M us", "64M heap us", "1G cycles", "1G us",
+        rows.append([a, report.fmt(lo["cycles"]), report.fmt(lo["us"]), report.fmt(lo["heap_us"]),
+                     report.fmt(hi["cycles"]), report.fmt(hi["us"]), report.fmt(hi["heap_us"]),
+                     report.fmt_ratio(timing.ratio(hi["us"], lo["us"])),
+                     report.fmt_ratio(timing.ratio(hi["heap_us"], lo["heap_us"])),
+                     report.fmt(pre["us"]), report.fmt(pre["heap_us"])])
+    print(report.table(["alloc", "64M cycles", "64M us", "64M heap us", "1G cycles", "1G us",
                         "1G heap us", "1G/64M boot", "1G/64M heap",
                         "1G prealloc us", "prealloc heap us"], rows))
     print("(us = the guest's conversion with its calibrated TSC rate; 'prealloc' = the 1G boot\n"
@@ -218,13 +220,13 @@ def main(argv=None):
     rows = []
     for s in steps:
         rows.append([s if s != HEAP_INIT else "  kn_heap_init", NOTES.get(s, "")]
-                    + [common.fmt(counted[c]["steps"].get(s, 0)) for c in configs])
-    rows.append(["TOTAL", "to main"] + [common.fmt(counted[c]["total"]) for c in configs])
+                    + [report.fmt(counted[c]["steps"].get(s, 0)) for c in configs])
+    rows.append(["TOTAL", "to main"] + [report.fmt(counted[c]["total"]) for c in configs])
     rows.append(["", "without kn_kvm_time_init"]
-                + [common.fmt(counted[c]["total"] - counted[c]["steps"].get("kn_kvm_time_init", 0))
+                + [report.fmt(counted[c]["total"] - counted[c]["steps"].get("kn_kvm_time_init", 0))
                    for c in configs])
     rows.append(["", "free regions given"] + [str(counted[c]["heap_regions"]) for c in configs])
-    print(common.table(["step", "what"] + [f"{a} {m}" for a, m in configs], rows))
+    print(report.table(["step", "what"] + [f"{a} {m}" for a, m in configs], rows))
     print("kn_kvm_time_init waits on the PIT in virtual time, so its count depends on the shift\n"
           "(and when early init outlasts the PIT's 55 ms count it starts the 2 ms window again);\n"
           "every other step is the guest's own work.")
@@ -240,19 +242,19 @@ def main(argv=None):
     summary = []
     for a in allocators:
         lo, hi = counted[(a, MEMORIES[0])], counted[(a, MEMORIES[1])]
-        heap_ratio = common.ratio(hi["steps"].get(HEAP_INIT, 0), lo["steps"].get(HEAP_INIT, 0))
-        total_ratio = common.ratio(hi["total"], lo["total"])
+        heap_ratio = timing.ratio(hi["steps"].get(HEAP_INIT, 0), lo["steps"].get(HEAP_INIT, 0))
+        total_ratio = timing.ratio(hi["total"], lo["total"])
         limit = BUDDY_RATIO if a == "buddy" else FLAT_RATIO
         summary.append({"alloc": a, "heap_init_ratio": heap_ratio,
                         "total_ratio": total_ratio, "limit": limit,
                         "met": heap_ratio is not None and heap_ratio <= limit})
-    print(common.table(
+    print(report.table(
         ["alloc", "heap init 64M", "heap init 1G", "1G/64M heap init", "1G/64M to main",
          "limit", "goal"],
-        [[s["alloc"], common.fmt(counted[(s["alloc"], MEMORIES[0])]["steps"].get(HEAP_INIT, 0)),
-          common.fmt(counted[(s["alloc"], MEMORIES[1])]["steps"].get(HEAP_INIT, 0)),
-          common.fmt_ratio(s["heap_init_ratio"], 3), common.fmt_ratio(s["total_ratio"], 3),
-          f"<= {s['limit']}x", common.verdict(s["met"])] for s in summary]))
+        [[s["alloc"], report.fmt(counted[(s["alloc"], MEMORIES[0])]["steps"].get(HEAP_INIT, 0)),
+          report.fmt(counted[(s["alloc"], MEMORIES[1])]["steps"].get(HEAP_INIT, 0)),
+          report.fmt_ratio(s["heap_init_ratio"], 3), report.fmt_ratio(s["total_ratio"], 3),
+          f"<= {s['limit']}x", report.verdict(s["met"])] for s in summary]))
     print(f"(RAM grows 16x from 64M to 1G; limits: region/TLSF within {FLAT_RATIO}x, "
           f"buddy <= {BUDDY_RATIO}x with the same number of free regions)")
 
@@ -262,7 +264,7 @@ def main(argv=None):
     print(f"largest step ({configs[0][0]} {configs[0][1]}): {biggest} "
           f"{share:.0%} of the instructions to main")
 
-    common.save_results("boot_time", {
+    report.save_results("boot_time", {
         "icount_shift": ICOUNT_SHIFT, "runs": args.runs,
         "real": [{"alloc": a, "memory": m, **real[(a, m)], "samples": samples[(a, m)]}
                  for a, m in configs + prealloc],
@@ -284,7 +286,7 @@ def main(argv=None):
             ax.set_title(title, fontsize=9)
             ax.legend()
         return fig
-    common.save_plot("boot_time", draw)
+    report.save_plot("boot_time", draw)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,9 @@ no-op rebuild (`kiln build` again), for kvm and linuxu.
 
 import os
 
-import common
+import images
+import report
+import timing
 
 CLEAN_GOAL_S = 3.0
 NOOP_GOAL_S = 0.3
@@ -14,7 +16,7 @@ UNIKRAFT_CLEAN_S = 5.7     # Unikraft's helloworld on this kind of machine, as s
 
 
 def timed(argv, env, cwd=None) -> float:
-    t = common.timed_run(argv, marker=None, timeout=600, env=env, cwd=cwd)
+    t = timing.timed_run(argv, marker=None, timeout=600, env=env, cwd=cwd)
     if t.status != 0:
         raise RuntimeError(f"{' '.join(argv)} failed ({t.status}):\n"
                            f"{t.stdout.decode(errors='replace')[-2000:]}"
@@ -23,43 +25,44 @@ def timed(argv, env, cwd=None) -> float:
 
 
 def main(argv=None):
-    parser = common.arg_parser(__doc__.splitlines()[0], runs=5, quick_runs=2)
+    parser = report.arg_parser(__doc__.splitlines()[0], runs=5, quick_runs=2)
     parser.add_argument("-j", "--jobs", type=int, default=None,
                         help="kiln build -j N (default: kiln's default, ninja's own)")
-    args = common.parse_args(parser, argv)
+    args = report.parse_args(parser, argv)
     platforms = ("kvm",) if args.quick else ("kvm", "linuxu")
     jobs = ["-j", str(args.jobs)] if args.jobs else []
-    common.banner(
+    build_args = " ".join(["build", "-p", "P", *jobs])
+    report.banner(
         "build time: helloworld from clean and no-op rebuild",
         f"clean build <= {CLEAN_GOAL_S} s (Unikraft helloworld: ~{UNIKRAFT_CLEAN_S} s), "
         f"no-op rebuild <= {NOOP_GOAL_S} s",
-        f"""`python3 -m kiln clean -p P` (untimed), then `python3 -m kiln build -p P{' ' + ' '.join(jobs) if jobs else ''}`
+        f"""`python3 -m kiln clean -p P` (untimed), then `python3 -m kiln {build_args}`
         (timed: the whole process, from fork to exit), then the same build again (no-op);
         in a cached copy of apps/helloworld, {os.cpu_count()} cores, median of {args.runs} runs,
         platforms alternating. The same no-op build through the `kiln` console script
         and the pyenv shim shows what the shim adds. Python's bytecode cache is on
         (kept under the cache folder), as in a normal install.""")
-    env = common.kiln_env()
-    app_dir = common.app_copy("helloworld", "build-time")
-    common.kiln("build", "-p", platforms[0], app=app_dir)      # warm the page cache once
+    env = images.kiln_env()
+    app_dir = images.app_copy("helloworld", "build-time")
+    images.kiln("build", "-p", platforms[0], app=app_dir)      # warm the page cache once
 
     clean = {p: [] for p in platforms}
     noop = {p: [] for p in platforms}
     for _ in range(args.runs):
         for p in platforms:
-            common.kiln("clean", "-p", p, app=app_dir)
-            clean[p].append(timed(common.kiln_argv("build", "-p", p, *jobs, app=app_dir), env))
-            noop[p].append(timed(common.kiln_argv("build", "-p", p, *jobs, app=app_dir), env))
+            images.kiln("clean", "-p", p, app=app_dir)
+            clean[p].append(timed(images.kiln_argv("build", "-p", p, *jobs, app=app_dir), env))
+            noop[p].append(timed(images.kiln_argv("build", "-p", p, *jobs, app=app_dir), env))
 
     # the same no-op build through each way of starting kiln
-    script, shim = common.kiln_executables()
-    starters = [("python3 -m kiln", common.kiln_argv(), env)]
+    script, shim = images.kiln_executables()
+    starters = [("python3 -m kiln", images.kiln_argv(), env)]
     if script:
         starters.append(("kiln (console script)", [script], env))
     if shim:
         starters.append(("kiln (pyenv shim)", [shim], env))
-    starters.append(("python3 -m kiln, no .pyc cache", common.kiln_argv(),
-                     common.kiln_env(bytecode_cache=False)))
+    starters.append(("python3 -m kiln, no .pyc cache", images.kiln_argv(),
+                     images.kiln_env(bytecode_cache=False)))
     starter_s = {name: [] for name, _, _ in starters}
     for _ in range(args.runs):
         for name, base, senv in starters:
@@ -68,27 +71,27 @@ def main(argv=None):
 
     rows, results = [], []
     for p in platforms:
-        c, n = common.median(clean[p]), common.median(noop[p])
+        c, n = timing.median(clean[p]), timing.median(noop[p])
         results.append({"platform": p, "clean_s": c, "noop_s": n,
                         "clean_samples_s": clean[p], "noop_samples_s": noop[p]})
-        rows.append([p, common.fmt(c, 2), f"{min(clean[p]):.2f}-{max(clean[p]):.2f}",
-                     common.fmt_ratio(CLEAN_GOAL_S / c), common.verdict(c <= CLEAN_GOAL_S),
-                     common.fmt_ratio(UNIKRAFT_CLEAN_S / c, 1),
-                     common.fmt(n * 1000, 0), common.fmt_ratio(NOOP_GOAL_S / n),
-                     common.verdict(n <= NOOP_GOAL_S)])
-    print(common.table(["platform", "clean s", "min-max", "goal/clean", "goal",
+        rows.append([p, report.fmt(c, 2), f"{min(clean[p]):.2f}-{max(clean[p]):.2f}",
+                     report.fmt_ratio(CLEAN_GOAL_S / c), report.verdict(c <= CLEAN_GOAL_S),
+                     report.fmt_ratio(UNIKRAFT_CLEAN_S / c, 1),
+                     report.fmt(n * 1000, 0), report.fmt_ratio(NOOP_GOAL_S / n),
+                     report.verdict(n <= NOOP_GOAL_S)])
+    print(report.table(["platform", "clean s", "min-max", "goal/clean", "goal",
                         "Unikraft/kiln", "no-op ms", "goal/no-op", "goal"], rows))
     print()
-    base = common.median(starter_s["python3 -m kiln"])
+    base = timing.median(starter_s["python3 -m kiln"])
     print(f"no-op `build -p {platforms[0]}` by how kiln is started (median of {args.runs}):")
-    print(common.table(["started as", "ms", "over python3 -m kiln"],
-                       [[name, common.fmt(1000 * common.median(v), 0),
-                         common.fmt(1000 * (common.median(v) - base), 0)]
+    print(report.table(["started as", "ms", "over python3 -m kiln"],
+                       [[name, report.fmt(1000 * timing.median(v), 0),
+                         report.fmt(1000 * (timing.median(v) - base), 0)]
                         for name, v in starter_s.items()]))
-    common.save_results("build_time", {
+    report.save_results("build_time", {
         "runs": args.runs, "jobs": args.jobs, "cores": os.cpu_count(),
         "builds": results,
-        "starters": [{"name": n, "noop_s": common.median(v), "samples_s": v}
+        "starters": [{"name": n, "noop_s": timing.median(v), "samples_s": v}
                      for n, v in starter_s.items()]})
 
     def draw(plt):
@@ -101,7 +104,7 @@ def main(argv=None):
         ax.set_title("helloworld build time")
         ax.legend()
         return fig
-    common.save_plot("build_time", draw)
+    report.save_plot("build_time", draw)
 
 
 if __name__ == "__main__":

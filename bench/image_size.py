@@ -7,7 +7,8 @@ allocator, and where its bytes go (`kiln size --json`, per library).
 
 import json
 
-import common
+import images
+import report
 
 GOAL_BYTES = 64 * 1024
 UNIKRAFT_BYTES = (193_000, 257_000)   # Unikraft helloworld images, as stated in the brief
@@ -29,29 +30,29 @@ def measure(platforms, allocators, app: str = "helloworld"):
     rows = []
     for platform in platforms:
         for alloc in allocators:
-            image = common.build_image(app, platform, alloc)
-            report = json.loads(common.kiln("size", "-p", platform, "--json",
-                                            app=image.app_dir).stdout)
+            image = images.build_image(app, platform, alloc)
+            sizes = json.loads(images.kiln("size", "-p", platform, "--json",
+                                           app=image.app_dir).stdout)
             rows.append({
                 "platform": platform, "alloc": alloc,
                 "bytes": image.path.stat().st_size,
                 "dbg_bytes": image.dbg.stat().st_size,
                 "libraries": {lib["library"]: {k: lib[k] for k in
                                                ("text", "rodata", "data", "bss", "total")}
-                              for lib in report["libraries"]},
+                              for lib in sizes["libraries"]},
             })
     return rows
 
 
 def main(argv=None):
-    parser = common.arg_parser(__doc__.splitlines()[0], runs=1, quick_runs=1)
+    parser = report.arg_parser(__doc__.splitlines()[0], runs=1, quick_runs=1)
     parser.add_argument("--app", default="helloworld", choices=sorted(APPS),
                         help="the app under apps/ (default helloworld)")
-    args = common.parse_args(parser, argv)
+    args = report.parse_args(parser, argv)
     app = args.app
     goal_bytes, unikraft_bytes, unikraft_what = APPS[app]
-    allocators = ("tlsf",) if args.quick else common.ALLOCATORS
-    common.banner(
+    allocators = ("tlsf",) if args.quick else images.ALLOCATORS
+    report.banner(
         f"image size: stripped {app} image",
         f"<= {goal_text(goal_bytes)} ({unikraft_what}: "
         f"{unikraft_bytes[0] // 1000}-{unikraft_bytes[1] // 1000} KB)",
@@ -61,14 +62,14 @@ def main(argv=None):
         Sizes are deterministic: --runs does not apply.""")
     rows = measure(("kvm", "linuxu"), allocators, app)
 
-    print(common.table(
+    print(report.table(
         ["platform", "alloc", "image bytes", "KiB", "of goal", "goal",
          "Unikraft / kiln", "bss KiB (RAM only)"],
-        [[r["platform"], r["alloc"], common.fmt(r["bytes"]),
-          common.fmt(r["bytes"] / 1024), f"{100 * r['bytes'] / goal_bytes:.0f}%",
-          common.verdict(r["bytes"] <= goal_bytes),
+        [[r["platform"], r["alloc"], report.fmt(r["bytes"]),
+          report.fmt(r["bytes"] / 1024), f"{100 * r['bytes'] / goal_bytes:.0f}%",
+          report.verdict(r["bytes"] <= goal_bytes),
           f"{unikraft_bytes[0] / r['bytes']:.1f}-{unikraft_bytes[1] / r['bytes']:.1f}x",
-          common.fmt(sum(l["bss"] for l in r["libraries"].values()) / 1024)]
+          report.fmt(sum(l["bss"] for l in r["libraries"].values()) / 1024)]
          for r in rows]))
     print()
 
@@ -76,11 +77,11 @@ def main(argv=None):
                        key=lambda lib: -max(r["libraries"].get(lib, {}).get("total", 0)
                                             for r in rows))
     print("bytes per library (text+rodata+data; `kiln size --json`):")
-    print(common.table(
+    print(report.table(
         ["library"] + [f"{r['platform']}/{r['alloc']}" for r in rows],
-        [[lib] + [common.fmt(r["libraries"][lib]["total"]) if lib in r["libraries"] else "-"
+        [[lib] + [report.fmt(r["libraries"][lib]["total"]) if lib in r["libraries"] else "-"
                   for r in rows] for lib in libraries]
-        + [["(sum)"] + [common.fmt(sum(l["total"] for l in r["libraries"].values()))
+        + [["(sum)"] + [report.fmt(sum(l["total"] for l in r["libraries"].values()))
                         for r in rows]]))
     print("(the image on disk adds ELF headers and section alignment to the sum)")
     print()
@@ -88,10 +89,10 @@ def main(argv=None):
     largest = max(rows, key=lambda r: r["bytes"])
     print(f"largest image: {largest['platform']}/{largest['alloc']} "
           f"{largest['bytes']:,} bytes = {largest['bytes'] / goal_bytes:.3f} of the "
-          f"{goal_text(goal_bytes)} goal: {common.verdict(largest['bytes'] <= goal_bytes)}")
+          f"{goal_text(goal_bytes)} goal: {report.verdict(largest['bytes'] <= goal_bytes)}")
     # helloworld keeps its historical file name; other apps get their own.
     name = "image_size" if app == "helloworld" else f"image_size-{app}"
-    common.save_results(name, {"app": app, "goal_bytes": goal_bytes,
+    report.save_results(name, {"app": app, "goal_bytes": goal_bytes,
                                        "unikraft_bytes": list(unikraft_bytes),
                                        "images": rows})
 
@@ -103,12 +104,13 @@ def main(argv=None):
             vals = [r["libraries"].get(lib, {}).get("total", 0) / 1024 for r in rows]
             ax.bar(labels, vals, bottom=bottoms, label=lib)
             bottoms = [b + v for b, v in zip(bottoms, vals)]
-        ax.axhline(goal_bytes / 1024, color="red", linestyle="--", label=f"goal {goal_text(goal_bytes)}")
+        ax.axhline(goal_bytes / 1024, color="red", linestyle="--",
+                   label=f"goal {goal_text(goal_bytes)}")
         ax.set_ylabel("KiB (text+rodata+data)")
         ax.set_title(f"{app} image size per library")
         ax.legend(fontsize=7, ncol=2)
         return fig
-    common.save_plot(name, draw)
+    report.save_plot(name, draw)
     return rows
 
 

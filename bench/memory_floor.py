@@ -7,26 +7,28 @@ apps/) and the line that says it succeeded.
                                   [--app NAME [--marker TEXT] [--goal-kib N]]
 """
 
-import common
+import images
+import report
+import timing
 
 GOAL_KIB = 2048
 # Apps with a known success line, goal and per-boot timeout (a boot slower
 # than it counts as a hang); --marker/--goal-kib/--timeout override them.
-APPS = {"helloworld": (common.HELLO, GOAL_KIB, 2.5),
+APPS = {"helloworld": (timing.HELLO, GOAL_KIB, 2.5),
         "sqlite-bench": (b"inserts=60000 ", 3072, 15.0)}
 START_HI_KIB = 4096       # first upper bound; doubled while it fails
 CHECK_SPAN_KIB = 1024     # how far above the floor the grid check goes
 LOAD_KIB = 1024           # the PVH image is linked at 1 MiB: less RAM cannot hold it
 
 
-def classify(t: common.Timing, marker: bytes = common.HELLO) -> tuple[bool, str]:
+def classify(t: timing.Timing, marker: bytes = timing.HELLO) -> tuple[bool, str]:
     """(passed, what happened) for one boot."""
     hello = marker in t.stdout
     kn = next((l.strip() for l in t.stderr.decode(errors="replace").splitlines()
                if l.startswith("kn: ")), "")  # kernel messages: the guest's stderr
     if t.timed_out:
         return False, "hang (killed at the timeout)"
-    if t.status == common.QEMU_GUEST_OK:
+    if t.status == images.QEMU_GUEST_OK:
         if hello:
             return True, "ok"
         if b"\0" in t.stdout:
@@ -44,7 +46,7 @@ def classify(t: common.Timing, marker: bytes = common.HELLO) -> tuple[bool, str]
 
 
 class Prober:
-    def __init__(self, argv, runs, timeout, marker: bytes = common.HELLO):
+    def __init__(self, argv, runs, timeout, marker: bytes = timing.HELLO):
         self.argv, self.runs, self.timeout, self.marker = argv, runs, timeout, marker
         self.seen: dict[int, tuple[bool, str]] = {}
 
@@ -52,7 +54,7 @@ class Prober:
         if kib not in self.seen:
             result = (True, "ok")
             for _ in range(self.runs):
-                t = common.timed_run(common.with_option(self.argv, "-m", f"{kib}K"),
+                t = timing.timed_run(images.with_option(self.argv, "-m", f"{kib}K"),
                                      marker=self.marker, timeout=self.timeout)
                 result = classify(t, self.marker)
                 if not result[0]:
@@ -119,9 +121,9 @@ def measure_floors(app: str, marker: bytes, allocators, machines, runs: int,
     """The floor of APP's kvm image per allocator and machine (one row each)."""
     rows = []
     for alloc in allocators:
-        image = common.build_image(app, "kvm", alloc)
+        image = images.build_image(app, "kvm", alloc)
         for machine in machines:
-            probe = Prober(common.qemu_argv(image, machine=machine), runs, timeout, marker)
+            probe = Prober(images.qemu_argv(image, machine=machine), runs, timeout, marker)
             floor, top, islands = search(probe, grid)
             below = probe.seen.get(floor - 1, (False, "not tried"))[1]
             failures = sorted((k, what) for k, (ok, what) in probe.seen.items()
@@ -139,11 +141,11 @@ def measure_floors(app: str, marker: bytes, allocators, machines, runs: int,
 def print_floors(rows: list[dict], goal_kib: int) -> None:
     """Rows with "reference" set are shown for comparison (another
     configuration) and left out of the verdict."""
-    print(common.table(
+    print(report.table(
         ["alloc", "machine", "floor KiB", "MiB", "goal / floor", "goal", "at floor-1 KiB"],
-        [[r["alloc"], r["machine"], common.fmt(r["floor_kib"]),
-          common.fmt(r["floor_kib"] / 1024, 2), common.fmt_ratio(goal_kib / r["floor_kib"]),
-          "(ref.)" if r.get("reference") else common.verdict(r["floor_kib"] <= goal_kib),
+        [[r["alloc"], r["machine"], report.fmt(r["floor_kib"]),
+          report.fmt(r["floor_kib"] / 1024, 2), report.fmt_ratio(goal_kib / r["floor_kib"]),
+          "(ref.)" if r.get("reference") else report.verdict(r["floor_kib"] <= goal_kib),
           r["below_floor"]] for r in rows]))
     odd = [r for r in rows if r["passing_islands_below_floor_kib"]]
     if odd:
@@ -159,11 +161,11 @@ def print_floors(rows: list[dict], goal_kib: int) -> None:
     worst = max(r["floor_kib"] for r in rows if not r.get("reference"))
     print(f"highest floor: {worst} KiB = {worst / 1024:.2f} MiB, "
           f"{goal_kib / worst:.2f}x under the {goal_kib} KiB goal: "
-          f"{common.verdict(worst <= goal_kib)}")
+          f"{report.verdict(worst <= goal_kib)}")
 
 
 def main(argv=None):
-    parser = common.arg_parser(__doc__.splitlines()[0], runs=1, quick_runs=1)
+    parser = report.arg_parser(__doc__.splitlines()[0], runs=1, quick_runs=1)
     parser.add_argument("--timeout", type=float, default=None,
                         help="seconds per boot before it counts as a hang "
                              "(default 2.5; sqlite-bench 15)")
@@ -173,17 +175,17 @@ def main(argv=None):
                         help="output text that means success (known for "
                              f"{', '.join(APPS)}; required for other apps)")
     parser.add_argument("--goal-kib", type=int, default=None, help="the goal in KiB")
-    args = common.parse_args(parser, argv)
+    args = report.parse_args(parser, argv)
     known = APPS.get(args.app)
     if known is None and args.marker is None:
         parser.error(f"--marker is required for app {args.app!r}")
     marker = args.marker.encode() if args.marker is not None else known[0]
     goal_kib = args.goal_kib or (known[1] if known else GOAL_KIB)
     timeout = args.timeout or (known[2] if known else 2.5)
-    allocators = ("tlsf",) if args.quick else common.ALLOCATORS
+    allocators = ("tlsf",) if args.quick else images.ALLOCATORS
     machines = ("microvm", "pc")
     grid = 32 if args.quick else 8
-    common.banner(
+    report.banner(
         f"memory floor: smallest -m with which {args.app} succeeds",
         f"<= {goal_kib} KiB ({goal_kib / 1024:g} MiB)",
         f"""binary search on QEMU -m in 1 KiB steps over the command `kiln run --dry-run`
@@ -199,7 +201,7 @@ def main(argv=None):
     print_floors(rows, goal_kib)
     # helloworld keeps its historical file name; other apps get their own.
     name = "memory_floor" if args.app == "helloworld" else f"memory_floor-{args.app}"
-    common.save_results(name, {"app": args.app, "marker": marker.decode(),
+    report.save_results(name, {"app": args.app, "marker": marker.decode(),
                                "goal_kib": goal_kib, "runs_per_probe": args.runs,
                                "timeout_s": timeout, "grid_kib": grid, "floors": rows})
 
@@ -212,7 +214,7 @@ def main(argv=None):
         ax.set_title(f"{args.app} memory floor")
         ax.legend()
         return fig
-    common.save_plot(name, draw)
+    report.save_plot(name, draw)
     return rows
 
 

@@ -15,12 +15,16 @@ import subprocess
 import tomllib
 from pathlib import Path
 
-import common
 import image_size
+import images
+import linux_guest
 import memory_floor
+import places
+import report
+import timing
 
 APP = "sqlite-bench"
-APP_DIR = common.REPO / "apps" / APP
+APP_DIR = places.REPO / "apps" / APP
 MARKER = b"inserts=60000 "
 RESULT = re.compile(rb"^inserts=(\d+) seconds=([0-9.]+)\s*$", re.M)
 MEMORY = "128M"          # both VMs: the Debian kernel does not decompress in 64 MiB
@@ -88,7 +92,7 @@ def sqlite_flags(tree: Path) -> list[str]:
 
 
 def musl_gcc_version() -> str:
-    gcc = common.require("musl-gcc", "musl-tools")
+    gcc = images.require("musl-gcc", "musl-tools")
     out = subprocess.run([gcc, "--version"], capture_output=True, text=True).stdout
     musl = subprocess.run(["dpkg-query", "-W", "-f", "${Version}", "musl-dev"],
                           capture_output=True, text=True).stdout.strip()
@@ -99,8 +103,8 @@ def build_native(out_dir: Path | None = None) -> tuple[Path, dict]:
     """sqlite3.c of the app's fetched tree + apps/sqlite-bench/bench.c,
     compiled with musl-gcc and linked -static, stripped. Cached by the
     flags, the compiler and the sources (sqlite3.c takes ~25 s at -O2)."""
-    gcc = common.require("musl-gcc", "musl-tools")
-    tree = common.fetch_tree(APP, "sqlite")
+    gcc = images.require("musl-gcc", "musl-tools")
+    tree = images.fetch_tree(APP, "sqlite")
     flags = sqlite_flags(tree)
     bench_flags = BENCH_C_FLAGS + [f"-I{tree}"]
     key = hashlib.sha256()
@@ -108,7 +112,7 @@ def build_native(out_dir: Path | None = None) -> tuple[Path, dict]:
         key.update("\0".join(part).encode() + b"\1")
     key.update((tree / "sqlite3.c").read_bytes())
     key.update((APP_DIR / "bench.c").read_bytes())
-    out = out_dir or common.CACHE / "native" / f"sqlite-bench-{key.hexdigest()[:12]}"
+    out = out_dir or places.CACHE / "native" / f"sqlite-bench-{key.hexdigest()[:12]}"
     exe = out / "sqlite-bench"
     info = {"tree": str(tree), "sqlite3_c_flags": flags, "bench_c_flags": bench_flags,
             "compiler": musl_gcc_version()}
@@ -136,7 +140,7 @@ def parse_result(stdout: bytes) -> float | None:
 
 
 def run_once(name: str, argv: list[str], ok: int, cwd: Path | None) -> dict:
-    t = common.timed_run(argv, marker=MARKER, timeout=300, cwd=cwd)
+    t = timing.timed_run(argv, marker=MARKER, timeout=300, cwd=cwd)
     seconds = parse_result(t.stdout)
     bench_exit = re.findall(rb"bench-exit: (\d+)", t.stdout)
     if t.status != ok or seconds is None or (bench_exit and bench_exit[-1] != b"0"):
@@ -150,8 +154,8 @@ def summary(samples: list[dict]) -> dict:
     out = {"runs": len(samples)}
     for key in ("seconds", "wall", "to_line"):
         xs = [s[key] for s in samples]
-        out[key] = common.median(xs)
-        out[f"{key}_min"], out[f"{key}_max"] = common.spread(xs)
+        out[key] = timing.median(xs)
+        out[f"{key}_min"], out[f"{key}_max"] = timing.spread(xs)
         out[f"{key}_samples"] = xs
     return out
 
@@ -165,23 +169,23 @@ def inserts(args, allocators) -> tuple[dict, dict]:
     guests: dict[str, tuple[list[str], int, Path | None]] = {}
     plain = None
     for alloc in allocators:
-        kvm = common.build_image(APP, "kvm", alloc)
-        guests[f"kiln kvm {alloc}"] = (common.qemu_argv(kvm, memory=MEMORY, machine="microvm"),
-                                       common.QEMU_GUEST_OK, kvm.app_dir, 1)
-        plain = plain or common.qemu_argv(kvm, memory=MEMORY, machine="microvm")
+        kvm = images.build_image(APP, "kvm", alloc)
+        guests[f"kiln kvm {alloc}"] = (images.qemu_argv(kvm, memory=MEMORY, machine="microvm"),
+                                       images.QEMU_GUEST_OK, kvm.app_dir, 1)
+        plain = plain or images.qemu_argv(kvm, memory=MEMORY, machine="microvm")
     linux_desc = None
     if not args.no_linux:
         try:
-            vmlinuz, initrd, linux_desc = common.linux_microvm_initrd(
+            vmlinuz, initrd, linux_desc = linux_guest.microvm_initrd(
                 "sqlite-bench", {"sqlite-bench": native}, "/bin/sqlite-bench :memory:")
-            guests["Linux VM"] = (common.linux_microvm_argv(plain, vmlinuz, initrd), 0, None, 1)
+            guests["Linux VM"] = (linux_guest.microvm_argv(plain, vmlinuz, initrd), 0, None, 1)
             print(f"Linux guest: {linux_desc}, busybox-static initramfs "
                   f"{initrd.stat().st_size:,} bytes")
         except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
             print(f"Linux guest skipped: {exc} (needs apt-get download of Debian packages)")
     for alloc in allocators:
-        lu = common.build_image(APP, "linuxu", alloc)
-        guests[f"kiln linuxu {alloc}"] = (common.qemu_argv(lu, memory=MEMORY), 0, lu.app_dir,
+        lu = images.build_image(APP, "linuxu", alloc)
+        guests[f"kiln linuxu {alloc}"] = (images.qemu_argv(lu, memory=MEMORY), 0, lu.app_dir,
                                           PROCESS_REPEAT)
     guests["Linux host"] = ([str(native), ":memory:"], 0, None, PROCESS_REPEAT)
     print()
@@ -233,10 +237,10 @@ def print_instructions(counts: dict[str, float | None]) -> dict:
     linux = counts.get("Linux VM")
     rows, ratios = [], {}
     for name, m in counts.items():
-        r = common.ratio(m, linux) if name != "Linux VM" else None
+        r = timing.ratio(m, linux) if name != "Linux VM" else None
         ratios[name] = r
-        rows.append([name, common.fmt(m, 2), "" if r is None else common.fmt_ratio(r, 4)])
-    print(common.table(["guest (QEMU -icount shift=0)", "M instructions", "/ Linux VM"], rows))
+        rows.append([name, report.fmt(m, 2), "" if r is None else report.fmt_ratio(r, 4)])
+    print(report.table(["guest (QEMU -icount shift=0)", "M instructions", "/ Linux VM"], rows))
     print("(deterministic: the same count on every run and any host load; the time figures"
           " above add what instructions do not show, such as memory behaviour under TCG)")
     return ratios
@@ -245,10 +249,10 @@ def print_instructions(counts: dict[str, float | None]) -> dict:
 def print_inserts(figs: dict, allocators) -> dict:
     rows = []
     for name, f in figs.items():
-        rows.append([name, f["runs"], common.fmt(f["seconds"], 4),
+        rows.append([name, f["runs"], report.fmt(f["seconds"], 4),
                      f"{f['seconds_min']:.4f}-{f['seconds_max']:.4f}",
-                     common.fmt(f["wall"], 3), common.fmt(f["to_line"], 3)])
-    print(common.table(["where", "runs", "inserts s (median)", "min-max",
+                     report.fmt(f["wall"], 3), report.fmt(f["to_line"], 3)])
+    print(report.table(["where", "runs", "inserts s (median)", "min-max",
                         "process wall s", "to result line s"], rows))
     print("(inserts s: the program's own clock_gettime around BEGIN..COMMIT; process wall:"
           " fork to exit, which for the VMs includes QEMU, the guest's boot and shutdown)")
@@ -260,16 +264,16 @@ def print_inserts(figs: dict, allocators) -> dict:
             k, lx = figs.get(kiln_name), figs.get(linux_name)
             if not k or not lx:
                 continue
-            r = common.ratio(k["seconds"], lx["seconds"])
-            best = common.ratio(k["seconds_min"], lx["seconds_min"])
-            wall = common.ratio(k["wall"], lx["wall"])
+            r = timing.ratio(k["seconds"], lx["seconds"])
+            best = timing.ratio(k["seconds_min"], lx["seconds_min"])
+            wall = timing.ratio(k["wall"], lx["wall"])
             ratios[f"{kiln_name} / {linux_name}"] = {"seconds": r, "seconds_min": best,
                                                      "wall": wall}
-            rows.append([f"{kiln_name} / {linux_name}", common.fmt_ratio(r, 3),
-                         common.fmt_ratio(best, 3), common.fmt_ratio(wall, 3),
-                         f"< {GOAL:g}x", common.verdict(r < GOAL)])
+            rows.append([f"{kiln_name} / {linux_name}", report.fmt_ratio(r, 3),
+                         report.fmt_ratio(best, 3), report.fmt_ratio(wall, 3),
+                         f"< {GOAL:g}x", report.verdict(r < GOAL)])
     paper = PAPER_S["unikraft"] / PAPER_S["linux"]
-    print(common.table(["kiln / Linux", "inserts s", "fastest runs", "process wall",
+    print(report.table(["kiln / Linux", "inserts s", "fastest runs", "process wall",
                         "goal", "met?"], rows))
     print(f"(paper: Unikraft {PAPER_S['unikraft']} s vs Linux native {PAPER_S['linux']} s "
           f"= {paper:.3f}x)")
@@ -289,14 +293,14 @@ def sizes(allocators) -> list[dict]:
 
 def print_sizes(rows: list[dict], native_bytes: int | None) -> None:
     lo, hi = 833_000, 1_600_000
-    print(common.table(
+    print(report.table(
         ["app", "platform", "alloc", "image bytes", "MB", "of goal", "goal",
          "libsqlite3 bytes", "paper 1.6 MB / kiln", "paper DCE 833 KB / kiln"],
-        [[r["app"], r["platform"], r["alloc"], common.fmt(r["bytes"]),
+        [[r["app"], r["platform"], r["alloc"], report.fmt(r["bytes"]),
           f"{r['bytes'] / 1e6:.3f}", f"{100 * r['bytes'] / SIZE_GOAL_BYTES:.1f}%",
-          common.verdict(r["bytes"] <= SIZE_GOAL_BYTES),
-          common.fmt(r["libraries"].get("libsqlite3", {}).get("total")),
-          common.fmt_ratio(hi / r["bytes"]), common.fmt_ratio(lo / r["bytes"])]
+          report.verdict(r["bytes"] <= SIZE_GOAL_BYTES),
+          report.fmt(r["libraries"].get("libsqlite3", {}).get("total")),
+          report.fmt_ratio(hi / r["bytes"]), report.fmt_ratio(lo / r["bytes"])]
          for r in rows]))
     print("(stripped image on disk, what ships; --gc-sections drops unused functions and data:"
           " Kiln's DCE. libsqlite3: text+rodata+data linked in, `kiln size --json`."
@@ -314,12 +318,12 @@ def floors(args, allocators) -> list[dict]:
 def default_stack_floor(args, alloc: str = "tlsf") -> dict:
     """The floor with SCHED_COOP_MAIN_STACK_SIZE back at sched-coop's
     default (kiln configure -s), on microvm."""
-    app_dir = common.app_copy(APP, f"kvm-{alloc}-default-stack")
-    common.kiln("configure", "-p", "kvm", "--use", f"alloc={alloc}",
+    app_dir = images.app_copy(APP, f"kvm-{alloc}-default-stack")
+    images.kiln("configure", "-p", "kvm", "--use", f"alloc={alloc}",
                 "-s", f"SCHED_COOP_MAIN_STACK_SIZE={DEFAULT_MAIN_STACK}", app=app_dir)
-    common.kiln("build", "-p", "kvm", "--use", f"alloc={alloc}", app=app_dir)
-    image = common.Image(app_dir, APP, "kvm", alloc)
-    probe = memory_floor.Prober(common.qemu_argv(image, machine="microvm"), 1, 15.0, MARKER)
+    images.kiln("build", "-p", "kvm", "--use", f"alloc={alloc}", app=app_dir)
+    image = images.Image(app_dir, APP, "kvm", alloc)
+    probe = memory_floor.Prober(images.qemu_argv(image, machine="microvm"), 1, 15.0, MARKER)
     floor, top, islands = memory_floor.search(probe, 32 if args.quick else 8)
     return {"app": APP, "alloc": f"{alloc}, 1 MiB main stack",
             "machine": "microvm", "floor_kib": floor, "checked_up_to_kib": top,
@@ -334,13 +338,13 @@ def default_stack_floor(args, alloc: str = "tlsf") -> dict:
 # ------------------------------------------------------------ main
 
 def main(argv=None):
-    parser = common.arg_parser(__doc__.splitlines()[0], runs=7, quick_runs=3)
+    parser = report.arg_parser(__doc__.splitlines()[0], runs=7, quick_runs=3)
     parser.add_argument("--no-linux", action="store_true",
                         help="skip the Linux microVM (needs apt-get download once)")
     parser.add_argument("--no-floor", action="store_true", help="skip the memory floor")
-    args = common.parse_args(parser, argv)
-    allocators = common.ALLOCATORS
-    common.banner(
+    args = report.parse_args(parser, argv)
+    allocators = images.ALLOCATORS
+    report.banner(
         "SQLite: 60,000 INSERTs in one transaction, Kiln vs Linux; image size; memory floor",
         f"Kiln faster than Linux in a VM and natively (< {GOAL:g}x; paper: "
         f"{PAPER_S['unikraft']} s vs {PAPER_S['linux']} s); image <= 1.0 MB (paper 1.6 MB, "
@@ -383,7 +387,7 @@ def main(argv=None):
         print()
         memory_floor.print_floors(floor_rows, FLOOR_GOAL_KIB)
 
-    common.save_results("sqlite_inserts", {
+    report.save_results("sqlite_inserts", {
         "memory": MEMORY, "runs": args.runs, "paper_s": PAPER_S, **meta,
         "figures": figs, "ratios": ratios,
         "instructions_m": counts, "instruction_ratios": icount_ratios,
@@ -401,7 +405,7 @@ def main(argv=None):
         ax.set_title("SQLite 60k INSERTs (kvm and Linux VM under QEMU TCG)")
         ax.tick_params(axis="x", labelsize=7, rotation=30)
         return fig
-    common.save_plot("sqlite_inserts", draw)
+    report.save_plot("sqlite_inserts", draw)
 
 
 if __name__ == "__main__":

@@ -28,9 +28,13 @@ apt-get install -y -qq --no-install-recommends \
 # musl-tools' musl-gcc builds the same SQLite as a static Linux program
 # (bench/sqlite_inserts.py).
 apt-get install -y -qq --no-install-recommends tcl patch lua5.4 sqlite3 musl-tools >/dev/null
+# The style tools: clang-format for the C (.clang-format; Debian's version,
+# since another version formats differently), ruff comes with the test extra.
+apt-get install -y -qq --no-install-recommends clang-format >/dev/null
 
-# The kiln package (editable: the libraries live in this tree), pytest, and
-# matplotlib, with which the benchmarks draw their plots (bench/README.md).
+# The kiln package (editable: the libraries live in this tree), pytest and
+# ruff (tools/format.sh), and matplotlib, with which the benchmarks draw
+# their plots (bench/README.md).
 pip_args=(install -q -e ".[test,bench]")
 # (grep reads the whole help: with -q it could stop pip mid-write, and
 # pipefail would count pip's broken pipe as "no such option".)

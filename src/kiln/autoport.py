@@ -2,9 +2,10 @@
 make) against Kiln's musl, then linking the result into an image.
 
 This module makes the environment for such a build: `build_env(project)`
-(CC, AR, RANLIB, the --host triple, where musl is), which fetch.py adds to
-the build commands of fetches declared by an app and `kiln env` gives any
-command. CC is `kiln-cc`, the compiler wrapper in kiln/cc.py.
+(CC, AR, RANLIB, the --host triple, where musl is). The build passes it
+down to fetch.prepare for the build commands of an app's fetches, and
+`kiln env` gives it to any command. CC is `kiln-cc`, the compiler wrapper
+in kiln/cc.py.
 """
 
 import hashlib
@@ -15,9 +16,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from . import cc
+from . import cc, fetch
 from .cc import ENV_INCLUDE, ENV_LIBC, ENV_STUBS, HOST_TRIPLE
 from .errors import KilnError
+from .paths import cache_root
+
 
 class AutoportError(KilnError):
     pass
@@ -25,11 +28,6 @@ class AutoportError(KilnError):
 
 # ---------------------------------------------------------------------------
 # Where musl is
-
-
-def _cache_root() -> Path:
-    from .fetch import cache_root
-    return cache_root()
 
 
 def musl_layout(root: Path) -> tuple[list[Path], Path]:
@@ -63,7 +61,6 @@ def musl_paths(project) -> tuple[list[Path], Path]:
             "autoport builds against musl, but this image's libc is "
             f"{project.res.chosen.get('libc', 'not in the image')}; in kiln.toml, add "
             "\"libc\" to [app] requires and write [choose] libc = \"libc-musl\"")
-    from . import fetch
     trees = {}
     for entry in getattr(lib, "fetches", []):
         if entry.tree is None:  # normally prepared already: libraries come first
@@ -108,7 +105,7 @@ def stub_archive(libc: Path) -> Path:
     libc = Path(libc)
     st = libc.stat()
     key = hashlib.sha256(f"{libc.resolve()}\0{st.st_size}\0{st.st_mtime_ns}".encode())
-    out = _cache_root() / "autoport" / f"stubs-{key.hexdigest()[:16]}.a"
+    out = cache_root() / "autoport" / f"stubs-{key.hexdigest()[:16]}.a"
     if out.is_file():
         return out
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -131,7 +128,7 @@ def stub_archive(libc: Path) -> Path:
 def wrapper_path() -> Path:
     """A small script that runs the wrapper with this Python: a fixed path,
     so build environments (and fetch cache keys) are the same across apps."""
-    path = _cache_root() / "autoport" / "bin" / "kiln-cc"
+    path = cache_root() / "autoport" / "bin" / "kiln-cc"
     src = Path(__file__).resolve().parents[1]
     text = (f"#!/bin/sh\n# kiln's compiler wrapper (see kiln/cc.py)\n"
             f"PYTHONPATH={shlex.quote(str(src))}${{PYTHONPATH:+:$PYTHONPATH}} "
@@ -179,7 +176,6 @@ def build_env(project) -> dict[str, str]:
 def project_env(project) -> dict[str, str]:
     """build_env for `kiln env`: prepares the libraries' fetches (musl)
     first, as `kiln build` would."""
-    from . import fetch
     for entry in fetch.image_fetches(project).values():
         if not entry.for_app:
             fetch.prepare_one(entry, {})

@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__, fetch, freshness, kconfig, syscalls
+from . import __version__, autoport, fetch, freshness, kconfig, syscalls
 from .cflags import LIBRARY_CFLAGS, gcc_path as _gcc_path, kernel_cflags
 from .errors import KilnError
 from .paths import own_dirs
@@ -326,7 +326,7 @@ def build(project: Project, jobs: int | None = None, verbose: bool = False) -> B
     build_dir = project.build
     build_dir.mkdir(parents=True, exist_ok=True)
     stamp_path = build_dir / "kiln.stamp"
-    project.fetches = fetch.prepare(project, jobs)
+    project.fetches = fetch.prepare(project, autoport.build_env, jobs)
     for lib in project.catalog.libraries.values():
         lib.trees = project.fetches
     fetch.check_refs(project)

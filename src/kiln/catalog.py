@@ -8,9 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import fetchspec as fetch_mod
-from . import platforms as platforms_mod
-from . import tomlfile
+from . import fetchspec as fetch_mod, platforms as platforms_mod, tomlfile
 from .errors import KilnError
 from .paths import kiln_root
 from .tomlfile import SCALAR_MAP, STR, STR_LIST, STR_LIST_MAP

@@ -5,18 +5,12 @@ line (other commands, help, mistakes) goes to click (kiln.commands)."""
 
 import os
 import sys
-from pathlib import Path
 
 from .errors import KilnError
 
 
-def app_dir(app: str | None) -> Path:
-    """The app folder: --app DIR, else the current folder or a parent."""
-    from .manifest import find_app_dir
-    return find_app_dir(Path(app) if app else Path.cwd())
-
-
 def _boot(values: dict) -> int:
+    from .manifest import app_dir
     from .runner import RunRequest, run_app
     return run_app(app_dir(values.pop("app")), RunRequest.from_options(values))
 

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .cli import app_dir
 from .errors import KilnError
+from .manifest import app_dir
 from .run import options as opts
 from .writable import require_writable
 
@@ -167,10 +167,9 @@ def menuconfig(ctx, platform):
 @click.pass_context
 def build(ctx, platform, jobs, uses, verbose):
     """Resolve, configure, compile and link the unikernel image."""
-    from . import build as build_mod
+    from . import build as build_mod, kconfig, state
     from .project import open_project
     from .report import size_summary
-    from . import kconfig, state
     choices = _parse_pairs(uses, "--use")
     project = open_project(_app_dir(ctx), platform, choices, save_uses=False)
     require_writable(project.build, f"build {project.app.name} there")
@@ -197,10 +196,10 @@ def build(ctx, platform, jobs, uses, verbose):
 def fetch_cmd(ctx, platform, jobs):
     """Download, verify, patch and build the image's external sources
     ([[fetch]]) into the cache, and print where each tree is."""
-    from . import fetch
+    from . import autoport, fetch
     from .project import open_project
     project = open_project(_app_dir(ctx), platform)
-    fetches = fetch.prepare(project, jobs)
+    fetches = fetch.prepare(project, autoport.build_env, jobs)
     for f in fetches.values():
         click.echo(f"{f.name}\t{f.package}={f.version}\t{f.tree}")
     if not fetches:

@@ -12,10 +12,11 @@ Results live in a cache shared by every app and checkout:
 
 <key> hashes everything that decides the tree's content: the tarball's
 sha256, the patches' bytes, the build commands and the build environment
-(compiler version; for an app's fetches, what kiln.autoport.build_env gives,
-which names the libc it builds against). A tree is built in a temporary
-folder and renamed into place when complete, under a lock, so an interrupted
-or concurrent build never leaves or sees half a tree. A present tree is
+(compiler version; for an app's fetches, the environment the caller passes
+down, autoport.build_env, which names the libc it builds against). A tree
+is built in a temporary folder and renamed into place when complete, under
+a lock, so an interrupted or concurrent build never leaves or sees half a
+tree. A present tree is
 never fetched or built again; `kiln clean` does not touch the cache.
 
 Sources, include folders and objects refer to a tree as "@<name>/path"."""
@@ -29,14 +30,14 @@ import subprocess
 import sys
 import tarfile
 import tempfile
+from collections.abc import Callable
 from contextlib import contextmanager
 from pathlib import Path
 
 from . import progress
 from .errors import KilnError
 from .fetchspec import Fetch, parse, resolve_ref, split_ref  # noqa: F401 (re-exported)
-from .paths import cache_root
-from .paths import kiln_root
+from .paths import cache_root, kiln_root
 
 _LOG_LINES = 30
 
@@ -234,19 +235,12 @@ def image_fetches(project) -> dict[str, Fetch]:
     return found
 
 
-def _app_build_env(project) -> dict[str, str]:
-    try:
-        from . import autoport
-    except ImportError:
-        return {}
-    build_env = getattr(autoport, "build_env", None)
-    return dict(build_env(project)) if build_env else {}
-
-
-def prepare(project, jobs: int | None = None) -> dict[str, Fetch]:
+def prepare(project, app_env: Callable[[object], dict[str, str]],
+            jobs: int | None = None) -> dict[str, Fetch]:
     """Prepares every fetch of the image: the libraries' first (an app's
-    build may need its libc's tree), then the app's with the autoport
-    build environment."""
+    build may need its libc's tree), then the app's with `app_env(project)`
+    added to their build commands. The caller passes the environment down
+    (autoport.build_env), so this module needs nothing above it."""
     fetches = image_fetches(project)
     for fetch in fetches.values():
         if not fetch.for_app:
@@ -255,7 +249,7 @@ def prepare(project, jobs: int | None = None) -> dict[str, Fetch]:
     if app_fetches:
         # Only build commands see the environment (and only then is it
         # part of the key): sources-only fetches need no libc.
-        env = _app_build_env(project) if any(f.build for f in app_fetches) else {}
+        env = dict(app_env(project)) if any(f.build for f in app_fetches) else {}
         for fetch in app_fetches:
             prepare_one(fetch, env, jobs)
     return fetches

@@ -8,15 +8,13 @@ rootfs folder, kiln itself) with its modification time, and each file the
 build made and needs (image, .dbg, map, configuration). The image is out of
 date when a time differs, an input appears or goes, or an output is missing.
 Checking is a few hundred stat() calls; only a stale image costs importing
-the build.
+the build (kiln.autobuild does that, so this module stays below build.py,
+which writes the record).
 
 On the `kiln run` path: imports nothing heavy (see kiln.runner)."""
 
 import os
-import sys
 from pathlib import Path
-
-from .paths import build_dir
 
 RECORD = "kiln.inputs"  # no app name has a dot: never the image's name
 _HEADER = "# kiln.inputs 1: <mtime_ns | - (absent) | ? (changed during the build) | out>\t<path>"
@@ -75,22 +73,3 @@ def out_of_date(build: Path, app_dir: Path) -> str | None:
 def _short(path: str, app_dir: Path) -> str:
     base = str(app_dir) + os.sep
     return path[len(base):] if path.startswith(base) else path
-
-
-def ensure_built(app, platform: str, dry_run: bool = False) -> None:
-    """Builds the app first when its image is out of date, saying so on
-    stderr in one line (stdout is the guest's). With dry_run, only says so."""
-    build = build_dir(app.dir, platform)
-    reason = out_of_date(build, app.dir)
-    if reason is None:
-        return
-    image = build / app.name
-    if dry_run:
-        if image.is_file():
-            print(f"kiln: warning: {image} is out of date ({reason}); `kiln build -p "
-                  f"{platform}` or `kiln run` updates it", file=sys.stderr)
-        return
-    print(f"kiln: building {app.name} for {platform} first ({reason})", file=sys.stderr)
-    from .build import build as build_image
-    from .project import open_project
-    build_image(open_project(app.dir, platform))

@@ -84,7 +84,7 @@ def _symbols(dbg: Path):
 def size_report(project: Project, top: int = 10) -> dict:
     """Reports on the image of the current configuration: built first when
     out of date."""
-    from .freshness import ensure_built
+    from .autobuild import ensure_built
     ensure_built(project.app, project.platform)
     image = project.image
     if not image.is_file():

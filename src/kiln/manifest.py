@@ -74,6 +74,11 @@ def find_app_dir(start: Path) -> Path:
                     f"run `kiln init` to create an app, or pass --app DIR")
 
 
+def app_dir(app: str | None) -> Path:
+    """The app folder: --app DIR, else the current folder or a parent."""
+    return find_app_dir(Path(app) if app else Path.cwd())
+
+
 def load_app(app_dir: Path) -> AppManifest:
     # Once the app has been built, its parse is kept in build/ (see tomlfile).
     builds = app_dir / "build"
@@ -142,7 +147,8 @@ def load_app(app_dir: Path) -> AppManifest:
     return AppManifest(
         path=doc.path, name=app["name"], summary=app.get("summary", ""),
         sources=sources, cflags=app.get("cflags", []), include=app.get("include", []),
-        requires=app.get("requires", []), rootfs=app.get("rootfs"), choose=choose, config=config, run=run, doc=doc,
+        requires=app.get("requires", []), rootfs=app.get("rootfs"), choose=choose,
+        config=config, run=run, doc=doc,
         objects=app.get("objects", []),
         fetches=_fetches(doc, app_dir, app["name"]))
 

@@ -4,8 +4,7 @@ of configure, build, size and why."""
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import catalog as catalog_mod
-from . import state
+from . import catalog as catalog_mod, state
 from .catalog import Catalog
 from .manifest import AppManifest, load_app
 from .paths import build_dir

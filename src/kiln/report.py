@@ -5,7 +5,6 @@ import os
 from .catalog import Catalog
 from .errors import KilnError
 
-
 _GAP = 2  # spaces between columns
 
 

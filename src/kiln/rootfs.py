@@ -2,7 +2,9 @@
 (for the kernel-side initrd library to unpack into ramfs at boot).
 
 The archive is reproducible: entries sorted by path, owner 0, times 0,
-inode numbers in order; only regular files, directories and symlinks."""
+inode numbers in order. A folder gives regular files, directories and
+symlinks; pack() also writes device nodes, which the benchmarks' Linux
+guest needs (/dev/console in its initramfs)."""
 
 import os
 import stat
@@ -20,14 +22,16 @@ class Entry:
     path: str        # relative, without a leading "/"
     mode: int
     data: bytes      # file contents, or the symlink target
+    rdev: tuple[int, int] = (0, 0)  # (major, minor) of a device node
 
 
 def _pad4(n: int) -> bytes:
     return b"\0" * (-n % 4)
 
 
-def _header(ino: int, mode: int, nlink: int, size: int, name: bytes) -> bytes:
-    fields = [ino, mode, 0, 0, nlink, 0, size, 0, 0, 0, 0, len(name) + 1, 0]
+def _header(ino: int, mode: int, nlink: int, size: int, name: bytes,
+            rdev: tuple[int, int] = (0, 0)) -> bytes:
+    fields = [ino, mode, 0, 0, nlink, 0, size, 0, 0, *rdev, len(name) + 1, 0]
     return MAGIC + b"".join(b"%08X" % f for f in fields)
 
 
@@ -72,7 +76,7 @@ def pack(entries: list[Entry]) -> bytes:
     for ino, e in enumerate(entries, 1):
         name = e.path.encode()
         nlink = 2 if stat.S_ISDIR(e.mode) else 1
-        out += _header(ino, e.mode, nlink, len(e.data), name) + name + b"\0"
+        out += _header(ino, e.mode, nlink, len(e.data), name, e.rdev) + name + b"\0"
         out += _pad4(len(out))
         out += e.data + _pad4(len(e.data))
     name = TRAILER.encode()
@@ -100,7 +104,7 @@ def unpack(blob: bytes) -> list[Entry]:
             return entries
         if pos + size > len(blob):
             raise KilnError(f"cpio: {name} runs past the end of the archive")
-        entries.append(Entry(name, mode, blob[pos:pos + size]))
+        entries.append(Entry(name, mode, blob[pos:pos + size], (fields[9], fields[10])))
         pos += size + (-size % 4)
 
 

@@ -25,12 +25,13 @@ import sys
 from pathlib import Path
 
 from . import platforms
+from .autobuild import ensure_built
 from .errors import KilnError
-from .freshness import ensure_built
 from .manifest import load_app, parse_size
 from .paths import build_dir
 from .run import env as guest_env
 from .run.options import timeout_problem
+
 
 class RunRequest:
     """What the command line asked for; None (or empty) leaves it to

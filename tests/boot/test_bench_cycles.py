@@ -11,6 +11,7 @@ import subprocess
 import pytest
 
 from conftest import ROOT, run_kiln
+
 from .conftest import boot
 
 pytestmark = pytest.mark.boot

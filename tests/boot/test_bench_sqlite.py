@@ -22,10 +22,10 @@ def test_musl_gcc_build_of_sqlite_bench_runs_natively(tmp_path, monkeypatch):
         pytest.skip("libc-musl (lib/libc/musl) is not in the tree: SQLite builds against musl")
     if shutil.which("musl-gcc") is None:
         pytest.skip("musl-gcc is not installed (bash tools/setup.sh installs musl-tools)")
-    import common
+    import places
     import sqlite_inserts
     # The app copy `kiln fetch` runs in goes under tmp_path, not ~/.cache/kiln-bench.
-    monkeypatch.setattr(common, "CACHE", tmp_path / "bench-cache")
+    monkeypatch.setattr(places, "CACHE", tmp_path / "bench-cache")
 
     exe, info = sqlite_inserts.build_native(tmp_path / "native")
     flags = info["sqlite3_c_flags"]

@@ -7,6 +7,7 @@ values with spaces, quotes, '=' and backslashes arriving intact. On kvm
 import pytest
 
 from conftest import ROOT
+
 from .conftest import app_builder, boot
 
 pytestmark = pytest.mark.boot

@@ -10,10 +10,10 @@ import shutil
 import subprocess
 
 import pytest
-from kiln.rootfs import build_initrd
 
-from initrd_listing import expected_listing
 from conftest import ROOT, run_kiln
+from initrd_listing import expected_listing
+from kiln.rootfs import build_initrd
 
 from .conftest import boot
 

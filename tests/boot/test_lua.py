@@ -113,7 +113,8 @@ def test_exit_status_and_stderr_are_luas(built, platform, machine):
     for status in (128, 255):
         proc = _boot(folder, platform, machine, f"-e 'os.exit({status})'")
         assert proc.returncode == status, proc.stdout + proc.stderr
-    proc = _boot(folder, platform, machine, "-e 'io.stderr:write([[to err]], string.char(10)) print(1)'")
+    proc = _boot(folder, platform, machine,
+                 "-e 'io.stderr:write([[to err]], string.char(10)) print(1)'")
     assert proc.returncode == 0 and proc.stdout == "1\n", proc.stdout + proc.stderr
     assert "to err\n" in proc.stderr
 

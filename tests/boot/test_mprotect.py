@@ -9,6 +9,7 @@ import re
 import pytest
 
 from conftest import ROOT
+
 from .conftest import app_builder, boot
 
 pytestmark = pytest.mark.boot

@@ -12,6 +12,7 @@ import subprocess
 import pytest
 
 from conftest import ROOT, run_kiln
+
 from .conftest import boot
 
 TARGETS = [("kvm", "microvm"), ("kvm", "pc"), ("linuxu", None)]

@@ -10,6 +10,7 @@ import shutil
 import pytest
 
 from conftest import ROOT, run_kiln
+
 from .conftest import boot
 
 pytestmark = pytest.mark.boot

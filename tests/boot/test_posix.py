@@ -5,7 +5,6 @@ the same way."""
 
 import shutil
 import subprocess
-from pathlib import Path
 
 import pytest
 

@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from conftest import run_kiln
+
 from .conftest import TARGETS
 
 pytestmark = pytest.mark.boot

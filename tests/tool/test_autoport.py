@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, run_kiln, write
+from conftest import run_kiln, write
 from kiln import autoport, cc
 
 

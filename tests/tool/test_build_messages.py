@@ -92,7 +92,8 @@ def test_libc_header_without_libc_gets_a_hint(tmp_path):
     proc = build(app)
     one_error(proc, status=1)
     lines = proc.stderr.splitlines()
-    hint = 'kiln: hint: main.c includes <stdio.h>, a libc header; add "libc" to requires in kiln.toml'
+    hint = ('kiln: hint: main.c includes <stdio.h>, a libc header; '
+            'add "libc" to requires in kiln.toml')
     assert hint in lines
     assert lines.index(hint) > next(i for i, l in enumerate(lines) if "fatal error" in l)
     # With libc in the image the same app builds.
@@ -102,7 +103,8 @@ def test_libc_header_without_libc_gets_a_hint(tmp_path):
 
 
 def test_a_missing_header_of_the_app_gets_no_libc_hint(tmp_path):
-    app = make_app(tmp_path / "a", 'name = "a"\n', '#include "mine.h"\nint main(void) { return 0; }\n')
+    app = make_app(tmp_path / "a", 'name = "a"\n',
+                   '#include "mine.h"\nint main(void) { return 0; }\n')
     proc = build(app)
     one_error(proc, status=1)
     assert "kiln: hint:" not in proc.stderr

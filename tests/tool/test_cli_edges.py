@@ -247,28 +247,29 @@ def test_init_writes_a_gitignore(tmp_path):
 
 
 @pytest.fixture
-def bench_common(monkeypatch, tmp_path):
+def bench_report(monkeypatch, tmp_path):
     monkeypatch.syspath_prepend(str(ROOT / "bench"))
-    import common
-    monkeypatch.setattr(common, "RESULTS", tmp_path / "results")
-    monkeypatch.setattr(common, "REPO", tmp_path)
-    return common
+    import places
+    import report
+    monkeypatch.setattr(places, "RESULTS", tmp_path / "results")
+    monkeypatch.setattr(places, "REPO", tmp_path)
+    return report
 
 
-def test_benchmarks_draw_their_plots(bench_common):
+def test_benchmarks_draw_their_plots(bench_report):
     def draw(plt):
         fig, ax = plt.subplots()
         ax.bar(["a", "b"], [1, 2])
         return fig
-    path = bench_common.save_plot("check", draw)
+    path = bench_report.save_plot("check", draw)
     assert path.read_bytes().startswith(b"\x89PNG")
 
 
-def test_benchmarks_stop_without_matplotlib(bench_common, monkeypatch):
+def test_benchmarks_stop_without_matplotlib(bench_report, monkeypatch):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import raises ImportError
-    parser = bench_common.arg_parser("x", runs=1, quick_runs=1)
+    parser = bench_report.arg_parser("x", runs=1, quick_runs=1)
     with pytest.raises(SystemExit) as stopped:
-        bench_common.parse_args(parser, [])
+        bench_report.parse_args(parser, [])
     assert "matplotlib is not installed" in str(stopped.value.code)
     assert "tools/setup.sh" in str(stopped.value.code)
 

@@ -8,10 +8,8 @@ are answered from the local package lists, one downloads lua5.4's small
 source package once."""
 
 import io
-import os
 import subprocess
 import tarfile
-import textwrap
 from pathlib import Path
 
 import pytest

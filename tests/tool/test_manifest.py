@@ -2,9 +2,9 @@
 
 import pytest
 
+from conftest import write
 from kiln.errors import KilnError
 from kiln.manifest import load_app, parse_size
-from conftest import write
 
 
 def load_text(app, text):

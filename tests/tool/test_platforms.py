@@ -15,6 +15,7 @@ from kiln.errors import KilnError
 from kiln.manifest import load_app
 from kiln.run.options import PLATFORM, parse_run
 
+
 def toy_manifest(tree) -> str:
     """The fake tree's platform, renamed: a third platform "toy" that
     runs its images with the linuxu launcher."""

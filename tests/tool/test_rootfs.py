@@ -1,15 +1,16 @@
 """The initrd writer: newc archives that the system cpio tool agrees with."""
 
 import os
+import re
 import shutil
 import stat
 import subprocess
 
 import pytest
 
-from kiln.errors import KilnError
-from kiln.rootfs import build_initrd, collect, pack, unpack
 from conftest import write
+from kiln.errors import KilnError
+from kiln.rootfs import Entry, build_initrd, collect, pack, unpack
 
 
 @pytest.fixture
@@ -71,3 +72,15 @@ def test_missing_folder_and_special_files(tmp_path):
     os.mkfifo(root / "fifo")
     with pytest.raises(KilnError, match="neither a file"):
         collect(root)
+
+
+@pytest.mark.skipif(not shutil.which("cpio"), reason="cpio tool not installed")
+def test_device_nodes_keep_their_numbers(tmp_path):
+    """The benchmarks' Linux guest packs /dev/console (5, 1) with pack()."""
+    entries = [Entry("dev", stat.S_IFDIR | 0o755, b""),
+               Entry("dev/console", stat.S_IFCHR | 0o600, b"", (5, 1))]
+    blob = pack(entries)
+    assert unpack(blob) == entries
+    listing = subprocess.run(["cpio", "-itv", "--quiet"], input=blob, capture_output=True,
+                             check=True).stdout.decode()
+    assert re.search(r"^crw-------\s.*\b5,\s*1\b.*dev/console$", listing, re.M), listing

@@ -7,12 +7,11 @@ import os
 import shlex
 import subprocess
 import sys
-import time
 
 import pytest
 
 from conftest import run_kiln, write
-from kiln import commands, freshness, runner
+from kiln import commands, runner
 from kiln.errors import KilnError
 from kiln.run.options import parse_run
 

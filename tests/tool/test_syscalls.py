@@ -5,11 +5,11 @@ import re
 
 import pytest
 
+from conftest import run_kiln, write
 from kiln import catalog
 from kiln.errors import KilnError
 from kiln.resolve import resolve
 from kiln.syscalls import coverage, generate_table, linux_table
-from conftest import run_kiln, write
 
 
 def test_linux_table_is_complete():

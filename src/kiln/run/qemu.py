@@ -158,6 +158,7 @@ def dry_run(boot) -> str:
 def launch(boot):
     """Pipes for COM2 and COM3, which QEMU opens by their /dev/fd names."""
     import sys
+
     from .process import Launch
     err_read, err_write = os.pipe()
     status_read, status_write = os.pipe()

@@ -18,7 +18,7 @@ print("""/* Kiln: a system call with a constant number is a direct call to the
 
 long kn_syscall(long, long, long, long, long, long, long);
 """)
-for number, name in rows:
+for _, name in rows:
     print(f"long kn_sys_{name}();")
 print("""
 /* `return kn_sys_<name> ARGS;` for syscall number n, which must be a

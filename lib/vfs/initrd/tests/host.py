@@ -11,10 +11,10 @@ import shutil
 import subprocess
 
 import pytest
-from kiln.rootfs import build_initrd
 
 from hostc import host_for, undefined_symbols
 from initrd_listing import expected_listing, fnv1a
+from kiln.rootfs import build_initrd
 
 HOST = host_for(__file__)
 

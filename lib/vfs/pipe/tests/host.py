@@ -13,7 +13,8 @@ from hostc import host_for
 
 HOST = host_for(__file__)
 SCENARIOS = ["pipe_basic", "pipe_errors", "pipe_capacity", "pipe_epipe", "pipe_resize",
-             "pipe_blocking", "eventfd_counter", "eventfd_blocking", "poll_masks", "poll_many", "poll_wakes",
+             "pipe_blocking", "eventfd_counter", "eventfd_blocking", "poll_masks", "poll_many",
+             "poll_wakes",
              "select_sets", "select_timeouts", "poll_not_woken_by_others", "poll_three_pipes",
              "poll_timeout_leaves_nothing"]
 

@@ -1,0 +1,83 @@
+"""Timing processes and summarising the samples: a process timed up to a
+line on its stdout, medians, spreads and ratios that tolerate a missing
+figure (None)."""
+
+import os
+import selectors
+import statistics
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HELLO = b"Hello, world!"  # what helloworld prints: the default marker
+
+
+@dataclass
+class Timing:
+    marker_s: float | None      # process start -> marker seen on stdout (None: never)
+    total_s: float              # process start -> process exit (or kill)
+    status: int | None          # exit status; None when killed at the timeout
+    stdout: bytes = b""
+    stderr: bytes = b""
+
+    @property
+    def timed_out(self) -> bool:
+        return self.status is None
+
+
+def timed_run(argv: list[str], marker: bytes | None = HELLO, timeout: float = 60.0,
+              env: dict | None = None, cwd: Path | None = None) -> Timing:
+    """Starts argv and reads its stdout pipe as it comes, noting when MARKER
+    first appears; returns when the process exits (or is killed at TIMEOUT
+    seconds). Times are from just before the fork."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, env=env, cwd=cwd)
+    sel = selectors.DefaultSelector()
+    bufs = {proc.stdout.fileno(): bytearray(), proc.stderr.fileno(): bytearray()}
+    out_fd, err_fd = proc.stdout.fileno(), proc.stderr.fileno()
+    for f in (proc.stdout, proc.stderr):
+        os.set_blocking(f.fileno(), False)
+        sel.register(f, selectors.EVENT_READ)
+    marker_s = None
+    killed = False
+    deadline = t0 + timeout
+    while sel.get_map():
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            proc.kill()
+            killed = True
+            break
+        for key, _ in sel.select(left):
+            chunk = os.read(key.fd, 65536)
+            if not chunk:
+                sel.unregister(key.fileobj)
+                continue
+            now = time.perf_counter()
+            buf = bufs[key.fd]
+            buf += chunk
+            if marker and marker_s is None and key.fd == out_fd and marker in buf:
+                marker_s = now - t0
+    status = proc.wait()
+    total = time.perf_counter() - t0
+    sel.close()
+    proc.stdout.close()
+    proc.stderr.close()
+    return Timing(marker_s, total, None if killed else status,
+                  bytes(bufs[out_fd]), bytes(bufs[err_fd]))
+
+
+def median(xs):
+    xs = [x for x in xs if x is not None]
+    return statistics.median(xs) if xs else None
+
+
+def spread(xs):
+    """(min, max) of the values that are not None."""
+    xs = [x for x in xs if x is not None]
+    return (min(xs), max(xs)) if xs else (None, None)
+
+
+def ratio(a, b):
+    return a / b if a is not None and b else None
