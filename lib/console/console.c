@@ -29,7 +29,7 @@ static int idle_waiters; /* waiting without a scheduler */
 static const struct kn_console_input *input_source(void)
 {
 	const struct kn_console_input *first = __kn_console_in_start;
-	return first != __kn_console_in_end ? first : 0;
+	return first != __kn_console_in_end ? first : NULL;
 }
 
 static void ring_put(const char *p, size_t n)

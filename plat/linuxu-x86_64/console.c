@@ -15,7 +15,7 @@ static void host_write(int fd, const char *s, size_t n)
 {
 	while (n) {
 		long w = kn_linuxu_syscall(KN_SYS_write, fd, s, n);
-		if (w == -4) /* EINTR */
+		if (w == -KN_EINTR)
 			continue;
 		if (w <= 0)
 			return;
@@ -47,13 +47,13 @@ static long stdin_read(void *buf, size_t n)
 {
 	struct host_pollfd p = {0, HOST_POLLIN, 0};
 	long r = kn_linuxu_syscall(KN_SYS_poll, &p, 1, 0);
-	if (r == 0 || r == -4) /* nothing yet, or EINTR */
+	if (r == 0 || r == -KN_EINTR) /* nothing yet, or interrupted */
 		return -KN_EAGAIN;
 	if (r < 0 || (p.revents & HOST_POLLNVAL))
 		return 0; /* no usable stdin: end of input */
 	/* Readable, hung up or failed: read returns data, 0 or an error. */
 	r = kn_linuxu_syscall(KN_SYS_read, 0, buf, n);
-	if (r == -4 || r == -KN_EAGAIN)
+	if (r == -KN_EINTR || r == -KN_EAGAIN)
 		return -KN_EAGAIN;
 	return r < 0 ? 0 : r;
 }
@@ -62,7 +62,7 @@ KN_CONSOLE_INPUT(stdin, stdin_read);
 void kn_linuxu_stdin_idle(uint64_t deadline_ns)
 {
 	struct host_pollfd p = {0, HOST_POLLIN, 0};
-	struct kn_linuxu_timespec ts, *timeout = 0;
+	struct kn_linuxu_timespec ts, *timeout = NULL;
 	if (deadline_ns != UINT64_MAX) { /* else: until input comes */
 		uint64_t now = kn_time_monotonic_ns();
 		uint64_t left = deadline_ns > now ? deadline_ns - now : 0;
