@@ -2,6 +2,7 @@
  * RAM to the allocator (init class HEAP, before anything allocates). */
 #include <kn/alloc.h>
 #include <kn/console.h>
+#include <kn/errno.h>
 #include <kn/init.h>
 #include <kn/plat.h>
 
@@ -17,6 +18,6 @@ static int kn_heap_init(void)
 	}
 	for (size_t i = 0; i < n; i++)
 		total += kn_alloc_add_region((void *)regions[i].base, regions[i].len);
-	return total ? 0 : -12; /* ENOMEM: no usable RAM at all */
+	return total ? 0 : -KN_ENOMEM; /* no usable RAM at all */
 }
 KN_INIT(kn_heap_init, KN_INIT_HEAP, 00);

@@ -11,7 +11,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
-#include <kn/console.h>
+#include <kn/format.h>
 
 #define OUT_CHUNK 128
 

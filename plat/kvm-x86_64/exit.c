@@ -9,7 +9,7 @@
  * Firecracker), else a triple fault for VMs without one (microvm): QEMU
  * with -no-reboot and Firecracker stop on a reset. Halting is the last
  * resort. */
-#include <kn/console.h>
+#include <kn/format.h>
 #include <kn/plat.h>
 #include "io.h"
 #include "kvm.h"

@@ -13,6 +13,9 @@
  * still looks at the FIFO itself. A serial line has no end of input, so
  * reads never return 0. */
 #include <kn/console.h>
+#ifdef CONFIG_LIB_CONSOLE_INPUT
+#include <kn/console_input.h>
+#endif
 #include <kn/errno.h>
 #include <kn/arch.h>
 #include "io.h"
@@ -128,12 +131,6 @@ static size_t kn_kvm_uart_drain(uint8_t *buf, size_t n)
 	return got;
 }
 
-static long kn_kvm_serial_read(void *buf, size_t n)
-{
-	size_t got = kn_kvm_uart_drain(buf, n);
-	return got ? (long)got : -KN_EAGAIN;
-}
-
 void kn_kvm_serial_irq_enable(void)
 {
 	if (kn_kvm_ioapic_route(COM1_IRQ, KN_KVM_VEC_SERIAL))
@@ -153,8 +150,18 @@ void kn_kvm_serial_irq(void)
 		size_t n = kn_kvm_uart_drain(buf, sizeof(buf));
 		if (!n)
 			return;
+#ifdef CONFIG_LIB_CONSOLE_INPUT /* else nobody reads: the bytes are dropped */
 		kn_console_input_push(buf, n);
+#endif
 	}
 }
 
+#ifdef CONFIG_LIB_CONSOLE_INPUT
+static long kn_kvm_serial_read(void *buf, size_t n)
+{
+	size_t got = kn_kvm_uart_drain(buf, n);
+	return got ? (long)got : -KN_EAGAIN;
+}
+
 KN_CONSOLE_INPUT(serial, kn_kvm_serial_read);
+#endif

@@ -12,6 +12,8 @@ void kn_linuxu_crash_init(void);
  * until deadline_ns or until the host's stdin is readable (or gone),
  * which wakes the console's waiters. */
 void kn_linuxu_stdin_idle(uint64_t deadline_ns);
+/* Whether a thread waits for console input: idling watches stdin then. */
+int kn_linuxu_stdin_wanted(void);
 KN_NORETURN void kn_linuxu_exit_group(int code);
 /* setup.c: where the process's stack started (main's stack when the
  * image has no scheduler). */

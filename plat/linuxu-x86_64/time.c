@@ -1,6 +1,5 @@
 /* Time from the host's clocks; idling sleeps on an absolute timer, or
  * also on stdin while a thread waits for console input. */
-#include <kn/console.h>
 #include <kn/plat.h>
 #include <kn/time.h>
 #include "linuxu.h"
@@ -41,7 +40,7 @@ void kn_time_set_wall_ns(uint64_t ns)
 
 void kn_plat_idle_until(uint64_t deadline_ns)
 {
-	if (kn_console_input_wanted()) {
+	if (kn_linuxu_stdin_wanted()) {
 		kn_linuxu_stdin_idle(deadline_ns);
 		return;
 	}

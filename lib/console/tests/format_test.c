@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <wchar.h>
-#include <kn/console.h>
+#include <kn/format.h>
 
 static long checks, fails;
 static char ga[1 << 14], gk[1 << 14];

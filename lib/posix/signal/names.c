@@ -15,7 +15,7 @@ static char rt_names[KN_NSIG - 31][8];
 const char *kn_signal_name(int sig)
 {
 	if (sig < 1 || sig > KN_NSIG)
-		return 0;
+		return NULL;
 	if (sig < 32)
 		return names[sig];
 	char *n = rt_names[sig - 32];

@@ -77,7 +77,7 @@ KN_TEST(posix_thread, arch_prctl_errors)
 static void *report_tid(void *arg)
 {
 	*(long *)arg = kn_sys_gettid();
-	return 0;
+	return NULL;
 }
 
 KN_TEST(posix_thread, thread_ids)
@@ -104,7 +104,7 @@ KN_TEST(posix_thread, thread_ids)
 KN_TEST(posix_thread, robust_list_is_stored)
 {
 	long head[3] = {0};
-	void *got = 0;
+	void *got = NULL;
 	size_t len = 0;
 	KN_EXPECT(kn_sys_set_robust_list(head, 23) == -KN_EINVAL);
 	KN_EXPECT(kn_sys_set_robust_list(head, sizeof(head)) == 0);
@@ -122,7 +122,7 @@ static int ran;
 static void *note_run(void *arg)
 {
 	ran++;
-	return 0;
+	return NULL;
 }
 
 KN_TEST(posix_thread, affinity_and_yield)

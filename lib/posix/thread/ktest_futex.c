@@ -36,7 +36,7 @@ static void *futex_waiter(void *p)
 	struct waiter_arg *w = p;
 	w->rc = kn_sys_futex(w->addr, w->op, 0, 0, 0, w->bitset);
 	order[n_order++] = w->id;
-	return 0;
+	return NULL;
 }
 
 static struct kn_thread *start_waiter(struct waiter_arg *w, uint32_t *addr, int op,
@@ -111,7 +111,7 @@ static void *timed_waiter(void *p)
 {
 	struct ts rel = {0, 5 * 1000 * 1000};
 	*(long *)p = kn_sys_futex(&word_b, FUTEX_WAIT, 0, &rel, 0, 0);
-	return 0;
+	return NULL;
 }
 
 /* A wake that finds a waiter whose deadline passed but who has not run

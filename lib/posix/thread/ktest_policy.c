@@ -36,7 +36,7 @@ KN_TEST(posix_thread, prctl_names_are_per_thread_and_truncated)
 {
 	struct kn_thread *a = kn_thread_create("a", named_thread, "first", 0);
 	struct kn_thread *b = kn_thread_create("b", named_thread, "second", 0);
-	void *ra = 0, *rb = 0;
+	void *ra = NULL, *rb = NULL;
 	KN_ASSERT(a && b);
 	kn_thread_join(a, &ra);
 	kn_thread_join(b, &rb);

@@ -33,7 +33,7 @@ static void *sleeper(void *arg)
 {
 	kn_sleep_ns((uint64_t)(long)arg * KN_NSEC_PER_MSEC);
 	trace[traced++] = (int)(long)arg;
-	return 0;
+	return NULL;
 }
 
 KN_TEST(sched, sleepers_wake_in_deadline_order)
@@ -57,7 +57,7 @@ static void *waiter(void *arg)
 {
 	if (kn_waitq_wait(&queue, 0) == 0)
 		woken_ok++;
-	return 0;
+	return NULL;
 }
 
 KN_TEST(sched, waitq_wake_and_timeout)

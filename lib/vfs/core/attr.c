@@ -103,7 +103,7 @@ KN_SYSCALL(utimensat)(int dirfd, const char *path, const struct kn_timespec *tim
 	return utimes_at(dirfd, path, times ? t : 0, flags);
 }
 
-KN_SYSCALL(futimesat)(int dirfd, const char *path, const struct kn_old_timeval *tv)
+KN_SYSCALL(futimesat)(int dirfd, const char *path, const struct kn_timeval *tv)
 {
 	struct kn_timespec t[2];
 	if (tv) {
@@ -120,7 +120,7 @@ KN_SYSCALL(futimesat)(int dirfd, const char *path, const struct kn_old_timeval *
 	return utimes_at(dirfd, path, tv ? t : 0, 0);
 }
 
-KN_SYSCALL(utimes)(const char *path, const struct kn_old_timeval *tv)
+KN_SYSCALL(utimes)(const char *path, const struct kn_timeval *tv)
 {
 	return kn_sys_futimesat(KN_AT_FDCWD, path, tv);
 }

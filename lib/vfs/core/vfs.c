@@ -34,7 +34,7 @@ struct kn_fs_type *kn_vfs_find_fs(const char *name)
 	for (struct kn_fs_type *t = fs_types; t; t = t->next)
 		if (!kn_vfs_strcmp(t->name, name))
 			return t;
-	return 0;
+	return NULL;
 }
 
 int kn_vfs_has_root(void)
@@ -68,7 +68,7 @@ static struct kn_mount *mount_of_root(struct kn_vnode *vn)
 	for (int i = 0; i < nmounts; i++)
 		if (mounts[i].root == vn)
 			return &mounts[i];
-	return 0;
+	return NULL;
 }
 
 /* Replaces a covered vnode by the root mounted on it (stacked mounts too). */
@@ -304,7 +304,7 @@ int kn_vfs_mount(const char *fstype, const char *source, const char *path, void 
 		return -KN_ENODEV;
 	if (nmounts == MOUNT_MAX)
 		return -KN_ENOMEM;
-	struct kn_vnode *covered = 0;
+	struct kn_vnode *covered = NULL;
 	if (!root_vn) {
 		if (path[0] != '/' || path[1])
 			return -KN_ENOENT;
@@ -848,7 +848,6 @@ KN_SYSCALL(lchown)(const char *path, uint32_t uid, uint32_t gid)
 	return kn_sys_fchownat(KN_AT_FDCWD, path, uid, gid, KN_AT_SYMLINK_NOFOLLOW);
 }
 
-uint32_t kn_vfs_umask(void);
 uint32_t kn_vfs_umask(void)
 {
 	return cur_umask;

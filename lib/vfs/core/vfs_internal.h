@@ -1,4 +1,6 @@
-/* vfs-core internals shared by vfs.c and fd.c. */
+/* vfs-core internals: what its files (the path walk and mounts in vfs.c,
+ * the fd table in fd.c, the syscalls grouped by concern in the others)
+ * share with each other and nothing outside the library sees. */
 #ifndef KN_VFS_INTERNAL_H
 #define KN_VFS_INTERNAL_H
 #include <kn/vfs.h>
@@ -37,4 +39,12 @@ int kn_vfs_is_root(struct kn_vnode *vn);
 /* ".." of vn across mounts, referenced. */
 int kn_vfs_parent(struct kn_vnode *vn, struct kn_vnode **out);
 int kn_vfs_strcmp(const char *a, const char *b);
+/* The process's umask (vfs.c), applied to the mode of a new file. */
+uint32_t kn_vfs_umask(void);
+/* Pipes have no file position: positioned I/O and lseek fail on them. */
+int kn_vfs_unseekable(struct kn_file *f);
+/* One read or write at an offset with the descriptor's access checks;
+ * append moves *off to the end of a regular file first. */
+long kn_vfs_read_at(struct kn_file *f, void *buf, size_t n, uint64_t off);
+long kn_vfs_write_at(struct kn_file *f, const void *buf, size_t n, uint64_t *off, int append);
 #endif

@@ -5,6 +5,7 @@
  * error stream, so the host can tell the program's stderr from its
  * stdout. */
 #include <kn/console.h>
+#include <kn/console_input.h>
 #include <kn/errno.h>
 #include <kn/init.h>
 #include <kn/vfs.h>

@@ -24,7 +24,7 @@ static void *late_writer(void *arg)
 	struct job *j = arg;
 	kn_sleep_ns(j->delay);
 	j->result = kn_sys_write(j->fd, data, (size_t)j->n);
-	return 0;
+	return NULL;
 }
 
 static void *late_reader(void *arg)
@@ -37,7 +37,7 @@ static void *late_reader(void *arg)
 		long r = kn_sys_read(j->fd, sink + got, (size_t)(j->n - got));
 		if (r <= 0) {
 			j->result = r;
-			return 0;
+			return NULL;
 		}
 		got += r;
 	}
@@ -45,7 +45,7 @@ static void *late_reader(void *arg)
 	for (long i = 0; i < got; i++)
 		if (sink[i] != data[i])
 			j->result = -1000;
-	return 0;
+	return NULL;
 }
 
 static void *late_closer(void *arg)
@@ -53,7 +53,7 @@ static void *late_closer(void *arg)
 	struct job *j = arg;
 	kn_sleep_ns(j->delay);
 	j->result = kn_sys_close(j->fd);
-	return 0;
+	return NULL;
 }
 
 static struct kn_thread *spawn(kn_thread_fn fn, struct job *j)
@@ -141,7 +141,7 @@ static void *eventfd_taker(void *arg)
 {
 	struct job *j = arg;
 	j->result = kn_sys_read(j->fd, &j->value, 8);
-	return 0;
+	return NULL;
 }
 
 KN_TEST(eventfd, semaphore_wakes_one_reader_per_count)

@@ -219,7 +219,7 @@ KN_SYSCALL(pipe2)(int *fds, int flags)
 	if (kn_user_writable(fds, 2 * sizeof(int)))
 		return -KN_EFAULT;
 	struct pipe *p = kn_calloc(1, sizeof(*p));
-	char *buf = p ? kn_malloc(KN_PIPE_SIZE) : 0;
+	char *buf = p ? kn_malloc(KN_PIPE_SIZE) : NULL;
 	if (!buf) {
 		kn_free(p);
 		return -KN_ENOMEM;

@@ -19,7 +19,7 @@ static void *write_later(void *arg)
 	struct later *l = arg;
 	kn_sleep_ns(l->delay);
 	l->result = kn_sys_write(l->fd, "ping", 4);
-	return 0;
+	return NULL;
 }
 
 static void *close_later(void *arg)
@@ -27,7 +27,7 @@ static void *close_later(void *arg)
 	struct later *l = arg;
 	kn_sleep_ns(l->delay);
 	l->result = kn_sys_close(l->fd);
-	return 0;
+	return NULL;
 }
 
 static int make_pipe(int p[2])
@@ -139,7 +139,7 @@ static void *post_later(void *arg)
 	uint64_t one = 1;
 	kn_sleep_ns(l->delay);
 	l->result = kn_sys_write(l->fd, &one, 8);
-	return 0;
+	return NULL;
 }
 
 KN_TEST(poll, eventfd_readiness_between_threads)
@@ -174,7 +174,7 @@ static void *poll_forever(void *arg)
 	struct kn_pollfd fd = {p->fd, KN_POLLIN, 0};
 	p->result = kn_sys_poll(&fd, 1, -1);
 	p->revents = fd.revents;
-	return 0;
+	return NULL;
 }
 
 KN_TEST(poll, many_pollers_on_one_pipe)

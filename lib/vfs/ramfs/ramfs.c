@@ -70,7 +70,7 @@ static struct rnode *rnode_new(uint32_t type, uint32_t perm)
 {
 	struct rnode *n = kn_calloc(1, sizeof(*n));
 	if (!n)
-		return 0;
+		return NULL;
 	n->vn.ops = &ramfs_ops;
 	n->vn.mode = type;
 	n->vn.priv = n;
@@ -95,7 +95,7 @@ static struct rdent **find(struct rnode *dir, const char *name, size_t len)
 	for (struct rdent **pp = &dir->children; *pp; pp = &(*pp)->next)
 		if ((*pp)->len == len && !__builtin_memcmp((*pp)->name, name, len))
 			return pp;
-	return 0;
+	return NULL;
 }
 
 static int add(struct rnode *dir, const char *name, size_t len, struct rnode *n)
@@ -110,7 +110,7 @@ static int add(struct rnode *dir, const char *name, size_t len, struct rnode *n)
 	struct rdent **pp = &dir->children; /* append: readdir order = creation order */
 	while (*pp)
 		pp = &(*pp)->next;
-	d->next = 0;
+	d->next = NULL;
 	*pp = d;
 	n->nlink++;
 	if (KN_S_ISDIR(n->vn.mode)) {

@@ -5,6 +5,7 @@
 #include <time.h>
 #include <kn/alloc.h>
 #include <kn/console.h>
+#include <kn/console_input.h>
 #include <kn/errno.h>
 #include <kn/syscall.h>
 #include <kn/time.h>

@@ -666,7 +666,7 @@ static void times_(void)
 	EQ(kn_sys_pread64((int)fd, t, 1, 0), 1);
 	EQ(kn_sys_fstat((int)fd, &s0), 0);
 	CHECK(s0.st_atim.tv_sec > 1000000000);
-	struct kn_old_timeval tv[2] = {{50, 1}, {60, 999999}};
+	struct kn_timeval tv[2] = {{50, 1}, {60, 999999}};
 	EQ(kn_sys_utimes("/t/f", tv), 0);
 	EQ(kn_sys_stat("/t/f", &st), 0);
 	EQ(st.st_mtim.tv_nsec, 999999000);
@@ -1166,7 +1166,7 @@ static void cmp_utimes(void)
 	     syscall(SYS_utimensat, p.h, NULL, t, AT_SYMLINK_NOFOLLOW));
 	BOTH(kn_sys_futimesat(p.k, NULL, NULL), syscall(SYS_futimesat, p.h, NULL, NULL));
 	pclose2(p);
-	struct kn_old_timeval tv[2] = {{5, 1}, {6, 999999}}, tvbad[2] = {{5, 1000000}, {6, 0}};
+	struct kn_timeval tv[2] = {{5, 1}, {6, 999999}}, tvbad[2] = {{5, 1000000}, {6, 0}};
 	BOTH(kn_sys_utimes("f", tv), syscall(SYS_utimes, "f", tv));
 	BOTH(kn_sys_stat("f", &ks), stat("f", &hs));
 	EQ(ks.st_mtim.tv_nsec, hs.st_mtim.tv_nsec);

@@ -25,234 +25,20 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <kn/compiler.h>
+#include <kn/uapi/fcntl.h>
+#include <kn/uapi/poll.h>
+#include <kn/uapi/stat.h>
+#include <kn/uapi/termios.h>
+#include <kn/uapi/time.h>
+#include <kn/uapi/uio.h>
 
 #define KN_PATH_MAX 4096
 #define KN_NAME_MAX 255
 #define KN_SYMLOOP_MAX 40
 #define KN_FD_MAX 1024
 
-/* Linux x86-64 open(2) flags, modes, fcntl, *at flags. */
-#define KN_O_ACCMODE 03
-#define KN_O_RDONLY 00
-#define KN_O_WRONLY 01
-#define KN_O_RDWR 02
-#define KN_O_CREAT 0100
-#define KN_O_EXCL 0200
-#define KN_O_NOCTTY 0400
-#define KN_O_TRUNC 01000
-#define KN_O_APPEND 02000
-#define KN_O_NONBLOCK 04000
-#define KN_O_DIRECTORY 0200000
-#define KN_O_NOFOLLOW 0400000
-#define KN_O_CLOEXEC 02000000
-#define KN_O_PATH 010000000
-
-#define KN_S_IFMT 0170000
-#define KN_S_IFSOCK 0140000
-#define KN_S_IFLNK 0120000
-#define KN_S_IFREG 0100000
-#define KN_S_IFBLK 0060000
-#define KN_S_IFDIR 0040000
-#define KN_S_IFCHR 0020000
-#define KN_S_IFIFO 0010000
-#define KN_S_ISDIR(m) (((m) & KN_S_IFMT) == KN_S_IFDIR)
-#define KN_S_ISREG(m) (((m) & KN_S_IFMT) == KN_S_IFREG)
-#define KN_S_ISLNK(m) (((m) & KN_S_IFMT) == KN_S_IFLNK)
-#define KN_S_ISFIFO(m) (((m) & KN_S_IFMT) == KN_S_IFIFO)
-
-#define KN_DT_UNKNOWN 0
-#define KN_DT_CHR 2
-#define KN_DT_DIR 4
-#define KN_DT_REG 8
-#define KN_DT_LNK 10
-
-#define KN_AT_FDCWD (-100)
-#define KN_AT_SYMLINK_NOFOLLOW 0x100
-#define KN_AT_REMOVEDIR 0x200
-#define KN_AT_SYMLINK_FOLLOW 0x400
-#define KN_AT_EMPTY_PATH 0x1000
-#define KN_AT_EACCESS 0x200 /* faccessat2 */
-#define KN_AT_NO_AUTOMOUNT 0x800
-#define KN_AT_STATX_SYNC_TYPE 0x6000
-
-/* utimensat(2) special nanosecond values. */
-#define KN_UTIME_NOW ((1L << 30) - 1)
-#define KN_UTIME_OMIT ((1L << 30) - 2)
-
-/* statx(2) mask bits. */
-#define KN_STATX_TYPE 0x1U
-#define KN_STATX_MODE 0x2U
-#define KN_STATX_NLINK 0x4U
-#define KN_STATX_UID 0x8U
-#define KN_STATX_GID 0x10U
-#define KN_STATX_ATIME 0x20U
-#define KN_STATX_MTIME 0x40U
-#define KN_STATX_CTIME 0x80U
-#define KN_STATX_INO 0x100U
-#define KN_STATX_SIZE 0x200U
-#define KN_STATX_BLOCKS 0x400U
-#define KN_STATX_BASIC_STATS 0x7ffU
-#define KN_STATX_BTIME 0x800U
-#define KN_STATX_MNT_ID 0x1000U
-#define KN_STATX__RESERVED 0x80000000U
-
-#define KN_RENAME_NOREPLACE 1
-#define KN_RENAME_EXCHANGE 2
-#define KN_RENAME_WHITEOUT 4
-
-/* preadv2/pwritev2 flags. */
-#define KN_RWF_HIPRI 0x01
-#define KN_RWF_DSYNC 0x02
-#define KN_RWF_SYNC 0x04
-#define KN_RWF_NOWAIT 0x08
-#define KN_RWF_APPEND 0x10
-#define KN_RWF_NOAPPEND 0x20
-
-#define KN_LOCK_SH 1
-#define KN_LOCK_EX 2
-#define KN_LOCK_NB 4
-#define KN_LOCK_UN 8
-#define KN_LOCK_MAND 32
-
-#define KN_CLOSE_RANGE_UNSHARE 2
-#define KN_CLOSE_RANGE_CLOEXEC 4
-
-#define KN_TMPFS_MAGIC 0x01021994
-#define KN_ST_VALID 0x20
-#define KN_ST_RELATIME 0x1000
-
-#define KN_F_DUPFD 0
-#define KN_F_GETFD 1
-#define KN_F_SETFD 2
-#define KN_F_GETFL 3
-#define KN_F_SETFL 4
-#define KN_F_DUPFD_CLOEXEC 1030
-#define KN_F_SETPIPE_SZ 1031
-#define KN_F_GETPIPE_SZ 1032
-#define KN_FD_CLOEXEC 1
-
-#define KN_SEEK_SET 0
-#define KN_SEEK_CUR 1
-#define KN_SEEK_END 2
-
-/* poll(2) event bits (Linux values): what the poll op of a vnode returns. */
-#define KN_POLLIN 0x001
-#define KN_POLLPRI 0x002
-#define KN_POLLOUT 0x004
-#define KN_POLLERR 0x008
-#define KN_POLLHUP 0x010
-#define KN_POLLNVAL 0x020
-#define KN_POLLRDNORM 0x040
-#define KN_POLLRDBAND 0x080
-#define KN_POLLWRNORM 0x100
-#define KN_POLLWRBAND 0x200
 /* What a file without a poll op reports: reads and writes never block. */
 #define KN_POLL_ALWAYS (KN_POLLIN | KN_POLLOUT | KN_POLLRDNORM | KN_POLLWRNORM)
-
-#define KN_TCGETS 0x5401
-#define KN_TCSETS 0x5402
-#define KN_TCSETSW 0x5403
-#define KN_TCSETSF 0x5404
-#define KN_TIOCGWINSZ 0x5413
-
-/* struct stat of Linux x86-64 (144 bytes). */
-struct kn_timespec {
-	int64_t tv_sec;
-	int64_t tv_nsec;
-};
-
-struct kn_stat {
-	uint64_t st_dev;
-	uint64_t st_ino;
-	uint64_t st_nlink;
-	uint32_t st_mode;
-	uint32_t st_uid;
-	uint32_t st_gid;
-	uint32_t __pad0;
-	uint64_t st_rdev;
-	int64_t st_size;
-	int64_t st_blksize;
-	int64_t st_blocks;
-	struct kn_timespec st_atim;
-	struct kn_timespec st_mtim;
-	struct kn_timespec st_ctim;
-	int64_t __reserved[3];
-};
-
-/* statx(2)'s struct statx (256 bytes). */
-struct kn_statx_timestamp {
-	int64_t tv_sec;
-	uint32_t tv_nsec;
-	int32_t __reserved;
-};
-
-struct kn_statx {
-	uint32_t stx_mask;
-	uint32_t stx_blksize;
-	uint64_t stx_attributes;
-	uint32_t stx_nlink;
-	uint32_t stx_uid;
-	uint32_t stx_gid;
-	uint16_t stx_mode;
-	uint16_t __spare0;
-	uint64_t stx_ino;
-	uint64_t stx_size;
-	uint64_t stx_blocks;
-	uint64_t stx_attributes_mask;
-	struct kn_statx_timestamp stx_atime, stx_btime, stx_ctime, stx_mtime;
-	uint32_t stx_rdev_major, stx_rdev_minor;
-	uint32_t stx_dev_major, stx_dev_minor;
-	uint64_t stx_mnt_id;
-	uint64_t __spare3[13];
-};
-
-/* statfs(2)'s struct statfs on x86-64 (120 bytes). */
-struct kn_statfs {
-	int64_t f_type;
-	int64_t f_bsize;
-	uint64_t f_blocks, f_bfree, f_bavail, f_files, f_ffree;
-	int32_t f_fsid[2];
-	int64_t f_namelen;
-	int64_t f_frsize;
-	int64_t f_flags;
-	int64_t f_spare[4];
-};
-
-/* Linux's __kernel_old_timeval (utimes, futimesat). */
-struct kn_old_timeval {
-	int64_t tv_sec;
-	int64_t tv_usec;
-};
-
-struct kn_utimbuf {
-	int64_t actime;
-	int64_t modtime;
-};
-
-/* What getdents64 writes: d_reclen is 8-aligned, d_name NUL-terminated. */
-struct kn_linux_dirent64 {
-	uint64_t d_ino;
-	int64_t d_off;
-	uint16_t d_reclen;
-	uint8_t d_type;
-	char d_name[];
-};
-
-struct kn_iovec {
-	void *iov_base;
-	size_t iov_len;
-};
-
-struct kn_winsize {
-	uint16_t ws_row, ws_col, ws_xpixel, ws_ypixel;
-};
-
-/* The kernel's struct termios (TCGETS), 36 bytes. */
-struct kn_termios {
-	uint32_t c_iflag, c_oflag, c_cflag, c_lflag;
-	uint8_t c_line;
-	uint8_t c_cc[19];
-};
 
 struct kn_vnode;
 struct kn_file;
@@ -449,8 +235,8 @@ long kn_sys_faccessat2(int dirfd, const char *path, int mode, int flags);
 long kn_sys_renameat2(int odirfd, const char *oldp, int ndirfd, const char *newp,
 		      unsigned flags);
 long kn_sys_utimensat(int dirfd, const char *path, const struct kn_timespec *times, int flags);
-long kn_sys_utimes(const char *path, const struct kn_old_timeval *tv);
-long kn_sys_futimesat(int dirfd, const char *path, const struct kn_old_timeval *tv);
+long kn_sys_utimes(const char *path, const struct kn_timeval *tv);
+long kn_sys_futimesat(int dirfd, const char *path, const struct kn_timeval *tv);
 long kn_sys_utime(const char *path, const struct kn_utimbuf *times);
 long kn_sys_statx(int dirfd, const char *path, int flags, unsigned mask, struct kn_statx *sx);
 long kn_sys_statfs(const char *path, struct kn_statfs *sf);

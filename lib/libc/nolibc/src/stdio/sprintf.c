@@ -1,6 +1,6 @@
 #include <stdint.h>
 #include <stdio.h>
-#include <kn/console.h>
+#include <kn/format.h>
 
 int sprintf(char *__restrict s, const char *__restrict fmt, ...)
 {

@@ -1,4 +1,4 @@
-#include <kn/console.h>
+#include <kn/format.h>
 #include "stdio_impl.h"
 
 int vfprintf(FILE *__restrict f, const char *__restrict fmt, va_list ap)

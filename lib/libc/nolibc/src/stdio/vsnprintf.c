@@ -1,5 +1,5 @@
 #include <stdio.h>
-#include <kn/console.h>
+#include <kn/format.h>
 
 int vsnprintf(char *__restrict s, size_t n, const char *__restrict fmt, va_list ap)
 {

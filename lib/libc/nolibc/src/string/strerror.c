@@ -1,6 +1,6 @@
 #include <errno.h>
 #include <string.h>
-#include <kn/console.h>
+#include <kn/format.h>
 
 /* glibc's messages, so logs read the same as on Linux. */
 static const char *const messages[] = {

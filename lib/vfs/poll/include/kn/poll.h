@@ -11,26 +11,6 @@
 #include <kn/compiler.h>
 #include <kn/vfs.h>
 
-struct kn_pollfd {
-	int fd;
-	short events;
-	short revents;
-};
-
-#ifndef KN_HAVE_TIMEVAL
-#define KN_HAVE_TIMEVAL
-struct kn_timeval {
-	int64_t tv_sec;
-	int64_t tv_usec;
-};
-#endif
-
-/* An fd_set: a bitmap of unsigned longs, fd i at bit i % 64 of word i / 64. */
-#define KN_FD_SETSIZE 1024
-typedef struct {
-	unsigned long bits[KN_FD_SETSIZE / 64];
-} kn_fd_set;
-
 /* pselect6's sixth argument. */
 struct kn_sigset_arg {
 	const void *set;
