@@ -3,16 +3,12 @@
  * Console input: a ring of bytes the platform pushed (or a readiness
  * query pulled from the source before anyone read them), then the one
  * registered input source; readers and pollers sleep on one wait queue
- * that the platform wakes. The scheduler and the platform's idle are weak
- * references: the console library needs neither. */
+ * that the platform wakes. The scheduler and the platform's idle are
+ * optional (uses): the console library needs neither. */
 #include <kn/console.h>
 #include <kn/errno.h>
 #include <kn/plat.h>
 #include <kn/sched.h>
-
-#pragma weak kn_waitq_wait
-#pragma weak kn_waitq_wake
-#pragma weak kn_plat_idle_until
 
 extern const struct kn_console_driver __kn_console_start[], __kn_console_end[];
 extern const struct kn_console_input __kn_console_in_start[], __kn_console_in_end[];
@@ -89,13 +85,13 @@ int kn_console_input_ready(void)
 
 void kn_console_input_wait(void)
 {
-	if (kn_waitq_wait) {
-		kn_waitq_wait(&waiters, 0);
-	} else if (kn_plat_idle_until) {
-		idle_waiters++;
-		kn_plat_idle_until(UINT64_MAX);
-		idle_waiters--;
-	}
+#if defined(CONFIG_HAVE_SCHED)
+	kn_waitq_wait(&waiters, 0);
+#elif defined(CONFIG_HAVE_PLAT)
+	idle_waiters++;
+	kn_plat_idle_until(UINT64_MAX);
+	idle_waiters--;
+#endif
 }
 
 struct kn_waitq *kn_console_input_waitq(void)
@@ -112,8 +108,9 @@ void kn_console_input_push(const void *buf, size_t n)
 
 void kn_console_input_notify(void)
 {
-	if (kn_waitq_wake)
-		kn_waitq_wake(&waiters, 0x7fffffff);
+#ifdef CONFIG_HAVE_SCHED
+	kn_waitq_wake(&waiters, 0x7fffffff);
+#endif
 }
 
 int kn_console_input_wanted(void)

@@ -5,6 +5,7 @@
 #define NL_INTERNAL_H
 
 #include <stdint.h>
+#include <kn/compiler.h>
 
 /* Unaligned word access that may alias anything. */
 typedef uint64_t __attribute__((__may_alias__, __aligned__(1))) nl_u64u;
@@ -12,10 +13,12 @@ typedef uint32_t __attribute__((__may_alias__, __aligned__(1))) nl_u32u;
 
 #define NL_ONES 0x0101010101010101ull
 
-/* Libraries nolibc uses when the image has them: the addresses are NULL
- * when they are absent (kn/sched.h declares them for the scheduler). */
-int *kn_sched_errno_location(void) __attribute__((__weak__));
-void kn_sleep_ns(uint64_t ns) __attribute__((__weak__));
+/* The scheduler, when the image has one (uses): the addresses are NULL
+ * when it is absent (kn/sched.h declares them for the scheduler). Still
+ * weak references, not CONFIG_HAVE_SCHED tests, because the host tests
+ * link one build of nolibc both with and without a scheduler. */
+KN_WEAK int *kn_sched_errno_location(void);
+KN_WEAK void kn_sleep_ns(uint64_t ns);
 
 /* Blocks (with a scheduler) or spins for at least ns nanoseconds. */
 void __nl_sleep_ns(uint64_t ns);
