@@ -5,7 +5,6 @@
 #define NL_INTERNAL_H
 
 #include <stdint.h>
-#include <kn/compiler.h>
 
 /* Unaligned word access that may alias anything. */
 typedef uint64_t __attribute__((__may_alias__, __aligned__(1))) nl_u64u;
@@ -13,12 +12,10 @@ typedef uint32_t __attribute__((__may_alias__, __aligned__(1))) nl_u32u;
 
 #define NL_ONES 0x0101010101010101ull
 
-/* The scheduler, when the image has one (uses): the addresses are NULL
- * when it is absent (kn/sched.h declares them for the scheduler). Still
- * weak references, not CONFIG_HAVE_SCHED tests, because the host tests
- * link one build of nolibc both with and without a scheduler. */
-KN_WEAK int *kn_sched_errno_location(void);
-KN_WEAK void kn_sleep_ns(uint64_t ns);
+/* The scheduler, when the image has one (nolibc uses sched). */
+#ifdef CONFIG_HAVE_SCHED
+#include <kn/sched.h>
+#endif
 
 /* Blocks (with a scheduler) or spins for at least ns nanoseconds. */
 void __nl_sleep_ns(uint64_t ns);
