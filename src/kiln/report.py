@@ -55,7 +55,7 @@ def _cell(value) -> str:
 
 def library_rows(cat: Catalog) -> list[dict]:
     return [{"name": lib.name, "kind": lib.kind, "provides": lib.provides,
-             "requires": lib.requires, "summary": lib.summary}
+             "requires": lib.requires, "uses": lib.uses, "summary": lib.summary}
             for lib in sorted(cat.libraries.values(), key=lambda l: (l.kind, l.name))]
 
 
