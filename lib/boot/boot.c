@@ -18,10 +18,6 @@ extern void (*const __init_array_start[])(void), (*const __init_array_end[])(voi
 /* The application's entry point. */
 int main(int argc, char *argv[]);
 
-/* The scheduler is optional: when one is linked, main runs on its own
- * thread; otherwise on the boot stack. */
-KN_WEAK void *kn_sched_run_main(kn_thread_fn fn, void *arg, size_t stack_size);
-
 struct kn_boot_times kn_boot_times;
 
 static int boot_trace;
@@ -87,8 +83,13 @@ void kn_boot(void)
 	for (void (*const *c)(void) = __init_array_start; c < __init_array_end; c++)
 		(*c)();
 
-	void *ret = kn_sched_run_main ? kn_sched_run_main(main_thread, NULL, 0)
-				      : main_thread(NULL);
+	/* The scheduler is optional (uses): with one, main runs on its own
+	 * thread; otherwise on the boot stack. */
+#ifdef CONFIG_HAVE_SCHED
+	void *ret = kn_sched_run_main(main_thread, NULL, 0);
+#else
+	void *ret = main_thread(NULL);
+#endif
 	kn_exit((int)(long)ret);
 }
 

@@ -8,8 +8,8 @@
 /* no-tree-loop-distribute-patterns: the loops below must not be turned
  * back into calls to the very functions they implement. */
 #define KN_MEM_FN                                                              \
-	__attribute__((weak, visibility("default"),                            \
-		       optimize("no-tree-loop-distribute-patterns")))
+	KN_WEAK __attribute__((visibility("default"),                          \
+			       optimize("no-tree-loop-distribute-patterns")))
 
 KN_MEM_FN void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {

@@ -40,14 +40,13 @@ kn_syscall_entry:
 	movq %rsp, %rbp
 	andq $-16, %rsp
 	subq $512, %rsp
+#ifdef CONFIG_HAVE_POSIX_THREAD
 	/* clone (56) must copy the caller's registers: posix-thread's
-	 * kn_syscall_trap_clone (weak: 0 when absent) gets this frame, the
-	 * still untouched rbx and r12..r15, and the FXSAVE image. */
+	 * kn_syscall_trap_clone (uses) gets this frame, the still
+	 * untouched rbx and r12..r15, and the FXSAVE image. */
 	cmpq $56, %rax
 	jne 3f
 	movq $kn_syscall_trap_clone, %r11
-	testq %r11, %r11
-	jz 3f
 	fxsaveq (%rsp)
 	movq %rsp, %rdx
 	pushq %rbx
@@ -61,6 +60,7 @@ kn_syscall_entry:
 	call *%r11
 	fxrstorq 48(%rsp)
 	jmp 4f
+#endif
 3:	SAVE_SSE
 	subq $8, %rsp
 	pushq %r9                       /* a6 on the stack */
@@ -91,5 +91,4 @@ kn_syscall_entry:
 	leaq 128(%rsp), %rsp
 	jmpq *%rcx
 	.size kn_syscall_entry, .-kn_syscall_entry
-	.weak kn_syscall_trap_clone
 	.section .note.GNU-stack,"",@progbits

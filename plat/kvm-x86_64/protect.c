@@ -21,10 +21,9 @@
  * reloading CR3 flushes the whole TLB at once. */
 #define INVLPG_MAX 32
 
-/* Weak: an image without an allocator has no heap to protect either. */
-KN_API_BEGIN
-void *kn_palloc(size_t npages) KN_WEAK;
-KN_API_END
+#ifdef CONFIG_HAVE_ALLOC
+#include <kn/alloc.h>
+#endif
 
 static uint64_t kn_kvm_prot_bits(int prot)
 {
@@ -54,7 +53,12 @@ static bool kn_kvm_is_heap(uintptr_t va, uintptr_t end)
  * leaves of 2^(shift - 9) bytes that map the same memory the same way. */
 static int kn_kvm_split(uint64_t *e, unsigned shift)
 {
-	uint64_t *t = kn_palloc ? kn_palloc(1) : NULL;
+	/* An image without an allocator (uses) has no heap to protect. */
+#ifdef CONFIG_HAVE_ALLOC
+	uint64_t *t = kn_palloc(1);
+#else
+	uint64_t *t = NULL;
+#endif
 	if (!t)
 		return -KN_ENOMEM;
 	uint64_t child = 1ULL << (shift - 9);

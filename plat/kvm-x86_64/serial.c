@@ -13,7 +13,7 @@
  * still looks at the FIFO itself. A serial line has no end of input, so
  * reads never return 0. */
 #include <kn/console.h>
-#ifdef CONFIG_LIB_CONSOLE_INPUT
+#ifdef CONFIG_HAVE_CONSOLE_INPUT
 #include <kn/console_input.h>
 #endif
 #include <kn/errno.h>
@@ -150,13 +150,13 @@ void kn_kvm_serial_irq(void)
 		size_t n = kn_kvm_uart_drain(buf, sizeof(buf));
 		if (!n)
 			return;
-#ifdef CONFIG_LIB_CONSOLE_INPUT /* else nobody reads: the bytes are dropped */
+#ifdef CONFIG_HAVE_CONSOLE_INPUT /* else nobody reads: the bytes are dropped */
 		kn_console_input_push(buf, n);
 #endif
 	}
 }
 
-#ifdef CONFIG_LIB_CONSOLE_INPUT
+#ifdef CONFIG_HAVE_CONSOLE_INPUT
 static long kn_kvm_serial_read(void *buf, size_t n)
 {
 	size_t got = kn_kvm_uart_drain(buf, n);

@@ -61,7 +61,7 @@ static void kn_kvm_trap_regs(const struct kn_kvm_trap_frame *f)
 static void kn_kvm_boot_stack_explain(uint64_t addr)
 {
 	uintptr_t guard = (uintptr_t)kn_kvm_boot_guard;
-	if (kn_sched_run_main || addr - guard >= KN_KVM_PAGE_SIZE)
+	if (kn_x86_has_sched() || addr - guard >= KN_KVM_PAGE_SIZE)
 		return;
 	kn_x86_stack_overflow((uint64_t)(kn_kvm_boot_stack_top - kn_kvm_boot_guard) -
 				      KN_KVM_PAGE_SIZE,

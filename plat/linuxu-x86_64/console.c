@@ -6,7 +6,7 @@
  * the clock, so input wakes it at once; otherwise stdin is not watched
  * (unread input must not keep the process awake). */
 #include <kn/console.h>
-#ifdef CONFIG_LIB_CONSOLE_INPUT
+#ifdef CONFIG_HAVE_CONSOLE_INPUT
 #include <kn/console_input.h>
 #endif
 #include <kn/errno.h>
@@ -49,7 +49,7 @@ struct host_pollfd {
 /* The platform cannot require console-input (it requires the scheduler,
  * which requires the platform): stdin is a source only when the image
  * has it. */
-#ifdef CONFIG_LIB_CONSOLE_INPUT
+#ifdef CONFIG_HAVE_CONSOLE_INPUT
 static long stdin_read(void *buf, size_t n)
 {
 	struct host_pollfd p = {0, HOST_POLLIN, 0};
@@ -69,7 +69,7 @@ KN_CONSOLE_INPUT(stdin, stdin_read);
 
 int kn_linuxu_stdin_wanted(void)
 {
-#ifdef CONFIG_LIB_CONSOLE_INPUT
+#ifdef CONFIG_HAVE_CONSOLE_INPUT
 	return kn_console_input_wanted();
 #else
 	return 0;
@@ -78,7 +78,7 @@ int kn_linuxu_stdin_wanted(void)
 
 static void wake_readers(void)
 {
-#ifdef CONFIG_LIB_CONSOLE_INPUT
+#ifdef CONFIG_HAVE_CONSOLE_INPUT
 	kn_console_input_notify();
 #endif
 }

@@ -66,7 +66,7 @@ static void explain_main_stack(uint64_t addr, uint64_t rsp)
 {
 	struct { uint64_t cur, max; } lim;
 	uint64_t top = kn_linuxu_stack_top;
-	if (kn_sched_run_main || addr >= top || addr + FRAME_REACH < rsp || addr > rsp + FRAME_REACH)
+	if (kn_x86_has_sched() || addr >= top || addr + FRAME_REACH < rsp || addr > rsp + FRAME_REACH)
 		return;
 	if (kn_linuxu_syscall6(KN_SYS_prlimit64, 0, RLIMIT_STACK, 0, (long)&lim, 0, 0) ||
 	    lim.cur == RLIM_INFINITY || top - addr > lim.cur + FRAME_REACH)

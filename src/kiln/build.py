@@ -11,7 +11,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import __version__, autoport, fetch, freshness, kconfig, syscalls
+from . import __version__, autoport, fetch, freshness, kconfig, syscalls, uses
 from .cflags import LIBRARY_CFLAGS, gcc_path as _gcc_path, kernel_cflags
 from .errors import KilnError
 from .paths import own_dirs
@@ -345,6 +345,8 @@ def build(project: Project, jobs: int | None = None, verbose: bool = False) -> B
         reconfigured = True
     for w in warnings:
         print(f"kiln: warning: {w}", file=sys.stderr)
+    # Every build, like the table below: sources change without the stamp.
+    uses.check(project.res.libraries, project.platform)
     # Every build: the table follows the KN_SYSCALL definitions in the
     # sources, which the stamp does not cover (rewritten only on a change).
     table = _syscall_table(project)

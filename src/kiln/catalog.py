@@ -14,6 +14,7 @@ from .paths import kiln_root
 from .tomlfile import SCALAR_MAP, STR, STR_LIST, STR_LIST_MAP
 
 _LIBRARY = {"name": STR, "summary": STR, "provides": STR_LIST, "requires": STR_LIST,
+            "uses": STR_LIST,
             "sources": STR_LIST, "platform-sources": STR_LIST_MAP,
             "ktest-sources": STR_LIST, "cflags": STR_LIST, "kind": STR,
             "platform": STR, "launcher": STR, "platforms": STR_LIST, "link-script": STR,
@@ -26,6 +27,12 @@ _HOST_PROGRAM = {"sources": STR_LIST, "libraries": STR_LIST, "include": STR_LIST
                  "config": SCALAR_MAP, "sanitize": STR_LIST, "cflags": STR_LIST}
 # Tables checked on their own, not as top-level keys.
 _TABLES = ("fetch", "host-test")
+
+
+def config_symbol(name: str) -> str:
+    """A library's or API's name as Kconfig and C spell it: alloc-tlsf ->
+    ALLOC_TLSF (CONFIG_LIB_ALLOC_TLSF), posix-signal -> POSIX_SIGNAL."""
+    return name.upper().replace("-", "_")
 
 
 @dataclass
@@ -69,6 +76,10 @@ class Library:
     shared_sources: list[Path] = field(default_factory=list)
     shared_ktest_sources: list[Path] = field(default_factory=list)
     host_test: HostTest | None = None
+    # APIs or libraries it calls only when the image has them: never
+    # pulled in; the C side tests CONFIG_HAVE_<API> / CONFIG_LIB_<LIB>.
+    uses: list[str] = field(default_factory=list)
+    uses_line: int = 1  # where `uses` is written, for errors found later
 
     def path(self, text: str, what: str = "sources") -> Path:
         """A path of this library's manifest: "@fetch/rel" or relative."""
@@ -82,7 +93,7 @@ class Library:
     @property
     def symbol(self) -> str:
         """The Kconfig/C spelling of the name: alloc-tlsf -> ALLOC_TLSF."""
-        return self.name.upper().replace("-", "_")
+        return config_symbol(self.name)
 
     def sources_for(self, platform: str, with_ktests: bool) -> list[Path]:
         paths = [self.path(n) for n in self.sources] + self.shared_sources
@@ -187,7 +198,8 @@ def _load_library(path: Path) -> Library:
         include=data.get("include", []),
         objects=data.get("objects", []), app_include=data.get("app-include", []),
         fetches=fetch_mod.parse(doc, path.parent, f"library {name}"),
-        host_test=_load_host_test(doc, name))
+        host_test=_load_host_test(doc, name), uses=data.get("uses", []),
+        uses_line=doc.line_of(None, "uses"))
     listed = [("sources", None, lib.sources), ("ktest-sources", None, lib.ktest_sources)]
     listed += [(plat, "platform-sources", files) for plat, files in per_platform.items()]
     for key, table, files in listed:
@@ -281,7 +293,26 @@ def discover(extra_roots: list[Path] = (), root: Path | None = None) -> Catalog:
             apis[api].implementations.append(lib.name)
             lib.shared_sources += apis[api].shared_sources
             lib.shared_ktest_sources += apis[api].shared_ktest_sources
+    for lib in libraries.values():
+        _check_uses(lib, libraries, apis)
     return Catalog(libraries, apis)
+
+
+def _check_uses(lib: Library, libraries: dict, apis: dict) -> None:
+    """Every name in `uses` is a library or an API of the catalog (as
+    requires must be), and not also required: an edge is optional or not."""
+    for name in lib.uses:
+        where = f"{lib.manifest}:{lib.uses_line}"
+        if name in lib.requires:
+            raise KilnError(f"{where}: {lib.name} both requires and uses '{name}'; keep it "
+                            f"in requires (always needed) or in uses (optional), not both")
+        if name in libraries or name in apis:
+            continue
+        import difflib
+        close = difflib.get_close_matches(name, list(libraries) + list(apis), n=1)
+        hint = f"did you mean '{close[0]}'? " if close else ""
+        raise KilnError(f"{where}: {lib.name} uses unknown library or API '{name}'; "
+                        f"{hint}`kiln lib list` shows what exists")
 
 
 def implementations(api: str, root: Path | None = None) -> list[str]:

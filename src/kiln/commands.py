@@ -114,6 +114,17 @@ def _output_width() -> int | None:
     return None
 
 
+def _image_or_none(ctx):
+    """The current app's resolved image (default platform), so `lib show`
+    can say which optional edges it has; None outside an app."""
+    from .project import open_project
+    try:
+        app_dir = _app_dir(ctx)
+    except KilnError:
+        return None
+    return open_project(app_dir, None).res
+
+
 @lib_group.command("show")
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output.")
@@ -122,7 +133,7 @@ def lib_show(ctx, name, as_json):
     """Show one library (API, dependencies, options, sources) or one API
     (header, default, implementations)."""
     from .report import library_details
-    details = library_details(_catalog(ctx), name)
+    details = library_details(_catalog(ctx), name, _image_or_none(ctx))
     if as_json:
         click.echo(json.dumps(details, indent=2))
     else:

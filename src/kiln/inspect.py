@@ -8,6 +8,7 @@ from pathlib import Path
 
 from .errors import KilnError
 from .project import Project
+from .resolve import use_text
 
 _OUTPUT = re.compile(r"^(\.[\w.]+)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)")
 _INPUT_ONE = re.compile(r"^ (\.[\w.$]+|COMMON)\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+)")
@@ -111,12 +112,27 @@ def size_report(project: Project, top: int = 10) -> dict:
 
 
 def why_chain(project: Project, name: str) -> str:
+    """Who pulled `name` into the image, then its optional edges: what it
+    uses and whether the image has it; for a library not in the image,
+    which libraries of the image would use it."""
     res = project.res
     if name not in res.names():
         if name in project.catalog.apis and name in res.chosen:
             name = res.chosen[name]
         elif name in project.catalog.libraries or name in project.catalog.apis:
-            return f"{name} is not in the {project.platform} image of {project.app.name}"
+            absent = f"{name} is not in the {project.platform} image of {project.app.name}"
+            users = optional_users(project, name)
+            return absent + (f"; would be used by {', '.join(users)} (uses)" if users else "")
         else:
             raise KilnError(f"unknown library '{name}'; `kiln lib list` shows them")
-    return " <- ".join(res.chain(name))
+    lines = [" <- ".join(res.chain(name))]
+    lines += [f"uses {use_text(u, res.provider(u))}"
+              for u in project.catalog.libraries[name].uses]
+    return "\n".join(lines)
+
+
+def optional_users(project: Project, name: str) -> list[str]:
+    """Libraries of the image that use `name` (or an API it provides)."""
+    lib = project.catalog.libraries.get(name)
+    names = {name, *(lib.provides if lib else [])}
+    return [l.name for l in project.res.libraries if names & set(l.uses)]

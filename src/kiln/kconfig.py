@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from .catalog import config_symbol
 from .errors import KilnError
 from .manifest import AppManifest
 from .resolve import Resolution
@@ -34,6 +35,10 @@ def write_top_kconfig(res: Resolution, app: AppManifest, out: Path) -> Path:
     for lib in res.libraries:
         # LIB_<NAME> lets code test what else is in the image.
         lines += [f"config LIB_{lib.symbol}", "\tdef_bool y", ""]
+    for api in res.apis():
+        # HAVE_<API>: what a library's `uses` tests, whichever
+        # implementation the image has.
+        lines += [f"config HAVE_{config_symbol(api)}", "\tdef_bool y", ""]
     for lib in res.libraries:
         if lib.kconfig:
             lines += [f'menu "{lib.name}: {lib.summary}"',

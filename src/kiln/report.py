@@ -4,6 +4,7 @@ import os
 
 from .catalog import Catalog
 from .errors import KilnError
+from .resolve import use_text
 
 _GAP = 2  # spaces between columns
 
@@ -53,7 +54,7 @@ def _cell(value) -> str:
 
 def library_rows(cat: Catalog) -> list[dict]:
     return [{"name": lib.name, "kind": lib.kind, "provides": lib.provides,
-             "requires": lib.requires, "summary": lib.summary}
+             "requires": lib.requires, "uses": lib.uses, "summary": lib.summary}
             for lib in sorted(cat.libraries.values(), key=lambda l: (l.kind, l.name))]
 
 
@@ -72,7 +73,10 @@ def _options(lib) -> list[dict]:
     return options
 
 
-def library_details(cat: Catalog, name: str) -> dict:
+def library_details(cat: Catalog, name: str, res=None) -> dict:
+    """One library or API of the catalog. With `res` (the current app's
+    resolved image), a library's optional edges say whether the image has
+    them ("uses_in_image")."""
     lib = cat.libraries.get(name)
     if lib is None and name in cat.apis:
         api = cat.apis[name]
@@ -85,7 +89,8 @@ def library_details(cat: Catalog, name: str) -> dict:
         hint = f"did you mean '{close[0]}'? " if close else ""
         raise KilnError(f"unknown library '{name}'; {hint}`kiln lib list` shows them")
     return {"name": lib.name, "kind": lib.kind, "summary": lib.summary,
-            "provides": lib.provides, "requires": lib.requires,
+            "provides": lib.provides, "requires": lib.requires, "uses": lib.uses,
+            **({"uses_in_image": {u: res.provider(u) for u in lib.uses}} if res else {}),
             "platforms": [lib.platform] if lib.platform else (lib.platforms or ["all"]),
             "path": str(lib.dir), "sources": lib.sources,
             # from api.toml of the APIs it provides, relative to its folder
@@ -105,6 +110,7 @@ def format_details(d: dict) -> str:
              f"  kind:      {d['kind']}",
              f"  provides:  {_cell(d['provides'])}",
              f"  requires:  {_cell(d['requires'])}",
+             f"  uses:      {_uses_cell(d)}",
              f"  platforms: {_cell(d['platforms'])}",
              f"  path:      {d['path']}",
              f"  sources:   {_cell(d['sources'])}"]
@@ -121,6 +127,16 @@ def format_details(d: dict) -> str:
     else:
         lines.append("  options:   -")
     return "\n".join(lines)
+
+
+def _uses_cell(d: dict) -> str:
+    """The optional dependencies, each with whether the current image has
+    it when shown from inside an app."""
+    if not d["uses"]:
+        return "-"
+    if "uses_in_image" not in d:
+        return f"{_cell(d['uses'])} (optional)"
+    return ", ".join(use_text(u, p) for u, p in d["uses_in_image"].items())
 
 
 def _kib(n: int) -> str:

@@ -26,6 +26,20 @@ class Resolution:
     def names(self) -> list[str]:
         return [lib.name for lib in self.libraries]
 
+    def apis(self) -> list[str]:
+        """Every API the image's libraries provide, sorted."""
+        return sorted({api for lib in self.libraries for api in lib.provides})
+
+    def provider(self, name: str) -> str | None:
+        """The library of the image that is `name` or provides the API
+        `name`; None when the image has neither."""
+        if name in self.names():
+            return name
+        for lib in self.libraries:
+            if name in lib.provides:
+                return lib.name
+        return None
+
     def chain(self, name: str) -> list[str]:
         """['alloc-tlsf (API alloc)', 'libc-nolibc', 'app'] for alloc-tlsf."""
         steps = []
@@ -37,6 +51,16 @@ class Resolution:
             name = requester
         steps.append(name)
         return steps
+
+
+def use_text(used: str, provider: str | None) -> str:
+    """An optional edge as `why` and `lib show` print it: 'sched (in this
+    image: sched-coop)', 'posix-signal (not in this image)'."""
+    if provider is None:
+        return f"{used} (not in this image)"
+    if provider == used:
+        return f"{used} (in this image)"
+    return f"{used} (in this image: {provider})"
 
 
 def _unknown(catalog: Catalog, what: str, requester: str) -> KilnError:

@@ -2,12 +2,14 @@
  * this teardown step does what exit() would have done first, so atexit
  * handlers run and stdio buffers reach their files either way. After an
  * explicit exit() both steps find nothing left to do. */
+#include <kn/compiler.h>
 #include <kn/init.h>
 
-/* musl's exit steps; weak, so an app that never registers an atexit handler
- * or uses stdio does not pull that code in (as musl's own exit does). */
-__attribute__((weak)) void __funcs_on_exit(void);
-__attribute__((weak)) void __stdio_exit(void);
+/* musl's exit steps; weak (link-time optional: members of libc.a), so an
+ * app that never registers an atexit handler or uses stdio does not pull
+ * that code in (as musl's own exit does). */
+KN_WEAK void __funcs_on_exit(void);
+KN_WEAK void __stdio_exit(void);
 
 static void musl_exit(void)
 {

@@ -7,16 +7,14 @@
 #include "clock_internal.h"
 
 /* Without a scheduler in the image, sleeping idles the CPU instead. */
-#pragma weak kn_sleep_until
-
 static void sleep_until_mono(uint64_t deadline)
 {
-	if (kn_sleep_until) {
-		kn_sleep_until(deadline);
-		return;
-	}
+#ifdef CONFIG_HAVE_SCHED
+	kn_sleep_until(deadline);
+#else
 	while (kn_time_monotonic_ns() < deadline)
 		kn_plat_idle_until(deadline);
+#endif
 }
 
 /* Checks a request: 0 and *ns set, or -errno. */

@@ -4,17 +4,12 @@
  * the poller's entry there (kn_poll_register), so a change wakes only
  * the threads polling that file. An entry holds a reference to its file:
  * the file (and its queue) outlives the entry even if another thread
- * closes the descriptor meanwhile. The scheduler is a weak reference: an
+ * closes the descriptor meanwhile. The scheduler is optional (uses): an
  * image without one has nobody to wake, and a poll cannot wait. */
 #include <kn/alloc.h>
 #include <kn/errno.h>
 #include <kn/poll_table.h>
 #include "vfs_internal.h"
-
-#pragma weak kn_wait_prepare
-#pragma weak kn_wait_block
-#pragma weak kn_waitq_add
-#pragma weak kn_waitq_del
 
 int kn_vfs_fd_poll(int fd, struct kn_poll_table *pt)
 {
@@ -54,7 +49,10 @@ int kn_poll_table_init(struct kn_poll_table *pt, unsigned files)
 
 void kn_poll_register(struct kn_poll_table *pt, struct kn_waitq *q)
 {
-	if (!pt || !pt->file || !kn_waitq_add)
+#ifndef CONFIG_HAVE_SCHED
+	return;
+#endif
+	if (!pt || !pt->file)
 		return;
 	if (pt->used == pt->max) { /* a file registering twice: refused, not lost */
 		pt->error = -KN_ENOMEM;
@@ -68,22 +66,27 @@ void kn_poll_register(struct kn_poll_table *pt, struct kn_waitq *q)
 
 void kn_poll_table_prepare(struct kn_poll_table *pt)
 {
-	if (kn_wait_prepare)
-		kn_wait_prepare();
+#ifdef CONFIG_HAVE_SCHED
+	kn_wait_prepare();
+#endif
 }
 
 int kn_poll_table_wait(struct kn_poll_table *pt, uint64_t deadline_ns)
 {
-	if (!kn_wait_block)
-		return -KN_ENOSYS;
+#ifdef CONFIG_HAVE_SCHED
 	pt->registering = 0; /* the scan before registered: later ones need not */
 	return kn_wait_block(deadline_ns);
+#else
+	return -KN_ENOSYS;
+#endif
 }
 
 void kn_poll_table_free(struct kn_poll_table *pt)
 {
 	for (unsigned i = 0; i < pt->used; i++) {
+#ifdef CONFIG_HAVE_SCHED
 		kn_waitq_del(&pt->entry[i].wait);
+#endif
 		kn_vfs_fput(pt->entry[i].file);
 	}
 	pt->used = 0;

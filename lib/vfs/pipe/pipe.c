@@ -10,12 +10,9 @@
 #include <kn/sched.h>
 #include <kn/syscall.h>
 #include <kn/vfs.h>
-
-/* posix-signal, when the image has it: like Linux, a write that finds no
- * reader raises SIGPIPE (whose default action ends the program) before it
- * returns EPIPE. */
-void kn_signal_raise(int sig) __attribute__((weak));
-#define KN_SIGPIPE 13
+#ifdef CONFIG_HAVE_POSIX_SIGNAL
+#include <kn/posix_signal.h>
+#endif
 
 enum { READ_END, WRITE_END };
 #define PIPE_MAX_SIZE (1UL << 20) /* Linux's default /proc/sys/fs/pipe-max-size */
@@ -98,8 +95,12 @@ static long p_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, siz
 		if (!p->open[READ_END]) {
 			if (done)
 				return (long)done;
-			if (kn_signal_raise)
-				kn_signal_raise(KN_SIGPIPE);
+#ifdef CONFIG_HAVE_POSIX_SIGNAL
+			/* Like Linux, a write that finds no reader raises
+			 * SIGPIPE (whose default action ends the program)
+			 * before it returns EPIPE. */
+			kn_signal_raise(KN_SIGPIPE);
+#endif
 			return -KN_EPIPE;
 		}
 		size_t room = p->size - p->count;

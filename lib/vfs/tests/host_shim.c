@@ -70,7 +70,7 @@ struct kn_waitq *kn_console_input_waitq(void)
 }
 
 /* readiness.c's, for the tests that link devfs without it. */
-__attribute__((weak)) void kn_poll_register(struct kn_poll_table *pt, struct kn_waitq *q)
+KN_WEAK void kn_poll_register(struct kn_poll_table *pt, struct kn_waitq *q)
 {
 }
 

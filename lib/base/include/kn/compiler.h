@@ -13,6 +13,8 @@
 #define KN_USED __attribute__((used))
 #define KN_UNUSED __attribute__((unused))
 #define KN_NORETURN __attribute__((noreturn))
+/* Only where the answer is known at link time, not build time (see
+ * docs/libraries.md): a compile-time test of `uses` is the rule. */
 #define KN_WEAK __attribute__((weak))
 #define KN_ALIGNED(n) __attribute__((aligned(n)))
 #define KN_PACKED __attribute__((packed))

@@ -22,14 +22,15 @@ NOLIBC = str(HOST.library.dir)
 FORMAT_C = str(HOST.root / "lib" / "console" / "format.c")
 HARNESS = os.path.join(NOLIBC, "tests", "nolibc_test.c")
 
-# What nolibc may take from the rest of the image; the scheduler is optional.
+# What nolibc may take from the rest of the image; the scheduler is optional
+# (uses): a build with CONFIG_HAVE_SCHED takes SCHED_KN too.
 REQUIRED_KN = {
     "kn_console_write", "kn_console_write_err", "kn_vformat", "kn_vsnprintf", "kn_snprintf",
     "kn_malloc", "kn_calloc", "kn_realloc", "kn_memalign", "kn_free",
     "kn_malloc_usable_size", "kn_exit", "kn_panic", "kn_time_monotonic_ns",
     "kn_time_wall_ns", "kn_boot_environ",
 }
-WEAK_KN = {"kn_sched_errno_location", "kn_sleep_ns"}
+SCHED_KN = {"kn_sched_errno_location", "kn_sleep_ns"}
 
 
 def _run(cmd, **kw):
@@ -43,10 +44,9 @@ def _sources():
     return HOST.library.sources
 
 
-@pytest.fixture(scope="module")
-def built(tmp_path_factory):
-    build = tmp_path_factory.mktemp("nolibc")
-    flags = HOST.kernel_flags("kvm")
+def _build(tmp_path_factory, name, extra_flags):
+    build = tmp_path_factory.mktemp(name)
+    flags = HOST.kernel_flags("kvm") + extra_flags
 
     def compile_one(src):
         obj = build / (os.path.splitext(os.path.basename(src))[0] + ".o")
@@ -58,6 +58,19 @@ def built(tmp_path_factory):
         objs = list(pool.map(compile_one, srcs))
         fmt = pool.submit(compile_one, FORMAT_C).result()
     return {"dir": build, "objs": objs, "format": fmt, "flags": flags}
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """nolibc as an image without a scheduler builds it."""
+    return _build(tmp_path_factory, "nolibc", [])
+
+
+@pytest.fixture(scope="module")
+def built_sched(tmp_path_factory):
+    """nolibc as an image with a scheduler builds it (kn/config.h would
+    define CONFIG_HAVE_SCHED)."""
+    return _build(tmp_path_factory, "nolibc-sched", ["-DCONFIG_HAVE_SCHED=1"])
 
 
 def _symbols(obj):
@@ -84,19 +97,30 @@ def test_sources_are_all_listed():
     assert set(_sources()) == on_disk
 
 
-def test_library_exports_only_libc(built):
-    """The per-library partial link keeps the libc names and nothing else."""
+def _partial_link(built):
     lib = str(built["dir"] / "libc-nolibc.o")
     _run(["ld", "-r", "-o", lib, *built["objs"]])
     _run(["objcopy", "--localize-hidden", lib])
-    defined, undefined, weak = _symbols(lib)
+    return _symbols(lib)
+
+
+def test_library_exports_only_libc(built):
+    """The per-library partial link keeps the libc names and nothing else."""
+    defined, undefined, weak = _partial_link(built)
     for name in ("printf", "memcpy", "malloc", "strtod", "setjmp", "longjmp",
                  "stdout", "stderr", "__errno_location", "__assert_fail", "exit"):
         assert name in defined
     leaked = {s for s in defined if s.startswith(("__nl", "nl_", "kn_"))}
     assert not leaked, leaked
     assert undefined <= REQUIRED_KN, undefined - REQUIRED_KN
-    assert weak == WEAK_KN
+    assert not weak  # optional calls are build-time tests, not weak references
+
+
+def test_scheduler_calls_only_with_a_scheduler(built_sched):
+    """With CONFIG_HAVE_SCHED, errno and sleeps go to the scheduler."""
+    _defined, undefined, weak = _partial_link(built_sched)
+    assert SCHED_KN <= undefined and undefined <= REQUIRED_KN | SCHED_KN
+    assert not weak
 
 
 def test_headers_stand_alone(built):
@@ -168,9 +192,10 @@ def _link_harness(built, name, extra):
 
 
 @pytest.mark.parametrize("variant", ["plain", "with-sched"])
-def test_against_glibc(built, variant):
-    extra = ["-DWITH_SCHED"] if variant == "with-sched" else []
-    exe = _link_harness(built, "nolibc_test-" + variant, extra)
+def test_against_glibc(built, built_sched, variant):
+    sched = variant == "with-sched"
+    exe = _link_harness(built_sched if sched else built, "nolibc_test-" + variant,
+                        ["-DWITH_SCHED"] if sched else [])
     res = subprocess.run([exe], capture_output=True, text=True, timeout=60)
     print(res.stdout[-5000:], res.stderr[-3000:])
     assert res.returncode == 0, res.stdout[-5000:] + res.stderr[-3000:]

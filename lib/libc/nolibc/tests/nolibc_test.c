@@ -4,8 +4,9 @@
  * symbol renamed nl_<name> (objcopy --prefix-symbols), so nl_memcpy and
  * glibc's memcpy live side by side. The kn_* functions nolibc calls become
  * nl_kn_*: this file provides them over glibc, capturing console output.
- * Built twice: without and with -DWITH_SCHED (the optional scheduler's
- * kn_sched_errno_location and kn_sleep_ns present). */
+ * Built twice: without and with -DWITH_SCHED, which links the nolibc
+ * built with CONFIG_HAVE_SCHED and provides the scheduler's
+ * kn_sched_errno_location and kn_sleep_ns. */
 #define _GNU_SOURCE /* memrchr, strcasecmp */
 #include <ctype.h>
 #include <errno.h>

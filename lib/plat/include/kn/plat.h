@@ -54,8 +54,9 @@ int kn_plat_access_ok(uintptr_t va, size_t len, int prot);
 /* Called by the platform's crash report after a fault on a protected page,
  * with the faulting address: a library that placed guard pages there
  * (sched-coop, below thread stacks) may print what the fault means.
- * Optional: images without a definition say nothing more. */
-void kn_fault_explain(uintptr_t addr) __attribute__((weak));
+ * A hook, not an API: any library may define it, so it stays a weak
+ * reference (KN_WEAK); images without a definition say nothing more. */
+KN_WEAK void kn_fault_explain(uintptr_t addr);
 
 /* The kernel command line (never NULL; empty when none was given). */
 const char *kn_plat_cmdline(void);

@@ -135,15 +135,15 @@ struct kn_fs_type {
 KN_API_BEGIN
 /* Shared file mappings (posix-mmap) are copies of a file's data that must
  * follow later changes to it, as Linux's page cache makes them. The
- * mapping library defines these (weak here: images without one have
- * none); while kn_vfs_mapped_files is non-zero, vfs-core calls
+ * mapping library defines these (vfs-core uses posix-mmap: images without
+ * it have none); while kn_vfs_mapped_files is non-zero, vfs-core calls
  * kn_vfs_mapped_written after each write to a regular file, with the
  * bytes written, and kn_vfs_mapped_resized after each size change.
  * Files are named by their stat identity (st_dev, st_ino). */
-extern long kn_vfs_mapped_files __attribute__((weak));
+extern long kn_vfs_mapped_files;
 void kn_vfs_mapped_written(uint64_t dev, uint64_t ino, uint64_t off, const void *buf,
-			   size_t n) __attribute__((weak));
-void kn_vfs_mapped_resized(uint64_t dev, uint64_t ino, uint64_t size) __attribute__((weak));
+			   size_t n);
+void kn_vfs_mapped_resized(uint64_t dev, uint64_t ino, uint64_t size);
 
 /* Registers a filesystem type; -KN_EEXIST if the name is taken. */
 int kn_vfs_register_fs(struct kn_fs_type *fs);

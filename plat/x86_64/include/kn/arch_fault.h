@@ -46,9 +46,15 @@ static inline void kn_x86_stack_overflow(uint64_t bytes, const char *fix)
 		  "more (%s)\n", (unsigned long)(bytes / 1024), fix);
 }
 
-/* Whether the image has a scheduler (which then runs main on a stack of
- * its own and explains overflows of it). */
-void *kn_sched_run_main(void *(*fn)(void *), void *arg, unsigned long stack_size)
-	__attribute__((weak));
+/* Whether the image has a scheduler (the platforms use sched), which then
+ * runs main on a stack of its own and explains overflows of it. */
+static inline int kn_x86_has_sched(void)
+{
+#ifdef CONFIG_HAVE_SCHED
+	return 1;
+#else
+	return 0;
+#endif
+}
 
 #endif

@@ -13,7 +13,7 @@
  * kn_console_input_push) or its idle wait (linuxu: the host says stdin
  * is readable; kn_console_input_notify). The platform cannot require
  * this library (it requires the scheduler, which requires the platform):
- * it calls it only when the image has it (CONFIG_LIB_CONSOLE_INPUT). */
+ * it calls it only when the image has it (CONFIG_HAVE_CONSOLE_INPUT). */
 #ifndef KN_CONSOLE_INPUT_H
 #define KN_CONSOLE_INPUT_H
 

@@ -12,10 +12,10 @@ typedef uint32_t __attribute__((__may_alias__, __aligned__(1))) nl_u32u;
 
 #define NL_ONES 0x0101010101010101ull
 
-/* Libraries nolibc uses when the image has them: the addresses are NULL
- * when they are absent (kn/sched.h declares them for the scheduler). */
-int *kn_sched_errno_location(void) __attribute__((__weak__));
-void kn_sleep_ns(uint64_t ns) __attribute__((__weak__));
+/* The scheduler, when the image has one (nolibc uses sched). */
+#ifdef CONFIG_HAVE_SCHED
+#include <kn/sched.h>
+#endif
 
 /* Blocks (with a scheduler) or spins for at least ns nanoseconds. */
 void __nl_sleep_ns(uint64_t ns);

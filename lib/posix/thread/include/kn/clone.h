@@ -42,7 +42,7 @@ KN_NORETURN void kn_exit_thread(int status, void (*release)(void *, size_t),
 int kn_thread_tid(void);
 
 /* kvm: lib/syscall/trap_entry.S calls this for the clone syscall instead
- * of the table (a weak reference), with its saved frame, the caller's
+ * of the table (syscall uses posix-thread), with its saved frame, the caller's
  * rbx and r12..r15, and the FXSAVE image: a thread-creating clone must
  * copy the caller's registers, which a function call cannot see. */
 long kn_syscall_trap_clone(const void *frame, const void *callee_saved,
