@@ -5,11 +5,11 @@ import json
 
 import pytest
 
+from conftest import run_kiln, write
 from kiln import catalog, kconfig, uses
 from kiln.errors import KilnError
 from kiln.manifest import load_app
 from kiln.resolve import resolve
-from conftest import run_kiln, write
 
 
 def user_lib(root, uses_line, sources=""):
