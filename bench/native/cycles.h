@@ -32,14 +32,14 @@ static inline uint64_t bench_tsc(void)
 
 /* ticks = TSC ticks for ITERS runs of BODY. The empty asm keeps even an
  * empty body's loop from being folded away. */
-#define BENCH_BATCH(ticks, iters, body)                                        \
-	do {                                                                   \
-		uint64_t bench_t0_ = bench_tsc();                              \
-		for (long bench_i_ = 0; bench_i_ < (iters); bench_i_++) {      \
-			body;                                                  \
-			__asm__ volatile("");                                  \
-		}                                                              \
-		(ticks) = bench_tsc() - bench_t0_;                             \
+#define BENCH_BATCH(ticks, iters, body)                                                            \
+	do {                                                                                       \
+		uint64_t bench_t0_ = bench_tsc();                                                  \
+		for (long bench_i_ = 0; bench_i_ < (iters); bench_i_++) {                          \
+			body;                                                                      \
+			__asm__ volatile("");                                                      \
+		}                                                                                  \
+		(ticks) = bench_tsc() - bench_t0_;                                                 \
 	} while (0)
 
 /* The `syscall` instruction itself: Linux's entry on the host and in the

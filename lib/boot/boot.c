@@ -66,8 +66,7 @@ void kn_boot(void)
 	char *kargv[KN_BOOT_MAX_KERNEL_ARGS];
 	int kargc;
 	app_argv[0] = CONFIG_APP_NAME;
-	app_argc = 1 + kn_boot_split_cmdline(kn_plat_cmdline(), kargv,
-					     KN_ARRAY_SIZE(kargv), &kargc,
+	app_argc = 1 + kn_boot_split_cmdline(kn_plat_cmdline(), kargv, KN_ARRAY_SIZE(kargv), &kargc,
 					     app_argv + 1, CONFIG_BOOT_MAX_ARGS - 1);
 	app_argv[app_argc] = NULL;
 	int envc = 0;
@@ -83,9 +82,9 @@ void kn_boot(void)
 	for (void (*const *c)(void) = __init_array_start; c < __init_array_end; c++)
 		(*c)();
 
+#ifdef CONFIG_HAVE_SCHED
 	/* The scheduler is optional (uses): with one, main runs on its own
 	 * thread; otherwise on the boot stack. */
-#ifdef CONFIG_HAVE_SCHED
 	void *ret = kn_sched_run_main(main_thread, NULL, 0);
 #else
 	void *ret = main_thread(NULL);

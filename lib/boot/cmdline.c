@@ -38,8 +38,8 @@ static char *next_word(char **p)
 	return word;
 }
 
-int kn_boot_split_cmdline(const char *cmdline, char **kargv, int kmax,
-			  int *kargc, char **argv, int amax)
+int kn_boot_split_cmdline(const char *cmdline, char **kargv, int kmax, int *kargc, char **argv,
+			  int amax)
 {
 	size_t n = 0;
 	while (cmdline[n] && n + 1 < sizeof(cmdline_copy)) {
@@ -76,8 +76,8 @@ int kn_boot_split_cmdline(const char *cmdline, char **kargv, int kmax,
 			adropped++;
 	}
 	if (kdropped)
-		kn_printk("kn: warning: %d kernel parameters dropped (at most %d)\n",
-			  kdropped, kmax);
+		kn_printk("kn: warning: %d kernel parameters dropped (at most %d)\n", kdropped,
+			  kmax);
 	if (adropped)
 		kn_printk("kn: warning: %d application arguments dropped (raise BOOT_MAX_ARGS)\n",
 			  adropped);

@@ -91,8 +91,8 @@ void kn_boot_env_finish(char **words, int count)
 	for (int i = 0; i < count; i++)
 		env_put(words[i]);
 	if (dropped)
-		kn_printk("kn: warning: %d environment entries dropped (at most %d)\n",
-			  dropped, KN_BOOT_MAX_ENV);
+		kn_printk("kn: warning: %d environment entries dropped (at most %d)\n", dropped,
+			  KN_BOOT_MAX_ENV);
 	environ_table[environ_count] = NULL;
 }
 

@@ -6,8 +6,8 @@
 
 /* Splits the command line: "kernel params -- app args". Without "--" every
  * word is an application argument. Quotes ("a b") group words. */
-int kn_boot_split_cmdline(const char *cmdline, char **kargv, int kmax,
-			  int *kargc, char **argv, int amax);
+int kn_boot_split_cmdline(const char *cmdline, char **kargv, int kmax, int *kargc, char **argv,
+			  int amax);
 /* Applies one "lib.name=value" word; returns 0 or -1 (reported). */
 int kn_boot_apply_param(const char *word);
 

@@ -7,9 +7,8 @@
 
 /* no-tree-loop-distribute-patterns: the loops below must not be turned
  * back into calls to the very functions they implement. */
-#define KN_MEM_FN                                                              \
-	KN_WEAK __attribute__((visibility("default"),                          \
-			       optimize("no-tree-loop-distribute-patterns")))
+#define KN_NO_LIBCALL_LOOPS optimize("no-tree-loop-distribute-patterns")
+#define KN_MEM_FN KN_WEAK __attribute__((visibility("default"), KN_NO_LIBCALL_LOOPS))
 
 KN_MEM_FN void *memcpy(void *restrict dst, const void *restrict src, size_t n)
 {
@@ -29,7 +28,8 @@ KN_MEM_FN void *memmove(void *dst, const void *src, size_t n)
 	const unsigned char *s_last = s + n - 1;
 	__asm__ volatile("std\n\trep movsb\n\tcld"
 			 : "+D"(d_last), "+S"(s_last), "+c"(n)
-			 : : "memory");
+			 :
+			 : "memory");
 	return dst;
 }
 

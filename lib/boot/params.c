@@ -64,9 +64,21 @@ static int parse_number(const char *v, int64_t *out)
 	}
 	unsigned shift = 0;
 	switch (*v) {
-	case 'k': case 'K': shift = 10; v++; break;
-	case 'm': case 'M': shift = 20; v++; break;
-	case 'g': case 'G': shift = 30; v++; break;
+	case 'k':
+	case 'K':
+		shift = 10;
+		v++;
+		break;
+	case 'm':
+	case 'M':
+		shift = 20;
+		v++;
+		break;
+	case 'g':
+	case 'G':
+		shift = 30;
+		v++;
+		break;
 	}
 	if (*v || (shift && n > (UINT64_MAX >> shift)))
 		return -1;
@@ -75,8 +87,8 @@ static int parse_number(const char *v, int64_t *out)
 	return 0;
 }
 
-static const struct kn_param *find_param(const char *word, size_t liblen,
-					 const char *name, size_t namelen)
+static const struct kn_param *find_param(const char *word, size_t liblen, const char *name,
+					 size_t namelen)
 {
 	for (const struct kn_param *p = __kn_params_start; p < __kn_params_end; p++)
 		if (str_eq_n(word, p->lib, liblen) && str_eq_n(name, p->name, namelen))
@@ -96,8 +108,7 @@ int kn_boot_apply_param(const char *word)
 			  word);
 		return -1;
 	}
-	const struct kn_param *p =
-		find_param(word, dot - word, dot + 1, eq - dot - 1);
+	const struct kn_param *p = find_param(word, dot - word, dot + 1, eq - dot - 1);
 	if (!p) {
 		kn_printk("kn: warning: unknown kernel parameter '%.*s' ignored\n",
 			  (int)(eq - word), word);
@@ -122,12 +133,10 @@ int kn_boot_apply_param(const char *word)
 			goto bad;
 		*(uint64_t *)p->var = (uint64_t)n;
 		return 0;
-	case KN_PARAM_STR:
-		*(const char **)p->var = val;
-		return 0;
+	case KN_PARAM_STR: *(const char **)p->var = val; return 0;
 	}
 bad:
-	kn_printk("kn: warning: kernel parameter %s.%s: bad value '%s' ignored\n",
-		  p->lib, p->name, val);
+	kn_printk("kn: warning: kernel parameter %s.%s: bad value '%s' ignored\n", p->lib, p->name,
+		  val);
 	return -1;
 }

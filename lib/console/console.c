@@ -8,15 +8,13 @@ extern const struct kn_console_driver __kn_console_start[], __kn_console_end[];
 
 void kn_console_write(const char *s, size_t n)
 {
-	for (const struct kn_console_driver *d = __kn_console_start;
-	     d < __kn_console_end; d++)
+	for (const struct kn_console_driver *d = __kn_console_start; d < __kn_console_end; d++)
 		d->write(s, n);
 }
 
 void kn_console_write_err(const char *s, size_t n)
 {
-	for (const struct kn_console_driver *d = __kn_console_start;
-	     d < __kn_console_end; d++)
+	for (const struct kn_console_driver *d = __kn_console_start; d < __kn_console_end; d++)
 		(d->write_err ? d->write_err : d->write)(s, n);
 }
 

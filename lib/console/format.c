@@ -108,8 +108,7 @@ static size_t zero_fill(const struct spec *sp, size_t len)
 	return 0;
 }
 
-static void put_str_field(struct out *o, const struct spec *sp,
-			  const char *s, size_t n)
+static void put_str_field(struct out *o, const struct spec *sp, const char *s, size_t n)
 {
 	pad_before(o, sp, n);
 	out_put(o, s, n);
@@ -174,8 +173,7 @@ static char *utoa(char *end, uintmax_t v, unsigned base, bool upper)
 }
 
 /* sign is '-', '+', ' ' or 0; '#' adds 0x/0X (hex) or a leading 0 (octal). */
-static void fmt_int(struct out *o, const struct spec *sp, uintmax_t v,
-		    char sign, unsigned base)
+static void fmt_int(struct out *o, const struct spec *sp, uintmax_t v, char sign, unsigned base)
 {
 	char buf[3 * sizeof(uintmax_t)];
 	char *end = buf + sizeof(buf);
@@ -192,8 +190,7 @@ static void fmt_int(struct out *o, const struct spec *sp, uintmax_t v,
 		prefix[np++] = (sp->flags & F_UPPER) ? 'X' : 'x';
 	}
 	/* '#' with octal: the first digit must be a 0. */
-	if (base == 8 && (sp->flags & F_HASH) && prec <= nd &&
-	    (nd == 0 || *dig != '0'))
+	if (base == 8 && (sp->flags & F_HASH) && prec <= nd && (nd == 0 || *dig != '0'))
 		prec = nd + 1;
 	size_t zeros = prec > nd ? prec - nd : 0;
 	size_t len = np + zeros + nd;
@@ -285,7 +282,7 @@ static void fmt_wstring(struct out *o, const struct spec *sp, const wchar_t *ws)
 /* ---- floating point ---- */
 
 #define BIG_BASE 1000000000u
-#define BIG_LIMBS 90    /* 767 digits (the longest double) in base 1e9 */
+#define BIG_LIMBS 90 /* 767 digits (the longest double) in base 1e9 */
 #define DEC_DIGITS 780
 
 /* A decimal number 0.d[0]d[1]...d[n-1] * 10^dp, no trailing zeros. */
@@ -408,8 +405,7 @@ static void put_digits(struct out *o, const struct dec *dec, long from, long to)
 
 /* The start of a decimal number's field: padding, sign, '0'-flag zeros.
  * Returns how many zeros were added to the `len` bytes of the number. */
-static size_t put_number_start(struct out *o, const struct spec *sp,
-			       char sign, size_t len)
+static size_t put_number_start(struct out *o, const struct spec *sp, char sign, size_t len)
 {
 	size_t zeros = zero_fill(sp, len);
 	pad_before(o, sp, len + zeros);
@@ -419,8 +415,8 @@ static size_t put_number_start(struct out *o, const struct spec *sp,
 	return zeros;
 }
 
-static void fmt_fixed(struct out *o, const struct spec *sp, char sign,
-		      const struct dec *dec, long prec)
+static void fmt_fixed(struct out *o, const struct spec *sp, char sign, const struct dec *dec,
+		      long prec)
 {
 	bool point = prec > 0 || (sp->flags & F_HASH);
 	long intlen = dec->dp > 0 ? dec->dp : 1;
@@ -437,8 +433,8 @@ static void fmt_fixed(struct out *o, const struct spec *sp, char sign,
 	pad_after(o, sp, len + zeros);
 }
 
-static void fmt_exp(struct out *o, const struct spec *sp, char sign,
-		    const struct dec *dec, long prec)
+static void fmt_exp(struct out *o, const struct spec *sp, char sign, const struct dec *dec,
+		    long prec)
 {
 	bool point = prec > 0 || (sp->flags & F_HASH);
 	int x = dec->n ? dec->dp - 1 : 0;
@@ -461,8 +457,7 @@ static void fmt_exp(struct out *o, const struct spec *sp, char sign,
 }
 
 /* %a: 1.xxx (or 0.xxx for subnormals, like glibc) times a power of two. */
-static void fmt_hex(struct out *o, const struct spec *sp, char sign,
-		    uint64_t frac, int bexp)
+static void fmt_hex(struct out *o, const struct spec *sp, char sign, uint64_t frac, int bexp)
 {
 	const char *dig = (sp->flags & F_UPPER) ? upper_digits : lower_digits;
 	int lead = 1, x = bexp - 1023, prec = sp->prec;
@@ -528,8 +523,7 @@ static void fmt_hex(struct out *o, const struct spec *sp, char sign,
 
 /* Kept out of line so integer-only formatting does not pay for the ~1.3 KB
  * of digits on the stack. */
-static __attribute__((noinline)) void fmt_float(struct out *o,
-						 const struct spec *sp, double v)
+static __attribute__((noinline)) void fmt_float(struct out *o, const struct spec *sp, double v)
 {
 	union {
 		double d;
@@ -538,8 +532,10 @@ static __attribute__((noinline)) void fmt_float(struct out *o,
 	uint64_t frac = bits.u & ((1ull << 52) - 1);
 	int bexp = (int)(bits.u >> 52) & 0x7ff;
 	bool upper = sp->flags & F_UPPER;
-	char sign = (bits.u >> 63) ? '-' : (sp->flags & F_PLUS) ? '+'
-				  : (sp->flags & F_SPACE) ? ' ' : 0;
+	char sign = (bits.u >> 63)          ? '-'
+		    : (sp->flags & F_PLUS)  ? '+'
+		    : (sp->flags & F_SPACE) ? ' '
+					    : 0;
 	char c = sp->conv | 0x20;
 
 	if (bexp == 0x7ff) {
@@ -559,8 +555,7 @@ static __attribute__((noinline)) void fmt_float(struct out *o,
 
 	struct dec dec = {.n = 0, .dp = 1};
 	if (bexp || frac)
-		dec_from_binary(&dec, bexp ? frac | (1ull << 52) : frac,
-				(bexp ? bexp : 1) - 1075);
+		dec_from_binary(&dec, bexp ? frac | (1ull << 52) : frac, (bexp ? bexp : 1) - 1075);
 	long prec = sp->prec < 0 ? 6 : sp->prec;
 
 	if (c == 'f') {
@@ -648,11 +643,26 @@ static const char *parse_spec(const char *p, struct spec *sp, va_list *ap)
 		sp->len = p[1] == 'l' ? LEN_LL : LEN_L;
 		p += 1 + (p[1] == 'l');
 		break;
-	case 'q': sp->len = LEN_LL; p++; break;
-	case 'z': sp->len = LEN_Z; p++; break;
-	case 'j': sp->len = LEN_J; p++; break;
-	case 't': sp->len = LEN_T; p++; break;
-	case 'L': sp->len = LEN_BIG_L; p++; break;
+	case 'q':
+		sp->len = LEN_LL;
+		p++;
+		break;
+	case 'z':
+		sp->len = LEN_Z;
+		p++;
+		break;
+	case 'j':
+		sp->len = LEN_J;
+		p++;
+		break;
+	case 't':
+		sp->len = LEN_T;
+		p++;
+		break;
+	case 'L':
+		sp->len = LEN_BIG_L;
+		p++;
+		break;
 	}
 	sp->conv = *p;
 	if (*p >= 'A' && *p <= 'Z')
@@ -683,21 +693,17 @@ static bool convert(struct out *o, struct spec *sp, va_list *ap)
 	case 'd':
 	case 'i': {
 		intmax_t v = arg_signed(ap, sp->len);
-		char sign = v < 0 ? '-' : (sp->flags & F_PLUS) ? '+'
-				: (sp->flags & F_SPACE) ? ' ' : 0;
+		char sign = v < 0                   ? '-'
+			    : (sp->flags & F_PLUS)  ? '+'
+			    : (sp->flags & F_SPACE) ? ' '
+						    : 0;
 		fmt_int(o, sp, v < 0 ? -(uintmax_t)v : (uintmax_t)v, sign, 10);
 		return true;
 	}
-	case 'u':
-		fmt_int(o, sp, arg_unsigned(ap, sp->len), 0, 10);
-		return true;
-	case 'o':
-		fmt_int(o, sp, arg_unsigned(ap, sp->len), 0, 8);
-		return true;
+	case 'u': fmt_int(o, sp, arg_unsigned(ap, sp->len), 0, 10); return true;
+	case 'o': fmt_int(o, sp, arg_unsigned(ap, sp->len), 0, 8); return true;
 	case 'x':
-	case 'X':
-		fmt_int(o, sp, arg_unsigned(ap, sp->len), 0, 16);
-		return true;
+	case 'X': fmt_int(o, sp, arg_unsigned(ap, sp->len), 0, 16); return true;
 	case 'p': {
 		void *p = va_arg(*ap, void *);
 		if (!p) {
@@ -707,8 +713,11 @@ static bool convert(struct out *o, struct spec *sp, va_list *ap)
 		}
 		sp->flags |= F_HASH;
 		/* glibc keeps '+' and ' ' for pointers. */
-		fmt_int(o, sp, (uintptr_t)p, (sp->flags & F_PLUS) ? '+'
-			: (sp->flags & F_SPACE) ? ' ' : 0, 16);
+		fmt_int(o, sp, (uintptr_t)p,
+			(sp->flags & F_PLUS)    ? '+'
+			: (sp->flags & F_SPACE) ? ' '
+						: 0,
+			16);
 		return true;
 	}
 	case 'c': {
@@ -729,19 +738,21 @@ static bool convert(struct out *o, struct spec *sp, va_list *ap)
 		else
 			fmt_string(o, sp, va_arg(*ap, const char *));
 		return true;
-	case 'n':
-		store_count(ap, sp->len, o->total);
-		return true;
-	case 'f': case 'F': case 'e': case 'E':
-	case 'g': case 'G': case 'a': case 'A':
+	case 'n': store_count(ap, sp->len, o->total); return true;
+	case 'f':
+	case 'F':
+	case 'e':
+	case 'E':
+	case 'g':
+	case 'G':
+	case 'a':
+	case 'A':
 		/* long double is formatted through double. */
-		fmt_float(o, sp, sp->len == LEN_BIG_L
-				 ? (double)va_arg(*ap, long double)
-				 : va_arg(*ap, double));
+		fmt_float(o, sp,
+			  sp->len == LEN_BIG_L ? (double)va_arg(*ap, long double)
+					       : va_arg(*ap, double));
 		return true;
-	case '%':
-		out_char(o, '%');
-		return true;
+	case '%': out_char(o, '%'); return true;
 	}
 	return false;
 }

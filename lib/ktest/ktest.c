@@ -10,8 +10,8 @@ static int running_failures;
 void kn_ktest_fail(const char *file, int line, const char *expr)
 {
 	running_failures++;
-	kn_printk("ktest: FAIL %s.%s: %s:%d: %s\n", running->suite,
-		  running->name, file, line, expr);
+	kn_printk("ktest: FAIL %s.%s: %s:%d: %s\n", running->suite, running->name, file, line,
+		  expr);
 }
 
 /* A filter selects tests whose "suite.name" starts with it. */

@@ -39,8 +39,8 @@ KN_TEST(syscall, trap_entry_preserves_registers)
 	__asm__ volatile("movq %[x], %%xmm5\n\t"
 			 "syscall\n\t"
 			 "movq %%xmm5, %[x]"
-			 : "=a"(ret), "+D"(rdi), "+S"(rsi), "+d"(rdx), "+r"(r8),
-			   "+r"(r9), "+r"(r10), [x] "+m"(x)
+			 : "=a"(ret), "+D"(rdi), "+S"(rsi), "+d"(rdx), "+r"(r8), "+r"(r9),
+			   "+r"(r10), [x] "+m"(x)
 			 : "a"((long)NR_UNUSED)
 			 : "rcx", "r11", "xmm5", "memory");
 	KN_EXPECT(ret == -KN_ENOSYS);
@@ -61,23 +61,22 @@ KN_TEST(syscall, trap_entry_preserves_all_sse_registers)
 	}
 	uint32_t mxcsr_in = 0x1f80 | (3u << 13), mxcsr_out = 0, mxcsr_saved;
 	long ret;
-	__asm__ volatile("stmxcsr %[saved]\n\t"
-			 "ldmxcsr %[min]\n\t"
-			 ".irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n\t"
-			 "movdqu 16*\\n(%[in]), %%xmm\\n\n\t"
-			 ".endr\n\t"
-			 "syscall\n\t"
-			 ".irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n\t"
-			 "movdqu %%xmm\\n, 16*\\n(%[out])\n\t"
-			 ".endr\n\t"
-			 "stmxcsr %[mout]\n\t"
-			 "ldmxcsr %[saved]"
-			 : "=a"(ret), [saved] "=m"(mxcsr_saved), [mout] "=m"(mxcsr_out)
-			 : "a"((long)NR_UNUSED + 1), [in] "r"(in), [out] "r"(out),
-			   [min] "m"(mxcsr_in)
-			 : "rcx", "r11", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5",
-			   "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11", "xmm12",
-			   "xmm13", "xmm14", "xmm15", "memory");
+	__asm__ volatile(
+		"stmxcsr %[saved]\n\t"
+		"ldmxcsr %[min]\n\t"
+		".irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n\t"
+		"movdqu 16*\\n(%[in]), %%xmm\\n\n\t"
+		".endr\n\t"
+		"syscall\n\t"
+		".irp n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15\n\t"
+		"movdqu %%xmm\\n, 16*\\n(%[out])\n\t"
+		".endr\n\t"
+		"stmxcsr %[mout]\n\t"
+		"ldmxcsr %[saved]"
+		: "=a"(ret), [saved] "=m"(mxcsr_saved), [mout] "=m"(mxcsr_out)
+		: "a"((long)NR_UNUSED + 1), [in] "r"(in), [out] "r"(out), [min] "m"(mxcsr_in)
+		: "rcx", "r11", "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7",
+		  "xmm8", "xmm9", "xmm10", "xmm11", "xmm12", "xmm13", "xmm14", "xmm15", "memory");
 	KN_EXPECT(ret == -KN_ENOSYS);
 	KN_EXPECT(__builtin_memcmp(in, out, sizeof(in)) == 0);
 	KN_EXPECT(mxcsr_out == mxcsr_in);

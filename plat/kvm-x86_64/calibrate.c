@@ -15,12 +15,12 @@
 #define PIT_HZ 1193182
 #define PIT_CH0 0x40
 #define PIT_CMD 0x43
-#define PIT_CH0_MODE0 0x30   /* channel 0, low then high byte, mode 0 */
+#define PIT_CH0_MODE0 0x30 /* channel 0, low then high byte, mode 0 */
 #define PIT_CH0_LATCH 0x00
-#define PIT_CH0_STATUS 0xe2  /* read-back: status only, channel 0 */
-#define PIT_STATUS_OUT 0x80  /* mode 0: set once the count ran out */
-#define PIT_WINDOW_TICKS (PIT_HZ / 500)   /* 2 ms */
-#define PIT_LAPIC_TICKS (PIT_HZ / 2000)   /* 0.5 ms */
+#define PIT_CH0_STATUS 0xe2             /* read-back: status only, channel 0 */
+#define PIT_STATUS_OUT 0x80             /* mode 0: set once the count ran out */
+#define PIT_WINDOW_TICKS (PIT_HZ / 500) /* 2 ms */
+#define PIT_LAPIC_TICKS (PIT_HZ / 2000) /* 0.5 ms */
 
 /* A tick of the reference clock and the TSC at that moment. */
 struct kn_kvm_edge {
@@ -46,9 +46,8 @@ static void kn_kvm_lapic_sample(struct kn_kvm_lapic_sample *s)
 	s->count = kn_kvm_timer_count();
 }
 
-static void kn_kvm_window_set(struct kn_kvm_window *w, uint64_t ref_ticks,
-			      uint64_t ref_hz, const struct kn_kvm_edge *a,
-			      const struct kn_kvm_edge *b,
+static void kn_kvm_window_set(struct kn_kvm_window *w, uint64_t ref_ticks, uint64_t ref_hz,
+			      const struct kn_kvm_edge *a, const struct kn_kvm_edge *b,
 			      const struct kn_kvm_lapic_sample *la,
 			      const struct kn_kvm_lapic_sample *lb)
 {
@@ -87,8 +86,7 @@ static int kn_kvm_pit_edge(struct kn_kvm_edge *e)
 		uint16_t now = kn_kvm_pit_read();
 		uint64_t d = tsc - prev_tsc;
 		shortest = KN_MIN(shortest, d);
-		if (now != prev && i >= 4 &&
-		    (d <= 2 * shortest || ++changes > 64)) {
+		if (now != prev && i >= 4 && (d <= 2 * shortest || ++changes > 64)) {
 			e->tsc = prev_tsc + d / 2;
 			e->pit = now;
 			return 0;
@@ -115,8 +113,7 @@ void kn_kvm_calibrate_begin(void)
 	kn_kvm_have_pit = kn_kvm_pit_start(&kn_kvm_window_start) == 0;
 }
 
-static void kn_kvm_pit_window(struct kn_kvm_window *w,
-			      const struct kn_kvm_lapic_sample *la)
+static void kn_kvm_pit_window(struct kn_kvm_window *w, const struct kn_kvm_lapic_sample *la)
 {
 	struct kn_kvm_edge *a = &kn_kvm_window_start, b;
 	struct kn_kvm_lapic_sample lb;

@@ -54,10 +54,9 @@ static void kn_kvm_tss_load(void)
 	uint64_t base = (uintptr_t)&kn_kvm_tss, limit = sizeof(kn_kvm_tss) - 1;
 	kn_kvm_tss.ist[0] = (uintptr_t)kn_kvm_exc_stack + sizeof(kn_kvm_exc_stack);
 	kn_kvm_tss.iomap_base = sizeof(kn_kvm_tss); /* no I/O bitmap */
-	kn_kvm_gdt[KN_KVM_SEL_TSS / 8] =
-		(limit & 0xffff) | (base & 0xffffff) << 16 |
-		(uint64_t)KN_KVM_TSS_AVAIL << 40 | (limit >> 16 & 0xf) << 48 |
-		(base >> 24 & 0xff) << 56;
+	kn_kvm_gdt[KN_KVM_SEL_TSS / 8] = (limit & 0xffff) | (base & 0xffffff) << 16 |
+					 (uint64_t)KN_KVM_TSS_AVAIL << 40 |
+					 (limit >> 16 & 0xf) << 48 | (base >> 24 & 0xff) << 56;
 	kn_kvm_gdt[KN_KVM_SEL_TSS / 8 + 1] = base >> 32;
 	__asm__ volatile("ltr %w0" : : "r"(KN_KVM_SEL_TSS) : "memory");
 }

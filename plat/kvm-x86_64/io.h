@@ -40,8 +40,7 @@ static inline uint64_t kn_kvm_rdmsr(uint32_t msr)
 
 static inline void kn_kvm_wrmsr(uint32_t msr, uint64_t v)
 {
-	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v),
-			 "d"((uint32_t)(v >> 32)));
+	__asm__ volatile("wrmsr" : : "c"(msr), "a"((uint32_t)v), "d"((uint32_t)(v >> 32)));
 }
 
 struct kn_kvm_cpuid {

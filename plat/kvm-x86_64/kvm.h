@@ -30,10 +30,7 @@ extern char kn_kvm_boot_guard[], kn_kvm_boot_stack_top[];
 static inline uint64_t kn_kvm_muldiv(uint64_t a, uint64_t b, uint64_t c)
 {
 	uint64_t q, r;
-	__asm__("mulq %3; divq %4"
-		: "=a"(q), "=&d"(r)
-		: "a"(a), "rm"(b), "rm"(c)
-		: "cc");
+	__asm__("mulq %3; divq %4" : "=a"(q), "=&d"(r) : "a"(a), "rm"(b), "rm"(c) : "cc");
 	return q;
 }
 
@@ -44,10 +41,8 @@ struct kn_kvm_regions {
 	struct kn_mem_region r[KN_KVM_REGIONS_MAX];
 	size_t n;
 };
-void kn_kvm_regions_add(struct kn_kvm_regions *rs, uint64_t base,
-			uint64_t end);
-void kn_kvm_regions_remove(struct kn_kvm_regions *rs, uint64_t base,
-			   uint64_t end);
+void kn_kvm_regions_add(struct kn_kvm_regions *rs, uint64_t base, uint64_t end);
+void kn_kvm_regions_remove(struct kn_kvm_regions *rs, uint64_t base, uint64_t end);
 
 /* serial.c */
 void kn_kvm_serial_init(void);

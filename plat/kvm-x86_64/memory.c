@@ -12,8 +12,7 @@
 static struct kn_kvm_regions kn_kvm_free;
 
 /* Only whole pages count as free: the range shrinks to page bounds. */
-void kn_kvm_regions_add(struct kn_kvm_regions *rs, uint64_t base,
-			uint64_t end)
+void kn_kvm_regions_add(struct kn_kvm_regions *rs, uint64_t base, uint64_t end)
 {
 	base = KN_ALIGN_UP(base, PAGE);
 	end = KN_ALIGN_DOWN(end, PAGE);
@@ -31,8 +30,7 @@ static void kn_kvm_regions_drop(struct kn_kvm_regions *rs, size_t i)
 
 /* A used range takes its whole pages away. When the table is full, the
  * upper half of a split is lost rather than overwriting anything. */
-void kn_kvm_regions_remove(struct kn_kvm_regions *rs, uint64_t base,
-			   uint64_t end)
+void kn_kvm_regions_remove(struct kn_kvm_regions *rs, uint64_t base, uint64_t end)
 {
 	base = KN_ALIGN_DOWN(base, PAGE);
 	end = KN_ALIGN_UP(end, PAGE);
@@ -70,24 +68,22 @@ void kn_kvm_mem_init(void)
 			fits = 1;
 	if (!fits) {
 		kn_printk("kn: kvm: the image needs RAM up to 0x%lx, which the VM does not "
-			  "have; give it more memory (-m)\n", (unsigned long)end);
+			  "have; give it more memory (-m)\n",
+			  (unsigned long)end);
 		kn_plat_exit(KN_EXIT_PANIC);
 	}
 	kn_kvm_regions_remove(rs, 0, PAGE); /* NULL stays unmapped */
 	kn_kvm_regions_remove(rs, LEGACY_HOLE_START, LEGACY_HOLE_END);
-	kn_kvm_regions_remove(rs, (uintptr_t)__kn_image_start,
-			      (uintptr_t)__kn_image_end);
+	kn_kvm_regions_remove(rs, (uintptr_t)__kn_image_start, (uintptr_t)__kn_image_end);
 	kn_kvm_start_info_reserve(rs);
 }
 
 /* The free region with the lowest base at or above `from`, or rs->n. */
-static size_t kn_kvm_lowest_from(const struct kn_kvm_regions *rs,
-				 uint64_t from)
+static size_t kn_kvm_lowest_from(const struct kn_kvm_regions *rs, uint64_t from)
 {
 	size_t best = rs->n;
 	for (size_t i = 0; i < rs->n; i++)
-		if (rs->r[i].base >= from &&
-		    (best == rs->n || rs->r[i].base < rs->r[best].base))
+		if (rs->r[i].base >= from && (best == rs->n || rs->r[i].base < rs->r[best].base))
 			best = i;
 	return best;
 }

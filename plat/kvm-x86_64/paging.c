@@ -66,21 +66,16 @@ void kn_kvm_paging_init(void)
 	ram.n = 0;
 	kn_kvm_start_info_ram(&ram);
 	kn_kvm_regions_remove(&ram, 0, KN_KVM_PAGE_SIZE);
-	kn_kvm_regions_remove(&ram, (uintptr_t)__kn_image_start,
-			      (uintptr_t)__kn_image_end);
+	kn_kvm_regions_remove(&ram, (uintptr_t)__kn_image_start, (uintptr_t)__kn_image_end);
 	for (size_t i = 0; i < ram.n; i++)
-		kn_kvm_map(ram.r[i].base, ram.r[i].base + ram.r[i].len,
-			   KN_PTE_P | KN_PTE_W | nx);
+		kn_kvm_map(ram.r[i].base, ram.r[i].base + ram.r[i].len, KN_PTE_P | KN_PTE_W | nx);
 
-	kn_kvm_map((uintptr_t)__kn_text_start, (uintptr_t)__kn_text_end,
-		   KN_PTE_P);
-	kn_kvm_map((uintptr_t)__kn_rodata_start, (uintptr_t)__kn_rodata_end,
-		   KN_PTE_P | nx);
+	kn_kvm_map((uintptr_t)__kn_text_start, (uintptr_t)__kn_text_end, KN_PTE_P);
+	kn_kvm_map((uintptr_t)__kn_rodata_start, (uintptr_t)__kn_rodata_end, KN_PTE_P | nx);
 	uintptr_t guard = (uintptr_t)kn_kvm_boot_guard;
 	kn_kvm_map((uintptr_t)__kn_data_start, guard, KN_PTE_P | KN_PTE_W | nx);
 	kn_kvm_map(guard, guard + KN_KVM_PAGE_SIZE, KN_PTE_NONE);
-	kn_kvm_map(guard + KN_KVM_PAGE_SIZE, (uintptr_t)__kn_image_end,
-		   KN_PTE_P | KN_PTE_W | nx);
+	kn_kvm_map(guard + KN_KVM_PAGE_SIZE, (uintptr_t)__kn_image_end, KN_PTE_P | KN_PTE_W | nx);
 
 	/* The MMIO window, except where the memory map has RAM in it (ram
 	 * lacks page 0 and the image, which lie below the window). */
@@ -88,8 +83,7 @@ void kn_kvm_paging_init(void)
 	mmio.n = 0;
 	kn_kvm_regions_add(&mmio, MMIO_START, MMIO_END);
 	for (size_t i = 0; i < ram.n; i++)
-		kn_kvm_regions_remove(&mmio, ram.r[i].base,
-				      ram.r[i].base + ram.r[i].len);
+		kn_kvm_regions_remove(&mmio, ram.r[i].base, ram.r[i].base + ram.r[i].len);
 	for (size_t i = 0; i < mmio.n; i++)
 		kn_kvm_map(mmio.r[i].base, mmio.r[i].base + mmio.r[i].len,
 			   KN_PTE_P | KN_PTE_W | KN_PTE_PCD | KN_PTE_PWT | nx);

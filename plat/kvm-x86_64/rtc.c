@@ -51,12 +51,10 @@ static bool kn_kvm_rtc_snapshot(struct kn_kvm_rtc_time *t)
 	return true;
 }
 
-static bool kn_kvm_rtc_same(const struct kn_kvm_rtc_time *a,
-			    const struct kn_kvm_rtc_time *b)
+static bool kn_kvm_rtc_same(const struct kn_kvm_rtc_time *a, const struct kn_kvm_rtc_time *b)
 {
-	return a->sec == b->sec && a->min == b->min && a->hour == b->hour &&
-	       a->day == b->day && a->mon == b->mon && a->year == b->year &&
-	       a->century == b->century;
+	return a->sec == b->sec && a->min == b->min && a->hour == b->hour && a->day == b->day &&
+	       a->mon == b->mon && a->year == b->year && a->century == b->century;
 }
 
 static unsigned kn_kvm_bcd(uint8_t v)
@@ -81,8 +79,7 @@ int64_t kn_kvm_rtc_read(void)
 {
 	struct kn_kvm_rtc_time a, b;
 	for (unsigned tries = 0;; tries++) {
-		if (tries == 5 || !kn_kvm_rtc_snapshot(&a) ||
-		    !kn_kvm_rtc_snapshot(&b))
+		if (tries == 5 || !kn_kvm_rtc_snapshot(&a) || !kn_kvm_rtc_snapshot(&b))
 			return -1;
 		if (kn_kvm_rtc_same(&a, &b))
 			break;
@@ -106,8 +103,8 @@ int64_t kn_kvm_rtc_read(void)
 		hour = hour % 12 + (pm ? 12 : 0);
 	if (century < 19 || century > 99)
 		century = 20;
-	if (sec > 59 || min > 59 || hour > 23 || day < 1 || day > 31 ||
-	    mon < 1 || mon > 12 || year > 99)
+	if (sec > 59 || min > 59 || hour > 23 || day < 1 || day > 31 || mon < 1 || mon > 12 ||
+	    year > 99)
 		return -1;
 	int64_t days = kn_kvm_days_from_civil(century * 100 + year, mon, day);
 	return days * 86400 + hour * 3600 + min * 60 + sec;

@@ -34,7 +34,7 @@
 #define UART_SCR 7
 #define LCR_DLAB 0x80
 #define LCR_8N1 0x03
-#define LSR_DR 0x01 /* data ready: the receive FIFO holds a byte */
+#define LSR_DR 0x01  /* data ready: the receive FIFO holds a byte */
 #define IER_RDA 0x01 /* interrupt when received data is available */
 #define MCR_DTR_RTS 0x03
 #define MCR_OUT2 0x08 /* gates the IRQ line on PC-compatible boards */

@@ -48,14 +48,12 @@ static uint64_t kn_kvm_initrd_base, kn_kvm_initrd_len;
 
 static KN_NORETURN void kn_kvm_bad_boot(const char *what, uint64_t v)
 {
-	kn_printk("kn: kvm: unusable PVH start info: %s (0x%llx)\n", what,
-		  (unsigned long long)v);
+	kn_printk("kn: kvm: unusable PVH start info: %s (0x%llx)\n", what, (unsigned long long)v);
 	kn_plat_exit(KN_EXIT_PANIC);
 }
 
 /* Boot data must be readable on the boot page tables. */
-static const void *kn_kvm_boot_ptr(const char *what, uint64_t paddr,
-				   uint64_t len)
+static const void *kn_kvm_boot_ptr(const char *what, uint64_t paddr, uint64_t len)
 {
 	if (paddr == 0 || paddr + len > KN_KVM_BOOT_MAPPED)
 		kn_kvm_bad_boot(what, paddr);
@@ -71,8 +69,7 @@ static void kn_kvm_cmdline_copy(uint64_t paddr)
 		n++;
 	}
 	if (s[n])
-		kn_printk("kn: kvm: command line cut to %d bytes\n",
-			  KN_KVM_CMDLINE_MAX - 1);
+		kn_printk("kn: kvm: command line cut to %d bytes\n", KN_KVM_CMDLINE_MAX - 1);
 }
 
 /* The initrd is read after paging.c has mapped only RAM: it must lie in
@@ -95,21 +92,19 @@ static void kn_kvm_initrd_check(void)
 
 void kn_kvm_start_info_init(uint32_t paddr)
 {
-	const struct kn_kvm_pvh_start_info *si =
-		kn_kvm_boot_ptr("address", paddr, sizeof(*si));
+	const struct kn_kvm_pvh_start_info *si = kn_kvm_boot_ptr("address", paddr, sizeof(*si));
 	if (si->magic != KN_KVM_PVH_MAGIC)
 		kn_kvm_bad_boot("magic", si->magic);
 	if (si->version < 1 || si->memmap_entries == 0)
 		kn_kvm_bad_boot("no memory map, version", si->version);
 	kn_kvm_si = si;
-	kn_kvm_memmap = kn_kvm_boot_ptr(
-		"memory map", si->memmap_paddr,
-		si->memmap_entries * sizeof(*kn_kvm_memmap));
+	kn_kvm_memmap = kn_kvm_boot_ptr("memory map", si->memmap_paddr,
+					si->memmap_entries * sizeof(*kn_kvm_memmap));
 	if (si->cmdline_paddr)
 		kn_kvm_cmdline_copy(si->cmdline_paddr);
 	if (si->nr_modules) {
-		const struct kn_kvm_pvh_module *m = kn_kvm_boot_ptr(
-			"module list", si->modlist_paddr, sizeof(*m));
+		const struct kn_kvm_pvh_module *m =
+			kn_kvm_boot_ptr("module list", si->modlist_paddr, sizeof(*m));
 		kn_kvm_initrd_base = m->paddr;
 		kn_kvm_initrd_len = m->size;
 		kn_kvm_initrd_check();
@@ -131,10 +126,8 @@ void kn_kvm_start_info_reserve(struct kn_kvm_regions *rs)
 	uint64_t p = (uintptr_t)kn_kvm_si;
 	kn_kvm_regions_remove(rs, p, p + sizeof(*kn_kvm_si));
 	p = (uintptr_t)kn_kvm_memmap;
-	kn_kvm_regions_remove(rs, p, p + kn_kvm_si->memmap_entries *
-					      sizeof(*kn_kvm_memmap));
-	kn_kvm_regions_remove(rs, kn_kvm_initrd_base,
-			      kn_kvm_initrd_base + kn_kvm_initrd_len);
+	kn_kvm_regions_remove(rs, p, p + kn_kvm_si->memmap_entries * sizeof(*kn_kvm_memmap));
+	kn_kvm_regions_remove(rs, kn_kvm_initrd_base, kn_kvm_initrd_base + kn_kvm_initrd_len);
 }
 
 const char *kn_plat_cmdline(void)

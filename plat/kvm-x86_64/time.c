@@ -31,8 +31,7 @@ static uint64_t kn_kvm_hypervisor_tsc_hz(uint64_t *bus_hz)
 		return 0;
 	struct kn_kvm_cpuid h = kn_kvm_cpuid(0x40000000, 0);
 	bool kvm = h.ebx == 0x4b4d564b && h.ecx == 0x564b4d56 && h.edx == 0x4d;
-	bool vmware = h.ebx == 0x61774d56 && h.ecx == 0x4d566572 &&
-		      h.edx == 0x65726177;
+	bool vmware = h.ebx == 0x61774d56 && h.ecx == 0x4d566572 && h.edx == 0x65726177;
 	if (!(kvm || vmware) || h.eax < 0x40000010)
 		return 0;
 	struct kn_kvm_cpuid t = kn_kvm_cpuid(0x40000010, 0);

@@ -55,8 +55,7 @@ void kn_plat_idle_until(uint64_t deadline_ns)
 		 * Linux gives long poll() timeouts): aim 1/512 early and
 		 * finish with a short nap. */
 		uint64_t ns = deadline_ns - now;
-		kn_kvm_lapic_write(LAPIC_TIMER_INIT,
-				   kn_kvm_timer_ticks(ns - ns / 512));
+		kn_kvm_lapic_write(LAPIC_TIMER_INIT, kn_kvm_timer_ticks(ns - ns / 512));
 		/* sti takes effect after hlt has started: no interrupt can
 		 * slip in between and leave us halted past the deadline. */
 		__asm__ volatile("sti; hlt; cli" : : : "memory");

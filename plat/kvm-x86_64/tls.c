@@ -13,8 +13,7 @@ static bool use_wrfsbase;
 
 void kn_kvm_tls_init(void)
 {
-	if (kn_kvm_cpuid(0, 0).eax < 7 ||
-	    !(kn_kvm_cpuid(7, 0).ebx & CPUID7_EBX_FSGSBASE))
+	if (kn_kvm_cpuid(0, 0).eax < 7 || !(kn_kvm_cpuid(7, 0).ebx & CPUID7_EBX_FSGSBASE))
 		return;
 	unsigned long cr4;
 	__asm__ volatile("mov %%cr4, %0" : "=r"(cr4));

@@ -44,16 +44,16 @@ static const char *const kn_kvm_exc_names[32] = {
 
 static void kn_kvm_trap_regs(const struct kn_kvm_trap_frame *f)
 {
-	kn_printk("kn: rax=0x%016lx rbx=0x%016lx rcx=0x%016lx rdx=0x%016lx\n",
-		  f->rax, f->rbx, f->rcx, f->rdx);
-	kn_printk("kn: rsi=0x%016lx rdi=0x%016lx rbp=0x%016lx rsp=0x%016lx\n",
-		  f->rsi, f->rdi, f->rbp, f->rsp);
-	kn_printk("kn: r8=0x%016lx r9=0x%016lx r10=0x%016lx r11=0x%016lx\n",
-		  f->r8, f->r9, f->r10, f->r11);
-	kn_printk("kn: r12=0x%016lx r13=0x%016lx r14=0x%016lx r15=0x%016lx\n",
-		  f->r12, f->r13, f->r14, f->r15);
-	kn_printk("kn: rip=0x%016lx rflags=0x%08lx cs=0x%lx ss=0x%lx\n",
-		  f->rip, f->rflags, f->cs, f->ss);
+	kn_printk("kn: rax=0x%016lx rbx=0x%016lx rcx=0x%016lx rdx=0x%016lx\n", f->rax, f->rbx,
+		  f->rcx, f->rdx);
+	kn_printk("kn: rsi=0x%016lx rdi=0x%016lx rbp=0x%016lx rsp=0x%016lx\n", f->rsi, f->rdi,
+		  f->rbp, f->rsp);
+	kn_printk("kn: r8=0x%016lx r9=0x%016lx r10=0x%016lx r11=0x%016lx\n", f->r8, f->r9, f->r10,
+		  f->r11);
+	kn_printk("kn: r12=0x%016lx r13=0x%016lx r14=0x%016lx r15=0x%016lx\n", f->r12, f->r13,
+		  f->r14, f->r15);
+	kn_printk("kn: rip=0x%016lx rflags=0x%08lx cs=0x%lx ss=0x%lx\n", f->rip, f->rflags, f->cs,
+		  f->ss);
 }
 
 /* Without a scheduler, main runs on the boot stack (entry.S), whose
@@ -86,14 +86,12 @@ void kn_kvm_trap(struct kn_kvm_trap_frame *f)
 		__asm__ volatile("mov %%cr2, %0" : "=r"(cr2));
 		kn_x86_protection_fault(f->error, cr2, f->rip);
 		kn_kvm_boot_stack_explain(cr2);
-		kn_printk("kn: crash: %s error=0x%lx cr2=0x%016lx%s\n", name,
-			  f->error, cr2,
+		kn_printk("kn: crash: %s error=0x%lx cr2=0x%016lx%s\n", name, f->error, cr2,
 			  cr2 < KN_KVM_PAGE_SIZE ? " (NULL pointer)" : "");
 	} else if (name) {
 		kn_printk("kn: crash: %s error=0x%lx\n", name, f->error);
 	} else {
-		kn_printk("kn: crash: reserved exception %lu error=0x%lx\n",
-			  f->vector, f->error);
+		kn_printk("kn: crash: reserved exception %lu error=0x%lx\n", f->vector, f->error);
 	}
 	kn_printk("kn: at 0x%lx\n", f->rip);
 	kn_kvm_trap_regs(f);

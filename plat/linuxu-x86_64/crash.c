@@ -25,8 +25,32 @@ struct linuxu_siginfo {
 	uint64_t addr;
 };
 
-enum { R8, R9, R10, R11, R12, R13, R14, R15, RDI, RSI, RBP, RBX, RDX, RAX,
-       RCX, RSP, RIP, EFL, CSGSFS, ERR, TRAPNO, OLDMASK, CR2, NGREG };
+enum {
+	R8,
+	R9,
+	R10,
+	R11,
+	R12,
+	R13,
+	R14,
+	R15,
+	RDI,
+	RSI,
+	RBP,
+	RBX,
+	RDX,
+	RAX,
+	RCX,
+	RSP,
+	RIP,
+	EFL,
+	CSGSFS,
+	ERR,
+	TRAPNO,
+	OLDMASK,
+	CR2,
+	NGREG
+};
 
 struct linuxu_ucontext {
 	uint64_t flags;
@@ -64,9 +88,12 @@ static const char *signal_name(int sig)
  * unmapped address next to rsp, below where the stack started. */
 static void explain_main_stack(uint64_t addr, uint64_t rsp)
 {
-	struct { uint64_t cur, max; } lim;
+	struct {
+		uint64_t cur, max;
+	} lim;
 	uint64_t top = kn_linuxu_stack_top;
-	if (kn_x86_has_sched() || addr >= top || addr + FRAME_REACH < rsp || addr > rsp + FRAME_REACH)
+	if (kn_x86_has_sched() || addr >= top || addr + FRAME_REACH < rsp ||
+	    addr > rsp + FRAME_REACH)
 		return;
 	if (kn_linuxu_syscall6(KN_SYS_prlimit64, 0, RLIMIT_STACK, 0, (long)&lim, 0, 0) ||
 	    lim.cur == RLIM_INFINITY || top - addr > lim.cur + FRAME_REACH)
@@ -85,17 +112,16 @@ static void on_fault(int sig, struct linuxu_siginfo *info, void *ctx)
 		kn_x86_protection_fault(g[ERR], info->addr, g[RIP]);
 	else if (sig == SIGSEGV)
 		explain_main_stack(info->addr, g[RSP]);
-	kn_printk("kn: crash: %s addr=0x%016lx\n", signal_name(sig),
-		  (unsigned long)info->addr);
+	kn_printk("kn: crash: %s addr=0x%016lx\n", signal_name(sig), (unsigned long)info->addr);
 	kn_printk("kn: at 0x%lx\n", (unsigned long)g[RIP]);
-	kn_printk("kn: rax=%016lx rbx=%016lx rcx=%016lx rdx=%016lx\n",
-		  g[RAX], g[RBX], g[RCX], g[RDX]);
-	kn_printk("kn: rsi=%016lx rdi=%016lx rbp=%016lx rsp=%016lx\n",
-		  g[RSI], g[RDI], g[RBP], g[RSP]);
-	kn_printk("kn: r8 =%016lx r9 =%016lx r10=%016lx r11=%016lx\n",
-		  g[R8], g[R9], g[R10], g[R11]);
-	kn_printk("kn: r12=%016lx r13=%016lx r14=%016lx r15=%016lx\n",
-		  g[R12], g[R13], g[R14], g[R15]);
+	kn_printk("kn: rax=%016lx rbx=%016lx rcx=%016lx rdx=%016lx\n", g[RAX], g[RBX], g[RCX],
+		  g[RDX]);
+	kn_printk("kn: rsi=%016lx rdi=%016lx rbp=%016lx rsp=%016lx\n", g[RSI], g[RDI], g[RBP],
+		  g[RSP]);
+	kn_printk("kn: r8 =%016lx r9 =%016lx r10=%016lx r11=%016lx\n", g[R8], g[R9], g[R10],
+		  g[R11]);
+	kn_printk("kn: r12=%016lx r13=%016lx r14=%016lx r15=%016lx\n", g[R12], g[R13], g[R14],
+		  g[R15]);
 	kn_printk("kn: rip=%016lx rflags=%016lx\n", g[RIP], g[EFL]);
 	kn_plat_backtrace((const void *)g[RBP]);
 	kn_linuxu_exit_group(KN_EXIT_PANIC);
@@ -116,9 +142,8 @@ void kn_linuxu_crash_init(void)
 	} ss = {signal_stack, 0, sizeof(signal_stack)};
 	kn_linuxu_syscall(KN_SYS_sigaltstack, &ss, 0, 0);
 	static const int fatal[] = {4, 7, 8, 11};
-	struct linuxu_sigaction sa = {on_fault, SA_SIGINFO | SA_ONSTACK | SA_RESTORER,
-				      restorer, 0};
+	struct linuxu_sigaction sa = {on_fault, SA_SIGINFO | SA_ONSTACK | SA_RESTORER, restorer, 0};
 	for (unsigned i = 0; i < KN_ARRAY_SIZE(fatal); i++)
-		kn_linuxu_syscall6(KN_SYS_rt_sigaction, fatal[i], (long)&sa, 0,
-				   sizeof(uint64_t), 0, 0);
+		kn_linuxu_syscall6(KN_SYS_rt_sigaction, fatal[i], (long)&sa, 0, sizeof(uint64_t), 0,
+				   0);
 }

@@ -21,7 +21,8 @@ KN_PARAM(linuxu, initrd, KN_PARAM_STR, initrd_path,
 static KN_NORETURN void cannot(const char *what, long rc)
 {
 	kn_printk("kn: linuxu: cannot %s the initrd %s (error %ld); check the path given "
-		  "to kiln run --initrd\n", what, initrd_path, -rc);
+		  "to kiln run --initrd\n",
+		  what, initrd_path, -rc);
 	kn_plat_exit(KN_EXIT_PANIC);
 }
 

@@ -81,7 +81,7 @@ int kn_plat_protect(uintptr_t va, size_t len, int prot)
 /* One line of /proc/self/maps, "start-end rwxp ...", read a character at
  * a time so that lines of any length need no buffer. */
 struct maps_line {
-	int field;          /* 0 start, 1 end, 2 permissions, 3 the rest */
+	int field; /* 0 start, 1 end, 2 permissions, 3 the rest */
 	uintptr_t start, end;
 	int perm, prot;
 };
@@ -109,7 +109,8 @@ static int maps_feed(struct maps_line *l, char c)
 			l->field++;
 	} else if (l->field == 2) {
 		static const char letters[] = "rwx";
-		static const int bits[] = {KN_PLAT_PROT_READ, KN_PLAT_PROT_WRITE, KN_PLAT_PROT_EXEC};
+		static const int bits[] = {KN_PLAT_PROT_READ, KN_PLAT_PROT_WRITE,
+					   KN_PLAT_PROT_EXEC};
 		if (l->perm < 3 && c == letters[l->perm])
 			l->prot |= bits[l->perm];
 		if (++l->perm == 4)

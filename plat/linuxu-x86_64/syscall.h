@@ -20,8 +20,7 @@
 #define KN_SYS_lseek 8
 #define KN_SYS_prlimit64 302
 
-static inline long kn_linuxu_syscall6(long n, long a, long b, long c, long d,
-				      long e, long f)
+static inline long kn_linuxu_syscall6(long n, long a, long b, long c, long d, long e, long f)
 {
 	long ret;
 	register long r10 __asm__("r10") = d;
@@ -34,7 +33,8 @@ static inline long kn_linuxu_syscall6(long n, long a, long b, long c, long d,
 	return ret;
 }
 
-#define kn_linuxu_syscall(n, a, b, c) kn_linuxu_syscall6(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
+#define kn_linuxu_syscall(n, a, b, c)                                                              \
+	kn_linuxu_syscall6(n, (long)(a), (long)(b), (long)(c), 0, 0, 0)
 
 struct kn_linuxu_timespec {
 	long tv_sec;

@@ -49,6 +49,6 @@ void kn_plat_idle_until(uint64_t deadline_ns)
 	struct kn_linuxu_timespec ts = {(long)(host / KN_NSEC_PER_SEC),
 					(long)(host % KN_NSEC_PER_SEC)};
 	/* Returns early on a signal, which is what idling allows. */
-	kn_linuxu_syscall6(KN_SYS_clock_nanosleep, CLOCK_MONOTONIC,
-			   TIMER_ABSTIME, (long)&ts, 0, 0, 0);
+	kn_linuxu_syscall6(KN_SYS_clock_nanosleep, CLOCK_MONOTONIC, TIMER_ABSTIME, (long)&ts, 0, 0,
+			   0);
 }

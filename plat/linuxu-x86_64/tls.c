@@ -10,6 +10,5 @@ void kn_arch_set_tls(uintptr_t base)
 {
 	long rc = kn_linuxu_syscall(KN_SYS_arch_prctl, ARCH_SET_FS, base, 0);
 	if (rc < 0) /* only a non-canonical base fails, and callers check that */
-		kn_panic("arch_prctl(ARCH_SET_FS, 0x%lx) failed: %ld",
-			 (unsigned long)base, rc);
+		kn_panic("arch_prctl(ARCH_SET_FS, 0x%lx) failed: %ld", (unsigned long)base, rc);
 }

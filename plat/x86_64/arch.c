@@ -7,22 +7,21 @@
 
 void kn_arch_thread_start(void);
 
-void kn_arch_ctx_init(struct kn_arch_ctx *ctx, void *stack_top,
-		      void (*entry)(void *), void *arg)
+void kn_arch_ctx_init(struct kn_arch_ctx *ctx, void *stack_top, void (*entry)(void *), void *arg)
 {
 	/* Mirror of what kn_arch_ctx_switch pops: control words, r15..rbp,
 	 * then the return address. The "return" lands in kn_arch_thread_start
 	 * with rsp 16-byte aligned minus 8, as after a call. */
 	uint64_t *sp = (uint64_t *)((uintptr_t)stack_top & ~15UL);
-	*--sp = 0;                             /* fake return of thread_start */
+	*--sp = 0; /* fake return of thread_start */
 	*--sp = (uintptr_t)kn_arch_thread_start;
-	*--sp = 0;                             /* rbp */
-	*--sp = 0;                             /* rbx */
-	*--sp = (uintptr_t)entry;              /* r12 */
-	*--sp = (uintptr_t)arg;                /* r13 */
-	*--sp = 0;                             /* r14 */
-	*--sp = 0;                             /* r15 */
-	*--sp = 0x1f80 | (0x037fULL << 32);    /* mxcsr, x87 control word */
+	*--sp = 0;                          /* rbp */
+	*--sp = 0;                          /* rbx */
+	*--sp = (uintptr_t)entry;           /* r12 */
+	*--sp = (uintptr_t)arg;             /* r13 */
+	*--sp = 0;                          /* r14 */
+	*--sp = 0;                          /* r15 */
+	*--sp = 0x1f80 | (0x037fULL << 32); /* mxcsr, x87 control word */
 	ctx->sp = (uintptr_t)sp;
 	ctx->tls = 0; /* no TLS until someone sets it (arch_prctl, clone) */
 }

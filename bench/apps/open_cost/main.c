@@ -59,8 +59,7 @@ int main(int argc, char *argv[])
 	const char *path = argc > 3 ? argv[3] : "/etc/x";
 	if (batches > BENCH_MAX_BATCHES)
 		batches = BENCH_MAX_BATCHES;
-	static uint64_t loop[BENCH_MAX_BATCHES], shim[BENCH_MAX_BATCHES],
-		trap[BENCH_MAX_BATCHES];
+	static uint64_t loop[BENCH_MAX_BATCHES], shim[BENCH_MAX_BATCHES], trap[BENCH_MAX_BATCHES];
 
 	int r = create(path);
 	/* A failed open would time an error path: check that both ways work
@@ -68,10 +67,11 @@ int main(int argc, char *argv[])
 	long fd = kn_sys_open(path, KN_O_RDONLY, 0);
 	long closed = kn_sys_close((int)fd);
 	kn_console_printf("bench-info: open %s platform %s create %d fd %ld close %ld", path,
-		  kn_plat_name, r, fd, closed);
+			  kn_plat_name, r, fd, closed);
 #ifdef CONFIG_PLATFORM_KVM
 	long tfd = bench_raw_syscall3(NR_OPEN, (long)path, KN_O_RDONLY, 0);
-	kn_console_printf(" trap-fd %ld trap-close %ld", tfd, bench_raw_syscall3(NR_CLOSE, tfd, 0, 0));
+	kn_console_printf(" trap-fd %ld trap-close %ld", tfd,
+			  bench_raw_syscall3(NR_CLOSE, tfd, 0, 0));
 #endif
 	kn_console_printf("\n");
 	if (r < 0 || fd < 0 || closed < 0)

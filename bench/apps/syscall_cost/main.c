@@ -29,8 +29,8 @@ int main(int argc, char *argv[])
 	/* Each path must reach the same call and agree on its result. */
 	long want = noop_direct();
 	long via_table = kn_syscall(NOOP_NR, 0, 0, 0, 0, 0, 0);
-	kn_console_printf("bench-info: syscall %s nr %d platform %s direct %ld table %ld", NOOP_NAME,
-		  NOOP_NR, kn_plat_name, want, via_table);
+	kn_console_printf("bench-info: syscall %s nr %d platform %s direct %ld table %ld",
+			  NOOP_NAME, NOOP_NR, kn_plat_name, want, via_table);
 #ifdef CONFIG_PLATFORM_KVM
 	kn_console_printf(" trap %ld", bench_raw_syscall3(NOOP_NR, 0, 0, 0));
 #endif

@@ -19,10 +19,10 @@
 #include <kn/alloc.h>
 
 #define MIN_ORDER 6
-#define MAX_ORDER 46               /* largest block: 64 TiB */
+#define MAX_ORDER 46 /* largest block: 64 TiB */
 #define M_ORDER 0x3f
 #define M_FREE 0x40
-#define M_ALLOC 0x80               /* start of an allocated block */
+#define M_ALLOC 0x80 /* start of an allocated block */
 #define MAX_REGIONS 32
 
 struct fnode { /* lives in the first bytes of a free block */
@@ -68,8 +68,7 @@ static int parent_inside(const struct region *r, uintptr_t a, unsigned k)
 {
 	uintptr_t parent = a & ~((2UL << k) - 1);
 
-	return k < MAX_ORDER && parent >= r->start &&
-	       r->end - parent >= (2UL << k);
+	return k < MAX_ORDER && parent >= r->start && r->end - parent >= (2UL << k);
 }
 
 static void push(const struct region *r, uintptr_t a, unsigned k)
@@ -141,8 +140,7 @@ static unsigned live_order(const struct region **rp, void *p, const char *what)
 	k = m & M_ORDER;
 	if (!(m & M_ALLOC) || (m & M_FREE))
 		kn_panic("%s: bad or double free of %p", what, p);
-	if (k < MIN_ORDER || k > MAX_ORDER || (a & ((1UL << k) - 1)) ||
-	    r->end - a < (1UL << k))
+	if (k < MIN_ORDER || k > MAX_ORDER || (a & ((1UL << k) - 1)) || r->end - a < (1UL << k))
 		kn_panic("%s: corrupt block metadata at %p", what, p);
 	*rp = r;
 	return k;
@@ -279,8 +277,7 @@ void kn_pfree(void *ptr, size_t npages)
 	k = live_order(&r, ptr, "kn_pfree");
 	if (!npages || npages > (1UL << MAX_ORDER) / KN_PAGE_SIZE ||
 	    order_for(npages * KN_PAGE_SIZE) != k)
-		kn_panic("kn_pfree: %p was not allocated with %zu pages", ptr,
-			 npages);
+		kn_panic("kn_pfree: %p was not allocated with %zu pages", ptr, npages);
 	free_block(r, (uintptr_t)ptr, k);
 }
 

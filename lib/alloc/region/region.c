@@ -12,12 +12,12 @@
 
 #define HDR 16UL
 #define MAX_REGIONS 32
-#define USEFUL 64UL                /* a region with less left is skipped */
-#define SIZE_LIMIT (SIZE_MAX / 2)  /* larger requests cannot fit anywhere */
-#define LIVE_KEY 0x6b6e7267U       /* check word of a live block */
-#define DEAD_KEY 0x64656164U       /* ... and of a freed one */
+#define USEFUL 64UL               /* a region with less left is skipped */
+#define SIZE_LIMIT (SIZE_MAX / 2) /* larger requests cannot fit anywhere */
+#define LIVE_KEY 0x6b6e7267U      /* check word of a live block */
+#define DEAD_KEY 0x64656164U      /* ... and of a freed one */
 
-struct hdr { /* just before every kn_malloc'd block */
+struct hdr {            /* just before every kn_malloc'd block */
 	size_t size;    /* usable bytes */
 	uint32_t check; /* key ^ bits of the block address */
 	uint32_t unused;
@@ -35,7 +35,10 @@ static struct kn_alloc_stats stats;
 
 const char kn_alloc_impl_name[] = "region";
 
-static struct hdr *hdr_of(void *p) { return (struct hdr *)p - 1; }
+static struct hdr *hdr_of(void *p)
+{
+	return (struct hdr *)p - 1;
+}
 
 static uint32_t check_word(const void *p, uint32_t key)
 {
@@ -66,8 +69,7 @@ static void *bump(size_t align, size_t size, size_t head)
 			continue;
 		stats.free -= p + size - r->cur;
 		r->cur = p + size;
-		while (first < nregions &&
-		       regions[first].end - regions[first].cur < USEFUL)
+		while (first < nregions && regions[first].end - regions[first].cur < USEFUL)
 			first++;
 		last_region = r;
 		return (void *)p;
@@ -102,8 +104,7 @@ static struct hdr *live_hdr(void *p, const char *what)
 		kn_panic("%s: %p is not a heap pointer", what, p);
 	if (hdr_of(p)->check == check_word(p, DEAD_KEY))
 		kn_panic("%s: double free of %p", what, p);
-	if (hdr_of(p)->check != check_word(p, LIVE_KEY) ||
-	    r->cur - (uintptr_t)p < hdr_of(p)->size)
+	if (hdr_of(p)->check != check_word(p, LIVE_KEY) || r->cur - (uintptr_t)p < hdr_of(p)->size)
 		kn_panic("%s: bad pointer %p (or corrupt heap)", what, p);
 	return hdr_of(p);
 }
@@ -231,8 +232,7 @@ int kn_alloc_check(void)
 	for (unsigned i = 0; i < nregions; i++) {
 		const struct region *r = &regions[i];
 
-		if (r->start > r->cur || r->cur > r->end ||
-		    (r->cur & (HDR - 1)))
+		if (r->start > r->cur || r->cur > r->end || (r->cur & (HDR - 1)))
 			return -2;
 		if (i < first && r->end - r->cur >= USEFUL)
 			return -3; /* skipped a region that still had room */
@@ -243,8 +243,7 @@ int kn_alloc_check(void)
 	if (last && (hdr_of(last)->check != check_word(last, LIVE_KEY) &&
 		     hdr_of(last)->check != check_word(last, DEAD_KEY)))
 		return -5; /* the newest header was overwritten */
-	if (stats.allocated > stats.total - stats.free ||
-	    (!stats.allocs && stats.allocated))
+	if (stats.allocated > stats.total - stats.free || (!stats.allocs && stats.allocated))
 		return -6;
 	return 0;
 }

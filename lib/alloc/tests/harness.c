@@ -10,8 +10,8 @@
 #include <time.h>
 
 #define MAX_PIECES 64
-#define FILL_ALL 32768   /* blocks up to this size are filled entirely */
-#define FILL_EDGE 8192   /* larger ones: this much at each end */
+#define FILL_ALL 32768 /* blocks up to this size are filled entirely */
+#define FILL_EDGE 8192 /* larger ones: this much at each end */
 #define GUARD_BYTE 0xc5
 
 struct range {
@@ -42,8 +42,8 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "FAIL %s:%d (impl=%s seed=%llu): ", file, line,
-		kn_alloc_impl_name, (unsigned long long)test_seed);
+	fprintf(stderr, "FAIL %s:%d (impl=%s seed=%llu): ", file, line, kn_alloc_impl_name,
+		(unsigned long long)test_seed);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -107,9 +107,7 @@ static void fill_junk(uint8_t *p, size_t len)
 		for (size_t j = i; j < i + 8 && j < len; j++, r >>= 8) {
 			uint8_t b = (uint8_t)r;
 
-			p[j] = b & 1 ? b
-				     : (uint8_t)((b & 2 ? 0x40 : 0x80) |
-						 (6 + (b >> 2) % 8));
+			p[j] = b & 1 ? b : (uint8_t)((b & 2 ? 0x40 : 0x80) | (6 + (b >> 2) % 8));
 		}
 	}
 }
@@ -122,8 +120,7 @@ void heap_setup(size_t len, unsigned nregions)
 
 	if (nregions < 1 || nregions > MAX_PIECES)
 		FAIL("bad region count %u", nregions);
-	mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
-		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	mem = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)
 		FAIL("mmap %zu bytes failed", len);
 	fill_junk(mem, len);
@@ -159,8 +156,7 @@ void heap_setup(size_t len, unsigned nregions)
 	}
 	add_guard(cur, (size_t)(mem + len - cur));
 	kn_alloc_stats(&st);
-	if (st.total != accepted || st.allocated || st.allocs ||
-	    st.free > st.total)
+	if (st.total != accepted || st.allocated || st.allocs || st.free > st.total)
 		FAIL("stats after init: total %zu (accepted %zu) free %zu "
 		     "allocated %zu allocs %zu",
 		     st.total, accepted, st.free, st.allocated, st.allocs);
@@ -185,8 +181,7 @@ void heap_check_guards(void)
 	for (unsigned i = 0; i < nguards; i++)
 		for (size_t j = 0; j < guards[i].len; j++)
 			if (guards[i].p[j] != GUARD_BYTE)
-				FAIL("guard byte %p overwritten",
-				     (void *)(guards[i].p + j));
+				FAIL("guard byte %p overwritten", (void *)(guards[i].p + j));
 }
 
 size_t heap_max_malloc(void)
@@ -244,8 +239,8 @@ void track_verify(const struct tblock *b, size_t limit)
 				break;
 		}
 		if (b->p[i] != pattern(b->id, i))
-			FAIL("block %u (%p, %zu bytes) corrupt at offset %zu",
-			     b->id, (void *)b->p, b->req, i);
+			FAIL("block %u (%p, %zu bytes) corrupt at offset %zu", b->id, (void *)b->p,
+			     b->req, i);
 	}
 }
 
@@ -259,11 +254,9 @@ static void check_placement(const struct tblock *b)
 	uintptr_t a = (uintptr_t)b->p;
 
 	if (a % b->align)
-		FAIL("block %u at %p not aligned to %zu", b->id, (void *)b->p,
-		     b->align);
+		FAIL("block %u at %p not aligned to %zu", b->id, (void *)b->p, b->align);
 	if (!heap_contains(b->p, KN_MAX(span(b), (size_t)1)))
-		FAIL("block %u [%p, +%zu) outside the heap regions", b->id,
-		     (void *)b->p, span(b));
+		FAIL("block %u [%p, +%zu) outside the heap regions", b->id, (void *)b->p, span(b));
 }
 
 void track_new(struct tblock *b, const struct kn_alloc_stats *before)
@@ -279,8 +272,8 @@ void track_new(struct tblock *b, const struct kn_alloc_stats *before)
 	if (b->kind == K_MALLOC) {
 		usable = kn_malloc_usable_size(b->p);
 		if (usable < b->req || b->acct != usable)
-			FAIL("block %u: asked %zu, usable %zu, accounted %zu",
-			     b->id, b->req, usable, b->acct);
+			FAIL("block %u: asked %zu, usable %zu, accounted %zu", b->id, b->req,
+			     usable, b->acct);
 	} else if (b->acct < b->npages * KN_PAGE_SIZE) {
 		FAIL("palloc(%zu) accounted only %zu bytes", b->npages, b->acct);
 	}
@@ -288,8 +281,7 @@ void track_new(struct tblock *b, const struct kn_alloc_stats *before)
 	    after.free + b->acct > before->free)
 		FAIL("stats after allocating %zu bytes: allocs %zu->%zu, "
 		     "free %zu->%zu, accounted %zu",
-		     b->req, before->allocs, after.allocs, before->free,
-		     after.free, b->acct);
+		     b->req, before->allocs, after.allocs, before->free, after.free, b->acct);
 	fill(b);
 }
 
@@ -304,14 +296,12 @@ void track_free(struct tblock *b)
 	else
 		kn_free(b->p);
 	kn_alloc_stats(&after);
-	if (after.allocs + 1 != before.allocs ||
-	    after.allocated + b->acct != before.allocated ||
-	    (impl_reuses() ? after.free < before.free + b->acct
-			   : after.free != before.free))
+	if (after.allocs + 1 != before.allocs || after.allocated + b->acct != before.allocated ||
+	    (impl_reuses() ? after.free < before.free + b->acct : after.free != before.free))
 		FAIL("stats after freeing block %u (%zu bytes): allocs %zu->%zu "
 		     "allocated %zu->%zu free %zu->%zu",
-		     b->id, b->acct, before.allocs, after.allocs,
-		     before.allocated, after.allocated, before.free, after.free);
+		     b->id, b->acct, before.allocs, after.allocs, before.allocated, after.allocated,
+		     before.free, after.free);
 	b->p = NULL;
 }
 
@@ -340,8 +330,8 @@ int track_realloc(struct tblock *b, size_t size)
 	b->acct += after.allocated - before.allocated;
 	usable = kn_malloc_usable_size(q);
 	if (usable < size || usable != b->acct || after.allocs != before.allocs)
-		FAIL("realloc to %zu: usable %zu, accounted %zu, allocs %zu->%zu",
-		     size, usable, b->acct, before.allocs, after.allocs);
+		FAIL("realloc to %zu: usable %zu, accounted %zu, allocs %zu->%zu", size, usable,
+		     b->acct, before.allocs, after.allocs);
 	fill(b);
 	return 1;
 }
@@ -370,8 +360,7 @@ void track_check_all(struct tblock *blocks, size_t n)
 		bytes += blocks[i].acct;
 	}
 	kn_alloc_stats(&st);
-	if (st.allocs != nlive || st.allocated != bytes ||
-	    st.free + st.allocated > st.total ||
+	if (st.allocs != nlive || st.allocated != bytes || st.free + st.allocated > st.total ||
 	    (is_buddy() && st.total - st.free - st.allocated != heap_overhead))
 		FAIL("stats: allocs %zu (live %zu) allocated %zu (tracked %zu) "
 		     "free %zu total %zu",
@@ -380,9 +369,9 @@ void track_check_all(struct tblock *blocks, size_t n)
 	qsort(live, nlive, sizeof(*live), by_address);
 	for (size_t i = 1; i < nlive; i++)
 		if (live[i - 1]->p + live[i - 1]->acct > live[i]->p)
-			FAIL("blocks %u [%p +%zu) and %u [%p) overlap",
-			     live[i - 1]->id, (void *)live[i - 1]->p,
-			     live[i - 1]->acct, live[i]->id, (void *)live[i]->p);
+			FAIL("blocks %u [%p +%zu) and %u [%p) overlap", live[i - 1]->id,
+			     (void *)live[i - 1]->p, live[i - 1]->acct, live[i]->id,
+			     (void *)live[i]->p);
 	free(live);
 	heap_check_guards();
 }

@@ -10,14 +10,14 @@
 #include <kn/alloc.h>
 
 #define FAIL(...) test_fail(__FILE__, __LINE__, __VA_ARGS__)
-#define EXPECT(cond)                                                           \
-	do {                                                                   \
-		if (!(cond))                                                   \
-			FAIL("expected %s", #cond);                            \
+#define EXPECT(cond)                                                                               \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			FAIL("expected %s", #cond);                                                \
 	} while (0)
 
-__attribute__((noreturn, format(printf, 3, 4))) void
-test_fail(const char *file, int line, const char *fmt, ...);
+__attribute__((noreturn, format(printf, 3, 4))) void test_fail(const char *file, int line,
+							       const char *fmt, ...);
 
 extern uint64_t test_seed;
 void rng_seed(uint64_t seed);

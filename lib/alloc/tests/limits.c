@@ -67,8 +67,7 @@ static void expect_max_back(const struct kn_alloc_stats *st0, size_t max0)
 		return;
 	kn_alloc_stats(&st);
 	if (st.free != st0->free)
-		FAIL("free %zu after releasing everything, %zu at start",
-		     st.free, st0->free);
+		FAIL("free %zu after releasing everything, %zu at start", st.free, st0->free);
 	p = kn_malloc(max0);
 	if (!p)
 		FAIL("largest block (%zu bytes) not available again", max0);
@@ -184,15 +183,15 @@ void scenario_calloc(void)
 			size_t nmemb = rnd_below(50), size = rnd_below(100);
 
 			kn_alloc_stats(&before);
-			b[i] = (struct tblock){.id = (uint32_t)i, .req = nmemb * size,
-					       .kind = K_MALLOC};
+			b[i] = (struct tblock){
+				.id = (uint32_t)i, .req = nmemb * size, .kind = K_MALLOC};
 			b[i].p = kn_calloc(nmemb, size);
 			if (!b[i].p)
 				FAIL("calloc(%zu, %zu) failed", nmemb, size);
 			for (size_t j = 0; j < b[i].req; j++)
 				if (b[i].p[j])
-					FAIL("calloc(%zu, %zu) byte %zu is %#x",
-					     nmemb, size, j, b[i].p[j]);
+					FAIL("calloc(%zu, %zu) byte %zu is %#x", nmemb, size, j,
+					     b[i].p[j]);
 			track_new(&b[i], &before);
 		}
 		track_check_all(b, N);

@@ -12,11 +12,11 @@ static const struct {
 	const char *name;
 	void (*run)(void);
 } scenarios[] = {
-	{"stress", scenario_stress},         {"oom", scenario_oom},
-	{"huge", scenario_huge},             {"calloc", scenario_calloc},
-	{"zero", scenario_zero},             {"regions", scenario_regions},
-	{"bigregion", scenario_bigregion},   {"double-free", scenario_double_free},
-	{"bad-free", scenario_bad_free},     {"bad-pfree", scenario_bad_pfree},
+	{"stress", scenario_stress},       {"oom", scenario_oom},
+	{"huge", scenario_huge},           {"calloc", scenario_calloc},
+	{"zero", scenario_zero},           {"regions", scenario_regions},
+	{"bigregion", scenario_bigregion}, {"double-free", scenario_double_free},
+	{"bad-free", scenario_bad_free},   {"bad-pfree", scenario_bad_pfree},
 };
 
 int main(int argc, char **argv)
@@ -30,8 +30,8 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
 		if (strcmp(argv[1], scenarios[i].name))
 			continue;
-		printf("impl=%s scenario=%s seed=%llu\n", kn_alloc_impl_name,
-		       argv[1], (unsigned long long)test_seed);
+		printf("impl=%s scenario=%s seed=%llu\n", kn_alloc_impl_name, argv[1],
+		       (unsigned long long)test_seed);
 		scenarios[i].run();
 		printf("ok\n");
 		return 0;

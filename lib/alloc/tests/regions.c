@@ -27,8 +27,10 @@ void scenario_regions(void)
 		struct kn_alloc_stats before;
 
 		kn_alloc_stats(&before);
-		b[n] = (struct tblock){.id = (uint32_t)n, .kind = K_MALLOC,
-				       .req = rnd_below(size + 1), .align = 1};
+		b[n] = (struct tblock){.id = (uint32_t)n,
+				       .kind = K_MALLOC,
+				       .req = rnd_below(size + 1),
+				       .align = 1};
 		if (rnd_below(8) == 0) {
 			b[n].align = 1UL << (6 + rnd_below(7));
 			b[n].p = kn_memalign(b[n].align, b[n].req);
@@ -63,8 +65,8 @@ void scenario_regions(void)
 		void *p;
 
 		if (st.free != st0.free)
-			FAIL("free %zu after releasing everything, %zu at start",
-			     st.free, st0.free);
+			FAIL("free %zu after releasing everything, %zu at start", st.free,
+			     st0.free);
 		p = kn_malloc(max0);
 		if (!p)
 			FAIL("largest block (%zu) not available again", max0);
@@ -93,8 +95,7 @@ void scenario_bigregion(void)
 	size_t rss0, got;
 	double t0, t1, t2;
 
-	small = mmap(NULL, small_len, PROT_READ | PROT_WRITE,
-		     MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	small = mmap(NULL, small_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	big = mmap(NULL, big_len, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
 	if (small == MAP_FAILED || big == MAP_FAILED)
@@ -112,8 +113,7 @@ void scenario_bigregion(void)
 	EXPECT(kn_alloc_check() == 0);
 	/* Time grows with the region size only if pages are touched. */
 	if (t2 - t1 > 0.05)
-		FAIL("add_region of 64 GiB took %.3f s (1 MiB: %.6f s)", t2 - t1,
-		     t1 - t0);
+		FAIL("add_region of 64 GiB took %.3f s (1 MiB: %.6f s)", t2 - t1, t1 - t0);
 	p = kn_malloc((size_t)1 << 30);
 	q = kn_palloc((size_t)1 << 18);
 	r = kn_malloc(100);
@@ -129,11 +129,9 @@ void scenario_bigregion(void)
 	kn_alloc_stats(&st);
 	EXPECT(st.allocs == 0 && st.allocated == 0);
 	if (impl_reuses() && st.free != st0.free)
-		FAIL("free %zu after releasing everything, %zu at start",
-		     st.free, st0.free);
+		FAIL("free %zu after releasing everything, %zu at start", st.free, st0.free);
 	if (rss_bytes() - rss0 > (16 << 20))
-		FAIL("RSS grew by %zu bytes: the region was touched",
-		     rss_bytes() - rss0);
+		FAIL("RSS grew by %zu bytes: the region was touched", rss_bytes() - rss0);
 	printf("bigregion: add_region 1 MiB %.1f us, 64 GiB %.1f us, "
 	       "RSS +%zu KiB\n",
 	       (t1 - t0) * 1e6, (t2 - t1) * 1e6, (rss_bytes() - rss0) >> 10);

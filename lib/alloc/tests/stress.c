@@ -40,8 +40,7 @@ static void saw_null(size_t bytes, const struct kn_alloc_stats *st)
 {
 	nulls++;
 	if (impl_reuses() && bytes <= (64 << 10) && st->free > st->total / 4)
-		FAIL("NULL for %zu bytes with %zu of %zu bytes free", bytes,
-		     st->free, st->total);
+		FAIL("NULL for %zu bytes with %zu of %zu bytes free", bytes, st->free, st->total);
 }
 
 static void allocate(struct tblock *b, uint32_t id)
@@ -79,8 +78,8 @@ static void allocate(struct tblock *b, uint32_t id)
 	if (nmemb > 1)
 		for (size_t i = 0; i < b->req; i++)
 			if (b->p[i])
-				FAIL("calloc(%zu, %zu) not zeroed at %zu", nmemb,
-				     b->req / nmemb, i);
+				FAIL("calloc(%zu, %zu) not zeroed at %zu", nmemb, b->req / nmemb,
+				     i);
 	track_new(b, &before);
 }
 
@@ -125,12 +124,11 @@ void scenario_stress(void)
 		void *p;
 
 		if (st.free != st0.free)
-			FAIL("free %zu after releasing everything, %zu at start",
-			     st.free, st0.free);
+			FAIL("free %zu after releasing everything, %zu at start", st.free,
+			     st0.free);
 		p = kn_malloc(max0);
 		if (!p)
-			FAIL("the largest block (%zu) is gone after the stress",
-			     max0);
+			FAIL("the largest block (%zu) is gone after the stress", max0);
 		kn_free(p);
 		EXPECT(kn_alloc_check() == 0);
 	}

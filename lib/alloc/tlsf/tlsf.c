@@ -14,22 +14,22 @@
  * block never leaves the region. */
 #include <kn/alloc.h>
 
-#define HDR 16UL                    /* block header size = payload alignment */
-#define MIN_PAYLOAD 16UL            /* room for the free-list links */
-#define F_FREE 1UL                  /* this block is free */
-#define F_PREV_FREE 2UL             /* the previous physical block is free */
-#define FLAGS (HDR - 1)             /* sizes are multiples of HDR */
+#define HDR 16UL         /* block header size = payload alignment */
+#define MIN_PAYLOAD 16UL /* room for the free-list links */
+#define F_FREE 1UL       /* this block is free */
+#define F_PREV_FREE 2UL  /* the previous physical block is free */
+#define FLAGS (HDR - 1)  /* sizes are multiples of HDR */
 
-#define SL_LOG 5                    /* 32 second-level lists per power of two */
+#define SL_LOG 5 /* 32 second-level lists per power of two */
 #define SL_COUNT (1U << SL_LOG)
-#define FL_SHIFT (SL_LOG + 4)       /* below 512 bytes: one list per 16 bytes */
+#define FL_SHIFT (SL_LOG + 4) /* below 512 bytes: one list per 16 bytes */
 #define SMALL_SIZE (1UL << FL_SHIFT)
-#define CLASS_LOG 47                /* classes cover payloads below 2^47 */
+#define CLASS_LOG 47 /* classes cover payloads below 2^47 */
 #define FL_COUNT (CLASS_LOG - FL_SHIFT + 1)
 
 #define PAYLOAD_MAX ((1UL << CLASS_LOG) - HDR) /* largest block (merges stop) */
-#define REQ_MAX (1UL << 46)         /* largest request: rounding stays in class */
-#define PIECE_MAX (1UL << 46)       /* a huge region is cut into such blocks */
+#define REQ_MAX (1UL << 46)                    /* largest request: rounding stays in class */
+#define PIECE_MAX (1UL << 46)                  /* a huge region is cut into such blocks */
 #define MAX_REGIONS 32
 
 struct blk {
@@ -53,11 +53,26 @@ static struct kn_alloc_stats stats;
 
 const char kn_alloc_impl_name[] = "tlsf";
 
-static size_t bsize(const struct blk *b) { return b->word & ~FLAGS; }
-static int is_free(const struct blk *b) { return (b->word & F_FREE) != 0; }
-static int prev_is_free(const struct blk *b) { return (b->word & F_PREV_FREE) != 0; }
-static void *payload(struct blk *b) { return (char *)b + HDR; }
-static struct blk *blk_of(void *p) { return (struct blk *)((char *)p - HDR); }
+static size_t bsize(const struct blk *b)
+{
+	return b->word & ~FLAGS;
+}
+static int is_free(const struct blk *b)
+{
+	return (b->word & F_FREE) != 0;
+}
+static int prev_is_free(const struct blk *b)
+{
+	return (b->word & F_PREV_FREE) != 0;
+}
+static void *payload(struct blk *b)
+{
+	return (char *)b + HDR;
+}
+static struct blk *blk_of(void *p)
+{
+	return (struct blk *)((char *)p - HDR);
+}
 
 static struct blk *next_phys(const struct blk *b)
 {
@@ -69,7 +84,10 @@ static void set_size(struct blk *b, size_t size)
 	b->word = size | (b->word & FLAGS);
 }
 
-static int fls_(uint64_t x) { return 63 - __builtin_clzl(x); }
+static int fls_(uint64_t x)
+{
+	return 63 - __builtin_clzl(x);
+}
 
 static void mapping(size_t size, unsigned *fl, unsigned *sl)
 {
@@ -222,8 +240,7 @@ static const struct region *region_of(const void *p)
 	uintptr_t a = (uintptr_t)p;
 
 	for (unsigned i = 0; i < nregions; i++)
-		if (a >= (uintptr_t)regions[i].first &&
-		    a < (uintptr_t)regions[i].sentinel)
+		if (a >= (uintptr_t)regions[i].first && a < (uintptr_t)regions[i].sentinel)
 			return &regions[i];
 	return NULL;
 }
@@ -254,8 +271,7 @@ size_t kn_alloc_add_region(void *base, size_t len)
 	if (end < (uintptr_t)base)
 		end = UINTPTR_MAX;
 	end = KN_ALIGN_DOWN(end, HDR);
-	if (nregions == MAX_REGIONS || end <= start ||
-	    end - start < 2 * HDR + MIN_PAYLOAD)
+	if (nregions == MAX_REGIONS || end <= start || end - start < 2 * HDR + MIN_PAYLOAD)
 		return 0;
 	sentinel = (struct blk *)(end - HDR);
 	for (cur = (struct blk *)start; cur != sentinel; cur = next_phys(cur)) {
@@ -363,8 +379,7 @@ void *kn_realloc(void *ptr, size_t size)
 	old = bsize(b);
 	want = adjust(size);
 	n = next_phys(b);
-	if (want > old && is_free(n) && can_merge(b, n) &&
-	    old + HDR + bsize(n) >= want) {
+	if (want > old && is_free(n) && can_merge(b, n) && old + HDR + bsize(n) >= want) {
 		remove_free(n);
 		absorb(b, n);
 		next_phys(b)->word &= ~F_PREV_FREE;
@@ -400,8 +415,7 @@ void kn_pfree(void *ptr, size_t npages)
 		return;
 	if (npages > REQ_MAX / KN_PAGE_SIZE ||
 	    bsize(live_block(ptr, "kn_pfree")) < npages * KN_PAGE_SIZE)
-		kn_panic("kn_pfree: %p was not allocated with %zu pages", ptr,
-			 npages);
+		kn_panic("kn_pfree: %p was not allocated with %zu pages", ptr, npages);
 	kn_free(ptr);
 }
 
@@ -412,8 +426,8 @@ void kn_alloc_stats(struct kn_alloc_stats *st)
 
 /* Physical walk of every region: returns 0 or a negative error, and counts
  * what it saw for the comparison with the lists and the statistics. */
-static int check_regions(size_t *nfree, size_t *free_bytes,
-			 struct kn_alloc_stats *seen, size_t *nblocks)
+static int check_regions(size_t *nfree, size_t *free_bytes, struct kn_alloc_stats *seen,
+			 size_t *nblocks)
 {
 	for (unsigned i = 0; i < nregions; i++) {
 		struct blk *b = regions[i].first, *s = regions[i].sentinel;
@@ -497,8 +511,7 @@ int kn_alloc_check(void)
 	if (free_bytes != stats.free || seen.allocated != stats.allocated ||
 	    seen.allocs != stats.allocs)
 		return -14;
-	if (free_bytes + seen.allocated + (nblocks + nregions) * HDR !=
-	    stats.total)
+	if (free_bytes + seen.allocated + (nblocks + nregions) * HDR != stats.total)
 		return -15;
 	return 0;
 }

@@ -21,8 +21,8 @@ static char ga[1 << 14], gk[1 << 14];
 static void report(const char *what, const char *fmt, int rg, int rk)
 {
 	if (++fails <= 40)
-		printf("MISMATCH fmt=\"%s\" args=%s\n  glibc=[%s] (%d)\n  kn   =[%s] (%d)\n",
-		       fmt, what, ga, rg, gk, rk);
+		printf("MISMATCH fmt=\"%s\" args=%s\n  glibc=[%s] (%d)\n  kn   =[%s] (%d)\n", fmt,
+		       what, ga, rg, gk, rk);
 }
 
 /* Formats with both engines; `what` describes the arguments on failure. */
@@ -56,22 +56,30 @@ static uint64_t rnd(void)
 	rng ^= rng << 17;
 	return rng;
 }
-static unsigned rndn(unsigned n) { return (unsigned)(rnd() % n); }
+static unsigned rndn(unsigned n)
+{
+	return (unsigned)(rnd() % n);
+}
 
 static void fixed_cases(void)
 {
 	CHECK("hello %s!", "world");
-	CHECK("%s|%10s|%-10s|%.3s|%10.3s|%-10.3s|", "abcdef", "abc", "abc", "abcdef", "abcdef", "abcdef");
-	CHECK("%s|%.3s|%.6s|%10s|%-8s|", (char *)NULL, (char *)NULL, (char *)NULL, (char *)NULL, (char *)NULL);
+	CHECK("%s|%10s|%-10s|%.3s|%10.3s|%-10.3s|", "abcdef", "abc", "abc", "abcdef", "abcdef",
+	      "abcdef");
+	CHECK("%s|%.3s|%.6s|%10s|%-8s|", (char *)NULL, (char *)NULL, (char *)NULL, (char *)NULL,
+	      (char *)NULL);
 	CHECK("%c|%5c|%-5c|%c", 'a', 'b', 'c', 0x141);
 	CHECK("%%|%5%|%-5%|");
-	CHECK("%p|%20p|%-20p|%p", (void *)0x1234, (void *)0xdeadbeef, (void *)1, (void *)UINTPTR_MAX);
+	CHECK("%p|%20p|%-20p|%p", (void *)0x1234, (void *)0xdeadbeef, (void *)1,
+	      (void *)UINTPTR_MAX);
 	CHECK("%p|%10p|%-10p|", (void *)0, (void *)0, (void *)0);
-	CHECK("%+p|% p|%#p|%.10p|%020p", (void *)0x1234, (void *)0x1234, (void *)0x1234, (void *)0x1234, (void *)0x1234);
+	CHECK("%+p|% p|%#p|%.10p|%020p", (void *)0x1234, (void *)0x1234, (void *)0x1234,
+	      (void *)0x1234, (void *)0x1234);
 	CHECK("%d %i %u %o %x %X", -42, 42, 42u, 42u, 0xabcu, 0xabcu);
 	CHECK("%hhd %hhu %hd %hu", 300, 300, 70000, 70000);
 	CHECK("%ld %lu %lld %llu", LONG_MIN, ULONG_MAX, LLONG_MIN, ULLONG_MAX);
-	CHECK("%zd %zu %jd %ju %td %tu", (ssize_t)-5, (size_t)-5, (intmax_t)-5, (uintmax_t)-5, (ptrdiff_t)-5, (ptrdiff_t)-5);
+	CHECK("%zd %zu %jd %ju %td %tu", (ssize_t)-5, (size_t)-5, (intmax_t)-5, (uintmax_t)-5,
+	      (ptrdiff_t)-5, (ptrdiff_t)-5);
 	CHECK("%Ld %Lu %qd", -5LL, 5ULL, -7LL);
 	CHECK("%*d|%-*d|%*d|%.*d|%.*d|%*.*d|", 5, 1, 5, 1, -5, 1, 3, 1, -3, 1, -8, 4, 7);
 	CHECK("%.0d|%.0x|%#.0o|%#.0x|%.0u|%5.0d|", 0, 0, 0, 0, 0, 0);
@@ -79,9 +87,13 @@ static void fixed_cases(void)
 	CHECK("%f %F %e %E %g %G %a %A", 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5, 1.5);
 	CHECK("%f|%e|%g|%a", 0.0, 0.0, 0.0, 0.0);
 	CHECK("%f|%e|%g|%a|%+f|% e", -0.0, -0.0, -0.0, -0.0, 0.0, 0.0);
-	CHECK("%f|%F|%e|%E|%g|%G|%a|%A", 1.0 / 0.0, 1.0 / 0.0, -1.0 / 0.0, 1.0 / 0.0, 1.0 / 0.0, -1.0 / 0.0, 1.0 / 0.0, 1.0 / 0.0);
-	CHECK("%f|%F|%e|%E|%g|%G|%a|%A", __builtin_nan(""), __builtin_nan(""), -__builtin_nan(""), __builtin_nan(""), __builtin_nan(""), -__builtin_nan(""), __builtin_nan(""), __builtin_nan(""));
-	CHECK("%010f|%-10f|%+10f|% 010f|%010e", 1.0 / 0.0, -1.0 / 0.0, __builtin_nan(""), __builtin_nan(""), -1.0 / 0.0);
+	CHECK("%f|%F|%e|%E|%g|%G|%a|%A", 1.0 / 0.0, 1.0 / 0.0, -1.0 / 0.0, 1.0 / 0.0, 1.0 / 0.0,
+	      -1.0 / 0.0, 1.0 / 0.0, 1.0 / 0.0);
+	CHECK("%f|%F|%e|%E|%g|%G|%a|%A", __builtin_nan(""), __builtin_nan(""), -__builtin_nan(""),
+	      __builtin_nan(""), __builtin_nan(""), -__builtin_nan(""), __builtin_nan(""),
+	      __builtin_nan(""));
+	CHECK("%010f|%-10f|%+10f|% 010f|%010e", 1.0 / 0.0, -1.0 / 0.0, __builtin_nan(""),
+	      __builtin_nan(""), -1.0 / 0.0);
 	CHECK("%.0f %.0f %.0f %.0f %.0f %.0f", 0.5, 1.5, 2.5, 3.5, -0.5, -2.5);
 	CHECK("%.1f %.1f %.2f %.2f %.3f", 0.25, 0.35, 0.125, 0.375, 1.0005);
 	CHECK("%.0e %.0e %.1e %.1e", 5.0, 15.0, 125.0, 135.0);
@@ -90,15 +102,21 @@ static void fixed_cases(void)
 	CHECK("%f|%e|%g|%a", DBL_MAX, DBL_MAX, DBL_MAX, DBL_MAX);
 	CHECK("%.1100f", 4.9406564584124654e-324);
 	CHECK("%.800e|%.800g", 4.9406564584124654e-324, 2.2250738585072014e-308);
-	CHECK("%a|%a|%a|%.0a|%.1a|%.20a", DBL_MIN, 4.9406564584124654e-324, 2.2250738585072009e-308, 1.5, 1.97, 1.0);
-	CHECK("%.0a|%.0a|%.0a|%.0a|%.1a|%.1a", 1.5, 2.5, 1.5 * 1.0000000000000002, 0.5, 1.03125, 1.09375);
-	CHECK("%.0a|%.0a|%.1a|%.12a", 2.2250738585072009e-308, 1.1125369292536007e-308, 1.1125369292536007e-308, 2.2250738585072009e-308);
+	CHECK("%a|%a|%a|%.0a|%.1a|%.20a", DBL_MIN, 4.9406564584124654e-324, 2.2250738585072009e-308,
+	      1.5, 1.97, 1.0);
+	CHECK("%.0a|%.0a|%.0a|%.0a|%.1a|%.1a", 1.5, 2.5, 1.5 * 1.0000000000000002, 0.5, 1.03125,
+	      1.09375);
+	CHECK("%.0a|%.0a|%.1a|%.12a", 2.2250738585072009e-308, 1.1125369292536007e-308,
+	      1.1125369292536007e-308, 2.2250738585072009e-308);
 	/* %La is left out: glibc prints long doubles with a 4-bit leading digit. */
-	CHECK("%Lf|%Le|%Lg|%LG", (long double)1.25, (long double)-3e100, (long double)1e-5, (long double)0.1);
-	CHECK("%5.3s|%-6c|%08.3f|%-08.3f|%+08d|%-+8d|% 08d", "abcdef", 'x', -3.14159, 3.14159, 42, 42, 42);
+	CHECK("%Lf|%Le|%Lg|%LG", (long double)1.25, (long double)-3e100, (long double)1e-5,
+	      (long double)0.1);
+	CHECK("%5.3s|%-6c|%08.3f|%-08.3f|%+08d|%-+8d|% 08d", "abcdef", 'x', -3.14159, 3.14159, 42,
+	      42, 42);
 	CHECK("%y %k %");
 	CHECK("%'d|%'10.2f|%'x", 1234567, 1234567.891, 0x123456u);
-	CHECK("%ls|%5ls|%-5ls|%.2ls|%lc|%3lc", L"abc", L"ab", L"ab", L"abc", (wint_t)'z', (wint_t)'y');
+	CHECK("%ls|%5ls|%-5ls|%.2ls|%lc|%3lc", L"abc", L"ab", L"ab", L"abc", (wint_t)'z',
+	      (wint_t)'y');
 	{
 		int n1 = -1, n2 = -1;
 		signed char hh = -1;
@@ -107,9 +125,11 @@ static void fixed_cases(void)
 		long long ll = -1;
 		size_t z = 0;
 		char buf[64];
-		int r = kn_snprintf(buf, sizeof(buf), "ab%ncdef%hhn%hn%ln%lln%zn%n", &n1, &hh, &h, &l, &ll, &z, &n2);
+		int r = kn_snprintf(buf, sizeof(buf), "ab%ncdef%hhn%hn%ln%lln%zn%n", &n1, &hh, &h,
+				    &l, &ll, &z, &n2);
 		checks++;
-		if (r != 6 || n1 != 2 || n2 != 6 || hh != 6 || h != 6 || l != 6 || ll != 6 || z != 6) {
+		if (r != 6 || n1 != 2 || n2 != 6 || hh != 6 || h != 6 || l != 6 || ll != 6 ||
+		    z != 6) {
 			fails++;
 			printf("MISMATCH %%n: r=%d n1=%d n2=%d\n", r, n1, n2);
 		}
@@ -121,9 +141,34 @@ static const char *len_names[] = {"hh", "h", "", "l", "ll", "z", "j", "t"};
 static void integer_cases(void)
 {
 	static const long long vals[] = {
-		0, 1, -1, 7, 8, 9, 10, 15, 16, 42, 100, 127, 128, 255, 256, -128, -129, 1000,
-		65535, 65536, -32768, INT_MAX, INT_MIN, UINT_MAX, LLONG_MAX, LLONG_MIN,
-		0x123456789abcdefLL, -1000000007LL,
+		0,
+		1,
+		-1,
+		7,
+		8,
+		9,
+		10,
+		15,
+		16,
+		42,
+		100,
+		127,
+		128,
+		255,
+		256,
+		-128,
+		-129,
+		1000,
+		65535,
+		65536,
+		-32768,
+		INT_MAX,
+		INT_MIN,
+		UINT_MAX,
+		LLONG_MAX,
+		LLONG_MIN,
+		0x123456789abcdefLL,
+		-1000000007LL,
 	};
 	const char *convs = "diouxX";
 	const char *flagch = "-+ #0";
@@ -147,8 +192,12 @@ static void integer_cases(void)
 							p += sprintf(p, ".%d", precs[pi]);
 						p += sprintf(p, "%s%c", len_names[li], *c);
 						for (int k = 0; k < 3; k++) {
-							long long v = rndn(4) ? vals[rndn(sizeof(vals) / sizeof(vals[0]))]
-									      : (long long)rnd() >> rndn(64);
+							long long v =
+								rndn(4) ? vals[rndn(
+										  sizeof(vals) /
+										  sizeof(vals[0]))]
+									: (long long)rnd() >>
+										  rndn(64);
 							sprintf(what, "%lld", v);
 							if (li <= 2)
 								check(what, fmt, (int)v);
@@ -169,7 +218,10 @@ static void integer_cases(void)
  * roundings are the interesting cases. */
 static double random_double(void)
 {
-	union { double d; uint64_t u; } x;
+	union {
+		double d;
+		uint64_t u;
+	} x;
 	switch (rndn(6)) {
 	case 0:
 	case 1:
@@ -314,12 +366,14 @@ static void buffer_cases(void)
 	checks++;
 	if (r != 4999 || sink_bytes != 4999 || sink_calls > 2) {
 		fails++;
-		printf("MISMATCH big string: r=%d calls=%zu bytes=%zu\n", r, sink_calls, sink_bytes);
+		printf("MISMATCH big string: r=%d calls=%zu bytes=%zu\n", r, sink_calls,
+		       sink_bytes);
 	}
 	sink_calls = sink_bytes = 0;
 	r = kformat("%1000d%s%c%c%c%.500f", 1, "a", 'b', 'c', 'd', 1.0);
 	checks++;
-	if (r != 1000 + 4 + 502 || sink_bytes != (size_t)r || sink_calls > 2 * (size_t)r / 128 + 4) {
+	if (r != 1000 + 4 + 502 || sink_bytes != (size_t)r ||
+	    sink_calls > 2 * (size_t)r / 128 + 4) {
 		fails++;
 		printf("MISMATCH chunks: r=%d calls=%zu bytes=%zu\n", r, sink_calls, sink_bytes);
 	}
@@ -341,7 +395,7 @@ int main(int argc, char **argv)
 	integer_cases();
 	float_cases();
 	buffer_cases();
-	printf("checks=%ld failures=%ld (glibc %%#g divergences accepted: %ld)\n",
-	       checks, fails, glibc_hash_g);
+	printf("checks=%ld failures=%ld (glibc %%#g divergences accepted: %ld)\n", checks, fails,
+	       glibc_hash_g);
 	return fails != 0;
 }

@@ -77,16 +77,35 @@ size_t malloc_usable_size(void *p)
 /* The names musl's internals (atexit, locale, dlerror, ...) call so that
  * an interposed malloc does not see libc's own allocations. Here there is
  * one heap either way. */
-void *__libc_malloc(size_t n) { return malloc(n); }
-void *__libc_malloc_impl(size_t n) { return malloc(n); }
-void *__libc_calloc(size_t m, size_t n) { return calloc(m, n); }
-void *__libc_realloc(void *p, size_t n) { return realloc(p, n); }
-void __libc_free(void *p) { free(p); }
+void *__libc_malloc(size_t n)
+{
+	return malloc(n);
+}
+void *__libc_malloc_impl(size_t n)
+{
+	return malloc(n);
+}
+void *__libc_calloc(size_t m, size_t n)
+{
+	return calloc(m, n);
+}
+void *__libc_realloc(void *p, size_t n)
+{
+	return realloc(p, n);
+}
+void __libc_free(void *p)
+{
+	free(p);
+}
 
 /* mallocng's hooks, referenced by members that might still be linked
  * (calloc's zero-page check, the dynamic linker's donation). */
 int __malloc_replaced = 1;
 int __aligned_alloc_replaced = 1;
-void __malloc_donate(char *start, char *end) { (void)start; (void)end; }
+void __malloc_donate(char *start, char *end)
+{
+	(void)start;
+	(void)end;
+}
 KN_API_END
 #endif

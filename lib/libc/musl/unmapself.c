@@ -4,5 +4,4 @@
 
 static _Alignas(16) unsigned char stack[4096];
 
-__attribute__((visibility("default"))) void *const kn_musl_unmapself_stack =
-	stack + sizeof(stack);
+__attribute__((visibility("default"))) void *const kn_musl_unmapself_stack = stack + sizeof(stack);

@@ -19,7 +19,7 @@ static void reserve(void)
 {
 	reserved = 1;
 	size_t npages = brk_kib > (MAP_MAX_BYTES >> 10) ? MAP_MAX_BYTES / PAGE
-							 : (size_t)(brk_kib * 1024 / PAGE);
+							: (size_t)(brk_kib * 1024 / PAGE);
 	struct kn_alloc_stats st;
 	kn_alloc_stats(&st);
 	if (npages > st.free / 4 / PAGE)

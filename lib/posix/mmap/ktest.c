@@ -127,7 +127,8 @@ KN_TEST(mmap, mprotect_madvise_msync_mincore)
 	KN_EXPECT(kn_sys_mincore((void *)p, 2 * PG, (void *)8) == -KN_EFAULT);
 	KN_EXPECT(kn_sys_mlock((void *)p, PG) == 0 && kn_sys_munlock((void *)p, PG) == 0);
 	KN_EXPECT(kn_sys_mlockall(0) == -KN_EINVAL && kn_sys_mlockall(1) == 0);
-	KN_EXPECT(kn_sys_mlock2((void *)p, PG, 1) == 0 && kn_sys_mlock2((void *)p, PG, 2) == -KN_EINVAL);
+	KN_EXPECT(kn_sys_mlock2((void *)p, PG, 1) == 0 &&
+		  kn_sys_mlock2((void *)p, PG, 2) == -KN_EINVAL);
 	KN_EXPECT(kn_sys_munmap((void *)p, 2 * PG) == 0);
 }
 
@@ -213,7 +214,8 @@ KN_TEST(mmap, file_backed_private_mapping)
 	KN_EXPECT(kn_sys_mmap(0, PG, KN_PROT_READ, KN_MAP_PRIVATE, fd, 5) == -KN_EINVAL);
 	KN_EXPECT(kn_sys_mmap(0, PG, KN_PROT_READ, KN_MAP_PRIVATE, fd, -PG) == -KN_EOVERFLOW);
 	/* MAP_FIXED with a file over our own mapping. */
-	KN_EXPECT(kn_sys_mmap((void *)p, PG, KN_PROT_READ, KN_MAP_PRIVATE | KN_MAP_FIXED, fd, PG) == p);
+	KN_EXPECT(kn_sys_mmap((void *)p, PG, KN_PROT_READ, KN_MAP_PRIVATE | KN_MAP_FIXED, fd, PG) ==
+		  p);
 	KN_EXPECT(all((void *)p, 'f', 100) && all((void *)(p + 100), 0, PG - 100));
 	kn_sys_munmap((void *)p, 3 * PG);
 	kn_sys_munmap((void *)q, PG);
@@ -271,7 +273,8 @@ KN_TEST(mmap, mprotect_reaches_the_page_tables)
 	KN_EXPECT(kn_sys_mprotect((void *)(p + PG), PG, KN_PROT_READ) == 0);
 	KN_EXPECT(prot_at(p) == RW && prot_at(p + PG) == R && prot_at(p + 2 * PG) == RW);
 	KN_EXPECT(kn_sys_mprotect((void *)(p + PG), PG, KN_PROT_NONE) == 0);
-	KN_EXPECT(prot_at(p) == RW && prot_at(p + PG) == KN_PLAT_PROT_NONE && prot_at(p + 2 * PG) == RW);
+	KN_EXPECT(prot_at(p) == RW && prot_at(p + PG) == KN_PLAT_PROT_NONE &&
+		  prot_at(p + 2 * PG) == RW);
 	KN_EXPECT(kn_sys_mprotect((void *)p, 3 * PG, KN_PROT_READ | KN_PROT_EXEC) == 0);
 	KN_EXPECT(prot_at(p) == (R | X) && prot_at(p + 2 * PG) == (R | X));
 	KN_EXPECT(kn_sys_mprotect((void *)p, 3 * PG, KN_PROT_WRITE) == 0); /* write implies read */

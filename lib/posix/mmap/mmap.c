@@ -5,14 +5,13 @@
 #include <kn/vfs.h>
 #include "vma.h"
 
-#define PROT_KNOWN                                                             \
+#define PROT_KNOWN                                                                                 \
 	(KN_PROT_READ | KN_PROT_WRITE | KN_PROT_EXEC | KN_PROT_GROWSDOWN | KN_PROT_GROWSUP)
 /* What MAP_SHARED_VALIDATE accepts (Linux refuses unknown flags there). */
-#define FLAGS_KNOWN                                                            \
-	(KN_MAP_TYPE | KN_MAP_FIXED | KN_MAP_ANONYMOUS | KN_MAP_GROWSDOWN |     \
-	 KN_MAP_DENYWRITE | KN_MAP_EXECUTABLE | KN_MAP_LOCKED | KN_MAP_NORESERVE | \
-	 KN_MAP_POPULATE | KN_MAP_NONBLOCK | KN_MAP_STACK | KN_MAP_HUGETLB |     \
-	 KN_MAP_SYNC | KN_MAP_FIXED_NOREPLACE)
+#define FLAGS_KNOWN                                                                                \
+	(KN_MAP_TYPE | KN_MAP_FIXED | KN_MAP_ANONYMOUS | KN_MAP_GROWSDOWN | KN_MAP_DENYWRITE |     \
+	 KN_MAP_EXECUTABLE | KN_MAP_LOCKED | KN_MAP_NORESERVE | KN_MAP_POPULATE |                  \
+	 KN_MAP_NONBLOCK | KN_MAP_STACK | KN_MAP_HUGETLB | KN_MAP_SYNC | KN_MAP_FIXED_NOREPLACE)
 #define DEV_ZERO_RDEV 0x105 /* makedev(1, 5) */
 #define RW (KN_PROT_READ | KN_PROT_WRITE)
 

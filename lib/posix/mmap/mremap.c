@@ -72,7 +72,8 @@ KN_SYSCALL(mremap)(void *old, size_t old_len, size_t new_len, int flags, void *n
 			return -KN_EINVAL; /* the ranges overlap */
 		long r = kn_sys_mmap((void *)to, new_len, prot,
 				     (v->flags & ~KN_MAP_FIXED_NOREPLACE) | KN_MAP_FIXED |
-					     KN_MAP_ANONYMOUS, -1, 0);
+					     KN_MAP_ANONYMOUS,
+				     -1, 0);
 		if (r < 0)
 			return r;
 		return move_to(a, old_len, to, new_len, prot);

@@ -6,12 +6,20 @@ static inline uint32_t rotl(uint32_t v, int n)
 	return (v << n) | (v >> (32 - n));
 }
 
-#define QUARTER(a, b, c, d)                                                    \
-	do {                                                                   \
-		a += b; d ^= a; d = rotl(d, 16);                               \
-		c += d; b ^= c; b = rotl(b, 12);                               \
-		a += b; d ^= a; d = rotl(d, 8);                                \
-		c += d; b ^= c; b = rotl(b, 7);                                \
+#define QUARTER(a, b, c, d)                                                                        \
+	do {                                                                                       \
+		a += b;                                                                            \
+		d ^= a;                                                                            \
+		d = rotl(d, 16);                                                                   \
+		c += d;                                                                            \
+		b ^= c;                                                                            \
+		b = rotl(b, 12);                                                                   \
+		a += b;                                                                            \
+		d ^= a;                                                                            \
+		d = rotl(d, 8);                                                                    \
+		c += d;                                                                            \
+		b ^= c;                                                                            \
+		b = rotl(b, 7);                                                                    \
 	} while (0)
 
 void kn_chacha20_block(const uint32_t key[8], uint32_t counter, const uint32_t nonce[3],

@@ -16,22 +16,22 @@
 /* Linux's defaults, but for the limits that describe this image: the fd
  * table (KN_FD_MAX) and the main thread's stack. */
 static struct kn_rlimit limits[KN_RLIM_NLIMITS] = {
-	[0] = {INF, INF},            /* CPU */
-	[1] = {INF, INF},            /* FSIZE */
-	[2] = {INF, INF},            /* DATA */
+	[0] = {INF, INF},               /* CPU */
+	[1] = {INF, INF},               /* FSIZE */
+	[2] = {INF, INF},               /* DATA */
 	[3] = {MAIN_STACK, MAIN_STACK}, /* STACK */
-	[4] = {0, INF},              /* CORE */
-	[5] = {INF, INF},            /* RSS */
-	[6] = {INF, INF},            /* NPROC */
-	[7] = {KN_FD_MAX, KN_FD_MAX}, /* NOFILE */
-	[8] = {8UL << 20, 8UL << 20}, /* MEMLOCK */
-	[9] = {INF, INF},            /* AS */
-	[10] = {INF, INF},           /* LOCKS */
-	[11] = {INF, INF},           /* SIGPENDING */
-	[12] = {819200, 819200},     /* MSGQUEUE */
-	[13] = {0, 0},               /* NICE */
-	[14] = {0, 0},               /* RTPRIO */
-	[15] = {INF, INF},           /* RTTIME */
+	[4] = {0, INF},                 /* CORE */
+	[5] = {INF, INF},               /* RSS */
+	[6] = {INF, INF},               /* NPROC */
+	[7] = {KN_FD_MAX, KN_FD_MAX},   /* NOFILE */
+	[8] = {8UL << 20, 8UL << 20},   /* MEMLOCK */
+	[9] = {INF, INF},               /* AS */
+	[10] = {INF, INF},              /* LOCKS */
+	[11] = {INF, INF},              /* SIGPENDING */
+	[12] = {819200, 819200},        /* MSGQUEUE */
+	[13] = {0, 0},                  /* NICE */
+	[14] = {0, 0},                  /* RTPRIO */
+	[15] = {INF, INF},              /* RTTIME */
 };
 
 static long do_prlimit(int pid, unsigned res, const struct kn_rlimit *new_rl,
@@ -65,8 +65,8 @@ static long do_prlimit(int pid, unsigned res, const struct kn_rlimit *new_rl,
 	return 0;
 }
 
-KN_SYSCALL(prlimit64)(int pid, unsigned res, const struct kn_rlimit *new_rl,
-		      struct kn_rlimit *old_rl)
+KN_SYSCALL(prlimit64)
+(int pid, unsigned res, const struct kn_rlimit *new_rl, struct kn_rlimit *old_rl)
 {
 	return do_prlimit(pid, res, new_rl, old_rl);
 }
@@ -121,15 +121,12 @@ static long priority_bound(int policy, long rt_value)
 {
 	switch (policy) {
 	case 1:
-	case 2:
-		return rt_value;
+	case 2: return rt_value;
 	case 0:
 	case 3:
 	case 5:
-	case 6:
-		return 0;
-	default:
-		return -KN_EINVAL;
+	case 6: return 0;
+	default: return -KN_EINVAL;
 	}
 }
 

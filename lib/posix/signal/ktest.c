@@ -6,7 +6,7 @@
 
 #define BAD ((void *)8)
 #define SS sizeof(uint64_t)
-#define BIT(s) (1ULL << ((s) - 1))
+#define BIT(s) (1ULL << ((s)-1))
 
 static int hits[KN_NSIG + 1], order[8], norder, last_code, last_pid;
 static uint64_t mask_inside;

@@ -12,13 +12,13 @@
 #endif
 
 #define SELF_PID 1
-#define BIT(sig) (1ULL << ((sig) - 1))
+#define BIT(sig) (1ULL << ((sig)-1))
 /* SIGKILL and SIGSTOP can be neither caught nor blocked. */
 #define UNBLOCKABLE (BIT(KN_SIGKILL) | BIT(KN_SIGSTOP))
 /* SIG_DFL discards these (the stop signals too: no job control). */
-#define DEFAULT_IGNORED                                                        \
-	(BIT(KN_SIGCHLD) | BIT(KN_SIGURG) | BIT(KN_SIGWINCH) | BIT(KN_SIGCONT) | \
-	 BIT(KN_SIGSTOP) | BIT(20) | BIT(21) | BIT(22))
+#define DEFAULT_IGNORED                                                                            \
+	(BIT(KN_SIGCHLD) | BIT(KN_SIGURG) | BIT(KN_SIGWINCH) | BIT(KN_SIGCONT) | BIT(KN_SIGSTOP) | \
+	 BIT(20) | BIT(21) | BIT(22))
 
 typedef void (*plain_handler)(int);
 typedef void (*info_handler)(int, struct kn_siginfo *, void *);
@@ -188,14 +188,15 @@ void kn_signal_raise(int sig)
 		send(sig, KN_SI_USER);
 }
 
-KN_SYSCALL(rt_sigaction)(int sig, const struct kn_sigaction *act, struct kn_sigaction *oact,
-			 size_t sigsetsize)
+KN_SYSCALL(rt_sigaction)
+(int sig, const struct kn_sigaction *act, struct kn_sigaction *oact, size_t sigsetsize)
 {
 	if (sigsetsize != sizeof(uint64_t) || sig < 1 || sig > KN_NSIG)
 		return -KN_EINVAL;
 	if (act && (sig == KN_SIGKILL || sig == KN_SIGSTOP))
 		return -KN_EINVAL;
-	if ((act && kn_user_readable(act, sizeof(*act))) || (oact && kn_user_writable(oact, sizeof(*oact))))
+	if ((act && kn_user_readable(act, sizeof(*act))) ||
+	    (oact && kn_user_writable(oact, sizeof(*oact))))
 		return -KN_EFAULT;
 	struct kn_sigaction old = actions[sig];
 	if (act) {
@@ -215,23 +216,17 @@ KN_SYSCALL(rt_sigprocmask)(int how, const uint64_t *set, uint64_t *oset, size_t 
 {
 	if (sigsetsize != sizeof(uint64_t))
 		return -KN_EINVAL;
-	if ((set && kn_user_readable(set, sizeof(*set))) || (oset && kn_user_writable(oset, sizeof(*oset))))
+	if ((set && kn_user_readable(set, sizeof(*set))) ||
+	    (oset && kn_user_writable(oset, sizeof(*oset))))
 		return -KN_EFAULT;
 	uint64_t old = get_blocked();
 	if (set) {
 		uint64_t s = *set, now;
 		switch (how) {
-		case KN_SIG_BLOCK:
-			now = old | s;
-			break;
-		case KN_SIG_UNBLOCK:
-			now = old & ~s;
-			break;
-		case KN_SIG_SETMASK:
-			now = s;
-			break;
-		default:
-			return -KN_EINVAL;
+		case KN_SIG_BLOCK: now = old | s; break;
+		case KN_SIG_UNBLOCK: now = old & ~s; break;
+		case KN_SIG_SETMASK: now = s; break;
+		default: return -KN_EINVAL;
 		}
 		long err = set_blocked(now);
 		if (err)
@@ -262,7 +257,8 @@ KN_SYSCALL(rt_sigreturn)(void)
 
 KN_SYSCALL(sigaltstack)(const struct kn_stack *ss, struct kn_stack *old)
 {
-	if ((ss && kn_user_readable(ss, sizeof(*ss))) || (old && kn_user_writable(old, sizeof(*old))))
+	if ((ss && kn_user_readable(ss, sizeof(*ss))) ||
+	    (old && kn_user_writable(old, sizeof(*old))))
 		return -KN_EFAULT;
 	struct kn_stack prev = altstack;
 	if (ss) {

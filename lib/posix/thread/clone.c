@@ -25,10 +25,10 @@
 
 /* Flags that ask for nothing we would have to do differently: one address
  * space, one fd table, one set of signal handlers already. */
-#define ACCEPTED (CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND |  \
-		  CLONE_THREAD | CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | \
-		  CLONE_CHILD_CLEARTID | CLONE_DETACHED | CLONE_UNTRACED |         \
-		  CLONE_CHILD_SETTID | CLONE_IO)
+#define ACCEPTED                                                                                   \
+	(CSIGNAL | CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD |              \
+	 CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID |               \
+	 CLONE_DETACHED | CLONE_UNTRACED | CLONE_CHILD_SETTID | CLONE_IO)
 
 static void *clone_entry(void *arg)
 {
@@ -47,8 +47,8 @@ int posix_thread_clone_flags(unsigned flags)
 	return 0;
 }
 
-int posix_thread_spawn(unsigned flags, int (*fn)(void *), void *arg, void *stack,
-		       int *ptid, uintptr_t tls, int *ctid)
+int posix_thread_spawn(unsigned flags, int (*fn)(void *), void *arg, void *stack, int *ptid,
+		       uintptr_t tls, int *ctid)
 {
 	if ((flags & CLONE_SETTLS) && !kn_arch_tls_valid(tls))
 		return -KN_EPERM;
@@ -83,23 +83,20 @@ int posix_thread_spawn(unsigned flags, int (*fn)(void *), void *arg, void *stack
 	return p->tid;
 }
 
-int kn_clone(int (*fn)(void *), void *stack, int flags, void *arg, int *ptid,
-	     void *tls, int *ctid)
+int kn_clone(int (*fn)(void *), void *stack, int flags, void *arg, int *ptid, void *tls, int *ctid)
 {
 	int rc = posix_thread_clone_flags((unsigned)flags);
 	if (rc)
 		return rc;
 	if (!fn || !stack)
 		return -KN_EINVAL;
-	return posix_thread_spawn((unsigned)flags, fn, arg, stack, ptid, (uintptr_t)tls,
-				  ctid);
+	return posix_thread_spawn((unsigned)flags, fn, arg, stack, ptid, (uintptr_t)tls, ctid);
 }
 
 /* A function call cannot return twice, so the clone syscall makes threads
  * only through the trap path (trap_clone.c, kvm); a libc calling it
  * directly must use kn_clone. */
-KN_SYSCALL(clone)(unsigned long flags, void *newsp, int *ptid, int *ctid,
-		  unsigned long tls)
+KN_SYSCALL(clone)(unsigned long flags, void *newsp, int *ptid, int *ctid, unsigned long tls)
 {
 	int rc = posix_thread_clone_flags((unsigned)flags);
 	if (rc)

@@ -40,8 +40,7 @@ static KN_NORETURN void main_exit(int status)
 	kn_exit(status & 0xff);
 }
 
-void kn_exit_thread(int status, void (*release)(void *, size_t), void *base,
-		    size_t len)
+void kn_exit_thread(int status, void (*release)(void *, size_t), void *base, size_t len)
 {
 	struct kn_thread *self = kn_thread_self();
 	if (!self || kn_thread_id(self) == KN_MAIN_THREAD_ID)

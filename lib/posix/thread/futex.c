@@ -59,8 +59,7 @@ static void unlink(struct waiter *w)
 	w->linked = 0;
 }
 
-int kn_futex_wait(uint32_t *uaddr, uint32_t val, uint64_t deadline_ns,
-		  uint32_t bitset)
+int kn_futex_wait(uint32_t *uaddr, uint32_t val, uint64_t deadline_ns, uint32_t bitset)
 {
 	if (__atomic_load_n(uaddr, __ATOMIC_RELAXED) != val)
 		return -KN_EAGAIN;

@@ -43,8 +43,8 @@ static int deadline_of(const struct posix_timespec *ts, int absolute, int realti
 	return 0;
 }
 
-KN_SYSCALL(futex)(uint32_t *uaddr, int op, uint32_t val, const void *timeout,
-		  uint32_t *uaddr2, uint32_t val3)
+KN_SYSCALL(futex)
+(uint32_t *uaddr, int op, uint32_t val, const void *timeout, uint32_t *uaddr2, uint32_t val3)
 {
 	int cmd = op & ~(FUTEX_PRIVATE_FLAG | FUTEX_CLOCK_REALTIME);
 	int realtime = op & FUTEX_CLOCK_REALTIME;
@@ -61,10 +61,8 @@ KN_SYSCALL(futex)(uint32_t *uaddr, int op, uint32_t val, const void *timeout,
 	case FUTEX_WAKE:
 	case FUTEX_WAKE_BITSET:
 	case FUTEX_REQUEUE:
-	case FUTEX_CMP_REQUEUE:
-		break;
-	default:
-		return -KN_ENOSYS;
+	case FUTEX_CMP_REQUEUE: break;
+	default: return -KN_ENOSYS;
 	}
 	if ((uintptr_t)uaddr % sizeof(uint32_t))
 		return -KN_EINVAL;
@@ -77,7 +75,8 @@ KN_SYSCALL(futex)(uint32_t *uaddr, int op, uint32_t val, const void *timeout,
 	case FUTEX_WAIT_BITSET:
 		if (!val3)
 			return -KN_EINVAL;
-		rc = deadline_of((const struct posix_timespec *)timeout, cmd == FUTEX_WAIT_BITSET, realtime, &deadline);
+		rc = deadline_of((const struct posix_timespec *)timeout, cmd == FUTEX_WAIT_BITSET,
+				 realtime, &deadline);
 		if (rc)
 			return rc;
 		return kn_futex_wait(uaddr, val, deadline, val3);
@@ -94,8 +93,7 @@ KN_SYSCALL(futex)(uint32_t *uaddr, int op, uint32_t val, const void *timeout,
 			return -KN_EINVAL;
 		if (kn_user_readable(uaddr2, sizeof(uint32_t)))
 			return -KN_EFAULT;
-		if (cmd == FUTEX_CMP_REQUEUE &&
-		    __atomic_load_n(uaddr, __ATOMIC_RELAXED) != val3)
+		if (cmd == FUTEX_CMP_REQUEUE && __atomic_load_n(uaddr, __ATOMIC_RELAXED) != val3)
 			return -KN_EAGAIN;
 		return kn_futex_requeue(uaddr, (int)val, uaddr2, val2);
 	}

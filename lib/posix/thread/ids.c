@@ -47,9 +47,8 @@ KN_SYSCALL(get_robust_list)(int pid, void **head_ptr, size_t *len_ptr)
 	if (kn_user_writable(head_ptr, sizeof(*head_ptr)) ||
 	    kn_user_writable(len_ptr, sizeof(*len_ptr)))
 		return -KN_EFAULT;
-	struct posix_thread *p = pid == 0 || pid == kn_thread_id(NULL)
-					 ? posix_thread_self(false)
-					 : posix_thread_find(pid);
+	struct posix_thread *p = pid == 0 || pid == kn_thread_id(NULL) ? posix_thread_self(false)
+								       : posix_thread_find(pid);
 	*head_ptr = p ? p->robust_head : NULL;
 	*len_ptr = p && p->robust_head ? p->robust_len : ROBUST_HEAD_SIZE;
 	return 0;

@@ -15,14 +15,14 @@
 
 struct posix_thread {
 	int tid;
-	int *clear_child_tid;       /* CLONE_CHILD_CLEARTID, set_tid_address */
-	void *robust_head;          /* set_robust_list: stored, not walked */
+	int *clear_child_tid; /* CLONE_CHILD_CLEARTID, set_tid_address */
+	void *robust_head;    /* set_robust_list: stored, not walked */
 	size_t robust_len;
-	int (*fn)(void *);          /* kn_clone's entry */
+	int (*fn)(void *); /* kn_clone's entry */
 	void *arg;
-	bool cloned;                /* made by kn_clone: counted in live clones */
+	bool cloned;                      /* made by kn_clone: counted in live clones */
 	char comm[POSIX_THREAD_COMM_LEN]; /* prctl(PR_SET_NAME); empty: the sched name */
-	struct posix_thread *next;  /* every record, for lookups by tid */
+	struct posix_thread *next;        /* every record, for lookups by tid */
 };
 
 /* The caller's record, made when `create` is set (NULL if out of memory or
@@ -42,8 +42,8 @@ bool posix_thread_known(int tid);
 int posix_thread_clone_flags(unsigned flags);
 /* What kn_clone and the trap path's clone share once the flags passed:
  * the pointer checks, the record, the thread and the tid words. */
-int posix_thread_spawn(unsigned flags, int (*fn)(void *), void *arg, void *stack,
-		       int *ptid, uintptr_t tls, int *ctid);
+int posix_thread_spawn(unsigned flags, int (*fn)(void *), void *arg, void *stack, int *ptid,
+		       uintptr_t tls, int *ctid);
 /* Counts a thread kn_clone made, so that the main thread's exit can wait
  * for every one to end (exit.c). */
 void posix_thread_clone_started(void);

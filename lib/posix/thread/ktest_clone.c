@@ -21,9 +21,9 @@
 #define CLONE_DETACHED 0x00400000
 #define CLONE_CHILD_SETTID 0x01000000
 /* What musl 1.2's pthread_create passes. */
-#define MUSL_FLAGS (CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | \
-		    CLONE_SYSVSEM | CLONE_SETTLS | CLONE_PARENT_SETTID |              \
-		    CLONE_CHILD_CLEARTID | CLONE_DETACHED)
+#define MUSL_FLAGS                                                                                 \
+	(CLONE_VM | CLONE_FS | CLONE_FILES | CLONE_SIGHAND | CLONE_THREAD | CLONE_SYSVSEM |        \
+	 CLONE_SETTLS | CLONE_PARENT_SETTID | CLONE_CHILD_CLEARTID | CLONE_DETACHED)
 #define FUTEX_WAIT 0
 #define ARCH_GET_FS 0x1003
 
@@ -36,7 +36,7 @@ struct child {
 	int tid_seen;
 	int ran;
 	unsigned long fs_seen;
-	int tid;            /* ptid and ctid, as musl shares one word */
+	int tid; /* ptid and ctid, as musl shares one word */
 };
 
 static long fs_word0(void)
@@ -69,8 +69,8 @@ KN_TEST(posix_thread, clone_runs_threads_with_tls_and_cleartid_join)
 	static struct child c[N];
 	for (int i = 0; i < N; i++) {
 		c[i] = (struct child){.self = &c[i]};
-		int tid = kn_clone(child_main, stacks[i] + STACK, MUSL_FLAGS, &c[i],
-				   &c[i].tid, &c[i], &c[i].tid);
+		int tid = kn_clone(child_main, stacks[i] + STACK, MUSL_FLAGS, &c[i], &c[i].tid,
+				   &c[i], &c[i].tid);
 		KN_ASSERT(tid > KN_MAIN_THREAD_ID);
 		KN_EXPECT(c[i].tid == tid); /* CLONE_PARENT_SETTID, before it ran */
 		KN_EXPECT(c[i].ran == 0);
@@ -173,8 +173,7 @@ KN_TEST(posix_thread, clone_churn)
 	count = 0;
 	for (int round = 0; round < 200; round++) {
 		int word = 0;
-		int tid = kn_clone(bump, stacks[round % N] + STACK, MUSL_FLAGS, 0, &word, 0,
-				   &word);
+		int tid = kn_clone(bump, stacks[round % N] + STACK, MUSL_FLAGS, 0, &word, 0, &word);
 		KN_ASSERT(tid > last);
 		last = tid;
 		join_tid(&word);
@@ -205,8 +204,8 @@ KN_TEST(posix_thread, exiting_thread_releases_its_own_stack)
 	char *stack = kn_palloc(4);
 	KN_ASSERT(stack);
 	stack_released = 0;
-	int tid = kn_clone(frees_own_stack, stack + 4 * KN_PAGE_SIZE, MUSL_FLAGS, stack,
-			   &word, 0, &word);
+	int tid = kn_clone(frees_own_stack, stack + 4 * KN_PAGE_SIZE, MUSL_FLAGS, stack, &word, 0,
+			   &word);
 	KN_ASSERT(tid > 0);
 	join_tid(&word);
 	for (int i = 0; i < 3 && !stack_released; i++)

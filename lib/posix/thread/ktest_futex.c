@@ -39,8 +39,8 @@ static void *futex_waiter(void *p)
 	return NULL;
 }
 
-static struct kn_thread *start_waiter(struct waiter_arg *w, uint32_t *addr, int op,
-				      uint32_t bitset, int id)
+static struct kn_thread *start_waiter(struct waiter_arg *w, uint32_t *addr, int op, uint32_t bitset,
+				      int id)
 {
 	*w = (struct waiter_arg){addr, op, bitset, id, 99};
 	return kn_thread_create("futex", futex_waiter, w, 0);
@@ -94,14 +94,14 @@ KN_TEST(posix_thread, futex_timeouts)
 	KN_EXPECT(kn_time_monotonic_ns() >= at);
 	uint64_t wall = kn_time_wall_ns() + 15 * KN_NSEC_PER_MSEC;
 	struct ts real = {(long)(wall / KN_NSEC_PER_SEC), (long)(wall % KN_NSEC_PER_SEC)};
-	KN_EXPECT(kn_sys_futex(&word_a, FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME, 0, &real,
-			       0, ~0u) == -KN_ETIMEDOUT);
+	KN_EXPECT(kn_sys_futex(&word_a, FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME, 0, &real, 0,
+			       ~0u) == -KN_ETIMEDOUT);
 	KN_EXPECT(kn_time_wall_ns() >= wall);
 	/* Deadlines in the past time out at once; a zero relative one too. */
 	struct ts past = {1, 0}, zero = {0, 0};
 	KN_EXPECT(kn_sys_futex(&word_a, FUTEX_WAIT_BITSET, 0, &past, 0, ~0u) == -KN_ETIMEDOUT);
-	KN_EXPECT(kn_sys_futex(&word_a, FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME, 0, &past,
-			       0, ~0u) == -KN_ETIMEDOUT);
+	KN_EXPECT(kn_sys_futex(&word_a, FUTEX_WAIT_BITSET | FUTEX_CLOCK_REALTIME, 0, &past, 0,
+			       ~0u) == -KN_ETIMEDOUT);
 	KN_EXPECT(kn_sys_futex(&word_a, FUTEX_WAIT, 0, &zero, 0, 0) == -KN_ETIMEDOUT);
 	/* A value mismatch wins over an expired timeout. */
 	KN_EXPECT(kn_sys_futex(&word_a, FUTEX_WAIT, 1, &zero, 0, 0) == -KN_EAGAIN);
@@ -163,8 +163,7 @@ KN_TEST(posix_thread, futex_requeue)
 	kn_yield();
 	/* Wake one, move two to word_b: three counted. */
 	KN_EXPECT(kn_sys_futex(&word_a, FUTEX_REQUEUE, 1, (void *)2, &word_b, 0) == 3);
-	KN_EXPECT(kn_sys_futex(&word_a, FUTEX_CMP_REQUEUE, 0, (void *)5, &word_b, 1) ==
-		  -KN_EAGAIN);
+	KN_EXPECT(kn_sys_futex(&word_a, FUTEX_CMP_REQUEUE, 0, (void *)5, &word_b, 1) == -KN_EAGAIN);
 	/* Nobody woken, one moved (waiter 3), if word_a still holds 0. */
 	KN_EXPECT(kn_sys_futex(&word_a, FUTEX_CMP_REQUEUE | FUTEX_PRIVATE_FLAG, 0, (void *)1,
 			       &word_b, 0) == 1);
@@ -197,12 +196,10 @@ KN_TEST(posix_thread, futex_errors)
 	KN_EXPECT(kn_sys_futex(words, FUTEX_WAIT, 0, &neg, 0, 0) == -KN_EINVAL);
 	KN_EXPECT(kn_sys_futex(words, FUTEX_WAIT_BITSET, 0, 0, 0, 0) == -KN_EINVAL);
 	KN_EXPECT(kn_sys_futex(words, FUTEX_WAKE_BITSET, 1, 0, 0, 0) == -KN_EINVAL);
-	KN_EXPECT(kn_sys_futex(words, FUTEX_REQUEUE, 1, (void *)-1L, &words[1], 0) ==
-		  -KN_EINVAL);
+	KN_EXPECT(kn_sys_futex(words, FUTEX_REQUEUE, 1, (void *)-1L, &words[1], 0) == -KN_EINVAL);
 	KN_EXPECT(kn_sys_futex(words, FUTEX_REQUEUE, 1, (void *)1, odd, 0) == -KN_EINVAL);
 	KN_EXPECT(kn_sys_futex(words, FUTEX_REQUEUE, 1, (void *)1, 0, 0) == -KN_EFAULT);
-	KN_EXPECT(kn_sys_futex(words, FUTEX_WAKE | FUTEX_CLOCK_REALTIME, 1, 0, 0, 0) ==
-		  -KN_ENOSYS);
+	KN_EXPECT(kn_sys_futex(words, FUTEX_WAKE | FUTEX_CLOCK_REALTIME, 1, 0, 0, 0) == -KN_ENOSYS);
 	KN_EXPECT(kn_sys_futex(words, FUTEX_WAKE_OP, 1, 0, &words[1], 0) == -KN_ENOSYS);
 	KN_EXPECT(kn_sys_futex(words, FUTEX_LOCK_PI, 0, 0, 0, 0) == -KN_ENOSYS);
 	KN_EXPECT(kn_sys_futex(words, 0x7f, 0, 0, 0, 0) == -KN_ENOSYS);

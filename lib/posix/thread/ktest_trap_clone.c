@@ -5,7 +5,8 @@
 #include <kn/posix_thread.h>
 
 #ifdef CONFIG_PLATFORM_KVM
-#define THREAD_FLAGS 0x7d0f00 /* musl's: VM FS FILES SIGHAND THREAD SYSVSEM
+#define THREAD_FLAGS                                                                               \
+	0x7d0f00 /* musl's: VM FS FILES SIGHAND THREAD SYSVSEM
 			       * SETTLS PARENT_SETTID CHILD_CLEARTID DETACHED */
 #define FUTEX_WAIT 0
 
@@ -17,8 +18,8 @@ long trap_child_regs[6];
  *               int *ptid, void *tls, int *ctid)
  * The parent loads rbx, r12..r15 with known values around the syscall;
  * the child records them, then calls fn(arg) and ends with exit. */
-int raw_clone(int (*fn)(void *), void *stack, int flags, void *arg, int *ptid,
-	      void *tls, int *ctid);
+int raw_clone(int (*fn)(void *), void *stack, int flags, void *arg, int *ptid, void *tls,
+	      int *ctid);
 __asm__(".pushsection .text.raw_clone, \"ax\", @progbits\n"
 	"raw_clone:\n"
 	"	pushq %rbx\n"
@@ -28,12 +29,12 @@ __asm__(".pushsection .text.raw_clone, \"ax\", @progbits\n"
 	"	pushq %r15\n"
 	"	andq $-16, %rsi\n"
 	"	subq $16, %rsi\n"
-	"	movq %rdi, (%rsi)\n"        /* fn and arg wait on the child's stack */
+	"	movq %rdi, (%rsi)\n" /* fn and arg wait on the child's stack */
 	"	movq %rcx, 8(%rsi)\n"
-	"	movq %rdx, %rdi\n"          /* flags */
-	"	movq %r8, %rdx\n"           /* ptid */
-	"	movq 48(%rsp), %r10\n"      /* ctid: 5 pushes + return address */
-	"	movq %r9, %r8\n"            /* tls */
+	"	movq %rdx, %rdi\n"     /* flags */
+	"	movq %r8, %rdx\n"      /* ptid */
+	"	movq 48(%rsp), %r10\n" /* ctid: 5 pushes + return address */
+	"	movq %r9, %r8\n"       /* tls */
 	"	movq $0x9999, %r9\n"
 	"	movq $0xb0b0, %rbx\n"
 	"	movq $0x1212, %r12\n"
@@ -90,8 +91,8 @@ KN_TEST(posix_thread, trap_clone_child_returns_zero_with_parent_registers)
 	int tid_word = 0;
 	for (int i = 0; i < 6; i++)
 		trap_child_regs[i] = 0;
-	int tid = raw_clone(child, stack + sizeof(stack), THREAD_FLAGS, (void *)42,
-			    &tid_word, &block, &tid_word);
+	int tid = raw_clone(child, stack + sizeof(stack), THREAD_FLAGS, (void *)42, &tid_word,
+			    &block, &tid_word);
 	KN_ASSERT(tid > 1);
 	KN_EXPECT(tid_word == tid);
 	int v;
@@ -106,10 +107,10 @@ KN_TEST(posix_thread, trap_clone_child_returns_zero_with_parent_registers)
 KN_TEST(posix_thread, trap_clone_refuses_what_it_cannot_do)
 {
 	int w = 0;
-	KN_EXPECT(raw_clone(child, stack + sizeof(stack), 17 /* SIGCHLD: fork */, 0, &w, 0,
-			    &w) == -KN_ENOSYS);
-	KN_EXPECT(raw_clone(child, stack + sizeof(stack), THREAD_FLAGS | 0x20000, 0, &w, 0,
-			    &w) == -KN_EINVAL);
+	KN_EXPECT(raw_clone(child, stack + sizeof(stack), 17 /* SIGCHLD: fork */, 0, &w, 0, &w) ==
+		  -KN_ENOSYS);
+	KN_EXPECT(raw_clone(child, stack + sizeof(stack), THREAD_FLAGS | 0x20000, 0, &w, 0, &w) ==
+		  -KN_EINVAL);
 	KN_EXPECT(w == 0);
 	/* The function-call path cannot make threads: a clear error. */
 	KN_EXPECT(kn_sys_clone(THREAD_FLAGS, stack + sizeof(stack), &w, &w, 0) == -KN_ENOSYS);

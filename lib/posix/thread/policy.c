@@ -35,7 +35,7 @@ static int policy_ok(int policy, const struct sched_param *param)
 	policy &= ~SCHED_RESET_ON_FORK;
 	if (policy == SCHED_FIFO || policy == SCHED_RR)
 		return param->sched_priority >= 1 && param->sched_priority <= 99 ? -KN_EPERM
-										   : -KN_EINVAL;
+										 : -KN_EINVAL;
 	if (policy != SCHED_OTHER && policy != SCHED_BATCH && policy != SCHED_IDLE)
 		return -KN_EINVAL;
 	return param->sched_priority == 0 ? 0 : -KN_EINVAL;

@@ -53,16 +53,13 @@ static long set_name(const char *name)
 	return 0;
 }
 
-KN_SYSCALL(prctl)(int option, unsigned long a2, unsigned long a3, unsigned long a4,
-		  unsigned long a5)
+KN_SYSCALL(prctl)
+(int option, unsigned long a2, unsigned long a3, unsigned long a4, unsigned long a5)
 {
 	switch (option) {
-	case PR_SET_NAME:
-		return set_name((const char *)a2);
-	case PR_GET_NAME:
-		return get_name((char *)a2);
-	case PR_GET_DUMPABLE:
-		return dumpable;
+	case PR_SET_NAME: return set_name((const char *)a2);
+	case PR_GET_NAME: return get_name((char *)a2);
+	case PR_GET_DUMPABLE: return dumpable;
 	case PR_SET_DUMPABLE:
 		if (a2 > 1)
 			return -KN_EINVAL;
@@ -78,11 +75,8 @@ KN_SYSCALL(prctl)(int option, unsigned long a2, unsigned long a3, unsigned long 
 			return -KN_EFAULT;
 		*(int *)a2 = pdeathsig;
 		return 0;
-	case PR_SET_TIMERSLACK:
-		timerslack_ns = a2 ? a2 : 50000;
-		return 0;
-	case PR_GET_TIMERSLACK:
-		return (long)timerslack_ns;
+	case PR_SET_TIMERSLACK: timerslack_ns = a2 ? a2 : 50000; return 0;
+	case PR_GET_TIMERSLACK: return (long)timerslack_ns;
 	case PR_SET_NO_NEW_PRIVS:
 		if (a2 != 1 || a3 || a4 || a5)
 			return -KN_EINVAL;
@@ -92,7 +86,6 @@ KN_SYSCALL(prctl)(int option, unsigned long a2, unsigned long a3, unsigned long 
 		if (a2 || a3 || a4 || a5)
 			return -KN_EINVAL;
 		return no_new_privs;
-	default:
-		return -KN_EINVAL;
+	default: return -KN_EINVAL;
 	}
 }

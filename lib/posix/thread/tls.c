@@ -21,7 +21,6 @@ KN_SYSCALL(arch_prctl)(int code, unsigned long addr)
 			return -KN_EFAULT;
 		*(unsigned long *)addr = kn_thread_tls(NULL);
 		return 0;
-	default:
-		return -KN_EINVAL;
+	default: return -KN_EINVAL;
 	}
 }

@@ -22,9 +22,9 @@ struct entry_callee_saved {
 
 /* Read by trap_resume.S: keep the offsets in step with it. */
 struct child_regs {
-	uint64_t rbx, rbp, r12, r13, r14, r15;      /* 0 */
-	uint64_t rdi, rsi, rdx, r10, r8, r9;        /* 48 */
-	uint64_t rip, rflags, rsp, unused;          /* 96 */
+	uint64_t rbx, rbp, r12, r13, r14, r15;            /* 0 */
+	uint64_t rdi, rsi, rdx, r10, r8, r9;              /* 48 */
+	uint64_t rip, rflags, rsp, unused;                /* 96 */
 	uint8_t fxsave[512] __attribute__((aligned(16))); /* 128 */
 };
 
@@ -38,8 +38,7 @@ static int become_child(void *regs)
 	kn_posix_trap_resume(regs);
 }
 
-long kn_syscall_trap_clone(const void *frame, const void *callee_saved,
-			   const void *fxsave)
+long kn_syscall_trap_clone(const void *frame, const void *callee_saved, const void *fxsave)
 {
 	const struct entry_frame *f = frame;
 	const struct entry_callee_saved *cs = callee_saved;
@@ -55,13 +54,23 @@ long kn_syscall_trap_clone(const void *frame, const void *callee_saved,
 		return -KN_EFAULT;
 	struct child_regs *r = (struct child_regs *)at;
 	*r = (struct child_regs){
-		.rbx = cs->rbx, .rbp = f->rbp, .r12 = cs->r12, .r13 = cs->r13,
-		.r14 = cs->r14, .r15 = cs->r15, .rdi = f->rdi, .rsi = f->rsi,
-		.rdx = f->rdx, .r10 = f->r10, .r8 = f->r8, .r9 = f->r9,
-		.rip = f->rcx, .rflags = f->r11, .rsp = sp,
+		.rbx = cs->rbx,
+		.rbp = f->rbp,
+		.r12 = cs->r12,
+		.r13 = cs->r13,
+		.r14 = cs->r14,
+		.r15 = cs->r15,
+		.rdi = f->rdi,
+		.rsi = f->rsi,
+		.rdx = f->rdx,
+		.r10 = f->r10,
+		.r8 = f->r8,
+		.r9 = f->r9,
+		.rip = f->rcx,
+		.rflags = f->r11,
+		.rsp = sp,
 	};
 	__builtin_memcpy(r->fxsave, fxsave, sizeof(r->fxsave));
 	/* Our thread starts below the copy and jumps away from there. */
-	return posix_thread_spawn(flags, become_child, r, r, (int *)f->rdx, f->r8,
-				  (int *)f->r10);
+	return posix_thread_spawn(flags, become_child, r, r, (int *)f->rdx, f->r8, (int *)f->r10);
 }

@@ -14,11 +14,11 @@ static uint64_t ns_of(const struct kn_timespec *t)
 
 KN_TEST(posix_time, clocks_read_and_validate)
 {
-	static const int ids[] = {KN_CLOCK_REALTIME, KN_CLOCK_MONOTONIC,
-				  KN_CLOCK_PROCESS_CPUTIME_ID, KN_CLOCK_THREAD_CPUTIME_ID,
-				  KN_CLOCK_MONOTONIC_RAW, KN_CLOCK_REALTIME_COARSE,
-				  KN_CLOCK_MONOTONIC_COARSE, KN_CLOCK_BOOTTIME, KN_CLOCK_TAI,
-				  (-0 - 1) * 8 + 2, (-1 - 1) * 8 + 2, (-0 - 1) * 8 + 6};
+	static const int ids[] = {
+		KN_CLOCK_REALTIME,          KN_CLOCK_MONOTONIC,     KN_CLOCK_PROCESS_CPUTIME_ID,
+		KN_CLOCK_THREAD_CPUTIME_ID, KN_CLOCK_MONOTONIC_RAW, KN_CLOCK_REALTIME_COARSE,
+		KN_CLOCK_MONOTONIC_COARSE,  KN_CLOCK_BOOTTIME,      KN_CLOCK_TAI,
+		(-0 - 1) * 8 + 2,           (-1 - 1) * 8 + 2,       (-0 - 1) * 8 + 6};
 	for (unsigned i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
 		struct kn_timespec a = {-1, -1}, r = {-1, -1};
 		KN_EXPECT(kn_sys_clock_gettime(ids[i], &a) == 0);

@@ -59,8 +59,8 @@ KN_SYSCALL(nanosleep)(const struct kn_timespec *req, struct kn_timespec *rem)
 	return finish(rem);
 }
 
-KN_SYSCALL(clock_nanosleep)(int clk, int flags, const struct kn_timespec *req,
-			    struct kn_timespec *rem)
+KN_SYSCALL(clock_nanosleep)
+(int clk, int flags, const struct kn_timespec *req, struct kn_timespec *rem)
 {
 	int base = kn_posix_clock_base(clk);
 	if (base < 0)

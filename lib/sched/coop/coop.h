@@ -20,14 +20,14 @@ struct kn_thread {
 	const char *name;
 	kn_thread_fn fn;
 	void *arg, *ret;
-	void *stack;                  /* lowest usable byte; a guard page below */
-	size_t stack_pages;           /* usable pages, the guard not counted */
-	int guarded;                  /* the guard page is protected */
+	void *stack;        /* lowest usable byte; a guard page below */
+	size_t stack_pages; /* usable pages, the guard not counted */
+	int guarded;        /* the guard page is protected */
 	struct kn_waitq joiners;
 	int detached, joined;
 	int errno_value;
 	int id;
-	void *ext; /* kn_thread_ext */
+	void *ext;                       /* kn_thread_ext */
 	void (*release)(void *, size_t); /* kn_thread_exit_then */
 	void *release_p;
 	size_t release_n;

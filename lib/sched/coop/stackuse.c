@@ -55,7 +55,9 @@ void kn_fault_explain(uintptr_t addr)
 	if (addr < guard || addr >= guard + KN_PAGE_SIZE)
 		return;
 	kn_printk("kn: stack overflow: thread %s used all of its %lu KiB stack; give it more "
-		  "(%s)\n", t->name, (unsigned long)(t->stack_pages * KN_PAGE_SIZE / 1024),
-		  t->id == KN_MAIN_THREAD_ID ? "SCHED_COOP_MAIN_STACK_SIZE"
-					     : "the size passed at creation, or SCHED_COOP_STACK_SIZE");
+		  "(%s)\n",
+		  t->name, (unsigned long)(t->stack_pages * KN_PAGE_SIZE / 1024),
+		  t->id == KN_MAIN_THREAD_ID
+			  ? "SCHED_COOP_MAIN_STACK_SIZE"
+			  : "the size passed at creation, or SCHED_COOP_STACK_SIZE");
 }

@@ -7,8 +7,8 @@
 #include "coop.h"
 
 /* The context boot runs in: it becomes a thread so it can wait for main. */
-static struct kn_thread boot_thread = {.name = "boot", .state = KN_RUNNABLE,
-				       .id = KN_MAIN_THREAD_ID};
+static struct kn_thread boot_thread = {
+	.name = "boot", .state = KN_RUNNABLE, .id = KN_MAIN_THREAD_ID};
 static struct kn_thread *main_thread;
 static int errno_before_threads;
 static int next_id = KN_MAIN_THREAD_ID + 1; /* main's id is set apart */
@@ -26,8 +26,8 @@ static size_t pages_for(size_t bytes)
 }
 
 /* Fills in and queues a thread whose control block and stack exist. */
-static struct kn_thread *start(struct kn_thread *t, const char *name,
-			       kn_thread_fn fn, void *arg, void *stack_top)
+static struct kn_thread *start(struct kn_thread *t, const char *name, kn_thread_fn fn, void *arg,
+			       void *stack_top)
 {
 	t->name = name ? name : "thread";
 	t->fn = fn;
@@ -58,29 +58,28 @@ static void stack_free(struct kn_thread *t)
 {
 	char *base = (char *)t->stack - KN_PAGE_SIZE;
 	if (t->guarded) /* the heap takes back read-write pages only */
-		kn_plat_protect((uintptr_t)base, KN_PAGE_SIZE, KN_PLAT_PROT_READ | KN_PLAT_PROT_WRITE);
+		kn_plat_protect((uintptr_t)base, KN_PAGE_SIZE,
+				KN_PLAT_PROT_READ | KN_PLAT_PROT_WRITE);
 	kn_pfree(base, t->stack_pages + 1);
 }
 
-struct kn_thread *kn_thread_create(const char *name, kn_thread_fn fn,
-				   void *arg, size_t stack_size)
+struct kn_thread *kn_thread_create(const char *name, kn_thread_fn fn, void *arg, size_t stack_size)
 {
 	struct kn_thread *t = kn_calloc(1, sizeof(*t));
 	if (!t)
 		return NULL;
-	t->stack = stack_alloc(t, pages_for(stack_size ? stack_size
-						       : CONFIG_SCHED_COOP_STACK_SIZE));
+	t->stack =
+		stack_alloc(t, pages_for(stack_size ? stack_size : CONFIG_SCHED_COOP_STACK_SIZE));
 	if (!t->stack) {
 		kn_free(t);
 		return NULL;
 	}
 	kn_coop_stack_paint(t);
-	return start(t, name, fn, arg,
-		     (char *)t->stack + t->stack_pages * KN_PAGE_SIZE);
+	return start(t, name, fn, arg, (char *)t->stack + t->stack_pages * KN_PAGE_SIZE);
 }
 
-struct kn_thread *kn_thread_create_on_stack(const char *name, kn_thread_fn fn,
-					    void *arg, void *stack_top)
+struct kn_thread *kn_thread_create_on_stack(const char *name, kn_thread_fn fn, void *arg,
+					    void *stack_top)
 {
 	struct kn_thread *t = kn_calloc(1, sizeof(*t));
 	return t ? start(t, name, fn, arg, stack_top) : NULL;
@@ -111,8 +110,7 @@ void kn_thread_exit(void *ret)
 	kn_panic("exited thread '%s' was resumed", t->name);
 }
 
-void kn_thread_exit_then(void *ret, void (*release)(void *, size_t), void *p,
-			 size_t n)
+void kn_thread_exit_then(void *ret, void (*release)(void *, size_t), void *p, size_t n)
 {
 	struct kn_thread *t = kn_coop_current;
 	KN_BUG_ON(!t);
@@ -192,16 +190,14 @@ void kn_thread_set_ext(struct kn_thread *t, void *ext)
 
 int *kn_sched_errno_location(void)
 {
-	return kn_coop_current ? &kn_coop_current->errno_value
-			       : &errno_before_threads;
+	return kn_coop_current ? &kn_coop_current->errno_value : &errno_before_threads;
 }
 
 void *kn_sched_run_main(kn_thread_fn fn, void *arg, size_t stack_size)
 {
 	kn_coop_current = &boot_thread;
 	main_thread = kn_thread_create("main", fn, arg,
-				       stack_size ? stack_size
-						  : CONFIG_SCHED_COOP_MAIN_STACK_SIZE);
+				       stack_size ? stack_size : CONFIG_SCHED_COOP_MAIN_STACK_SIZE);
 	if (!main_thread)
 		kn_panic("no memory for the main thread's stack");
 	main_thread->id = KN_MAIN_THREAD_ID;

@@ -27,7 +27,10 @@ void kn_arch_set_tls(uintptr_t base)
 	tls_loads++;
 }
 
-uint64_t kn_time_monotonic_ns(void) { return fake_now; }
+uint64_t kn_time_monotonic_ns(void)
+{
+	return fake_now;
+}
 
 void (*idle_hook)(void);
 void (*irq_poll_hook)(void);
@@ -94,8 +97,14 @@ void kn_pfree(void *p, size_t n)
 	}
 }
 
-void *kn_calloc(size_t n, size_t s) { return calloc(n, s); }
-void kn_free(void *p) { free(p); }
+void *kn_calloc(size_t n, size_t s)
+{
+	return calloc(n, s);
+}
+void kn_free(void *p)
+{
+	free(p);
+}
 
 int kn_printk(const char *fmt, ...)
 {

@@ -8,12 +8,12 @@
 #include <kn/sched.h>
 #include "host_shim.h"
 
-#define CHECK(c)                                                               \
-	do {                                                                   \
-		if (!(c)) {                                                    \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);    \
-			exit(1);                                               \
-		}                                                              \
+#define CHECK(c)                                                                                   \
+	do {                                                                                       \
+		if (!(c)) {                                                                        \
+			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);                        \
+			exit(1);                                                                   \
+		}                                                                                  \
 	} while (0)
 
 static unsigned seed = 1;
@@ -101,7 +101,7 @@ static void *waitqueues(void *unused)
 	struct kn_thread *t[4];
 	for (long i = 0; i < 4; i++)
 		t[i] = kn_thread_create("w", waiter, (void *)i, 0);
-	kn_yield(); /* all four wait now */
+	kn_yield();        /* all four wait now */
 	kn_sleep_ns(1000); /* waiter 2 times out meanwhile */
 	CHECK(results[2] == -1);
 	CHECK(kn_waitq_wake(&q, 2) == 2); /* 0 and 1, in that order */
@@ -117,7 +117,10 @@ static void *waitqueues(void *unused)
 }
 
 /* --- join rules */
-static void *returns_arg(void *arg) { return arg; }
+static void *returns_arg(void *arg)
+{
+	return arg;
+}
 
 static void *join_rules(void *unused)
 {
@@ -137,7 +140,8 @@ static void *spawner(void *arg)
 {
 	int depth = (int)(long)arg;
 	if (depth > 0) {
-		struct kn_thread *c = kn_thread_create("c", spawner, (void *)(long)(depth - 1), 8192);
+		struct kn_thread *c =
+			kn_thread_create("c", spawner, (void *)(long)(depth - 1), 8192);
 		CHECK(c);
 		kn_thread_detach(c);
 	}
@@ -150,7 +154,8 @@ static void *no_leaks(void *unused)
 {
 	long before = pages_live, guards = guards_live;
 	for (int i = 0; i < 500; i++) {
-		struct kn_thread *t = kn_thread_create("p", spawner, (void *)(long)(rnd() % 4), 8192);
+		struct kn_thread *t =
+			kn_thread_create("p", spawner, (void *)(long)(rnd() % 4), 8192);
 		CHECK(t);
 		if (i % 3)
 			kn_thread_detach(t);
@@ -219,7 +224,7 @@ static void *tls_and_ids(void *unused)
 	long pages = pages_live, guards = guards_live;
 	for (long i = 0; i < N; i++) {
 		t[i] = i < 2 ? kn_thread_create_on_stack("own", tls_user, (void *)(i + 1),
-							   stacks[i] + sizeof(stacks[i]))
+							 stacks[i] + sizeof(stacks[i]))
 			     : kn_thread_create("tls", tls_user, (void *)(i + 1), 8192);
 		CHECK(t[i] && kn_thread_id(t[i]) > KN_MAIN_THREAD_ID);
 		for (int j = 0; j < i; j++)
@@ -420,18 +425,12 @@ static const struct {
 	kn_thread_fn fn;
 	void *expect;
 } scenarios[] = {
-	{"sleep_order", sleep_order, 0},
-	{"round_robin", round_robin, 0},
-	{"waitqueues", waitqueues, 0},
-	{"join_rules", join_rules, 0},
-	{"no_leaks", no_leaks, 0},
-	{"main_returns_early", main_returns_early, (void *)42},
-	{"deadlock", deadlock, 0},
-	{"tls_and_ids", tls_and_ids, 0},
-	{"exit_then", exit_then, 0},
-	{"multi_queue", multi_queue, 0},
-	{"many_on_one", many_on_one, 0},
-	{"irq_wait", irq_wait, 0},
+	{"sleep_order", sleep_order, 0}, {"round_robin", round_robin, 0},
+	{"waitqueues", waitqueues, 0},   {"join_rules", join_rules, 0},
+	{"no_leaks", no_leaks, 0},       {"main_returns_early", main_returns_early, (void *)42},
+	{"deadlock", deadlock, 0},       {"tls_and_ids", tls_and_ids, 0},
+	{"exit_then", exit_then, 0},     {"multi_queue", multi_queue, 0},
+	{"many_on_one", many_on_one, 0}, {"irq_wait", irq_wait, 0},
 };
 
 int main(int argc, char **argv)

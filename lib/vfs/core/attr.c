@@ -192,7 +192,7 @@ KN_SYSCALL(statx)(int dirfd, const char *path, int flags, unsigned mask, struct 
 		return -KN_EINVAL;
 	struct kn_vnode *vn;
 	int r = (flags & KN_AT_EMPTY_PATH) && !path ? fd_vnode(dirfd, 0, &vn) /* Linux 6.11+ */
-						     : walk_at(dirfd, path, flags, &vn);
+						    : walk_at(dirfd, path, flags, &vn);
 	if (r)
 		return r;
 	struct kn_stat st;

@@ -143,8 +143,8 @@ static void store_pos(int64_t *user, struct kn_file *f, uint64_t pos)
 		f->off = pos;
 }
 
-static long copy_range(struct kn_file *in, int64_t *off_in, struct kn_file *out,
-		       int64_t *off_out, size_t len, unsigned flags)
+static long copy_range(struct kn_file *in, int64_t *off_in, struct kn_file *out, int64_t *off_out,
+		       size_t len, unsigned flags)
 {
 	int64_t pi, po;
 	long r = load_pos(off_in, in, &pi);
@@ -165,8 +165,8 @@ static long copy_range(struct kn_file *in, int64_t *off_in, struct kn_file *out,
 	return r;
 }
 
-KN_SYSCALL(copy_file_range)(int in_fd, int64_t *off_in, int out_fd, int64_t *off_out,
-			    size_t len, unsigned flags)
+KN_SYSCALL(copy_file_range)
+(int in_fd, int64_t *off_in, int out_fd, int64_t *off_out, size_t len, unsigned flags)
 {
 	struct kn_file *in = kn_vfs_fget(in_fd), *out = kn_vfs_fget(out_fd);
 	long r = -KN_EBADF;

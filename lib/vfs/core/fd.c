@@ -105,8 +105,8 @@ KN_SYSCALL(openat)(int dirfd, const char *path, int flags, uint32_t mode)
 			kn_vnode_put(dir);
 			return -KN_EISDIR;
 		}
-		r = kn_vfs_walk(dirfd, path, (flags & (KN_O_NOFOLLOW | KN_O_EXCL)) ? 0 : WALK_FOLLOW,
-				&vn);
+		r = kn_vfs_walk(dirfd, path,
+				(flags & (KN_O_NOFOLLOW | KN_O_EXCL)) ? 0 : WALK_FOLLOW, &vn);
 		if (r == 0) {
 			kn_vnode_put(dir);
 			if (flags & KN_O_EXCL) {
@@ -253,13 +253,9 @@ KN_SYSCALL(fcntl)(int fd, int cmd, unsigned long arg)
 			return -KN_EINVAL;
 		n = lowest_free((int)arg);
 		return n < 0 ? n : dup_to(fd, n, cmd == KN_F_DUPFD_CLOEXEC);
-	case KN_F_GETFD:
-		return fds[fd].cloexec ? KN_FD_CLOEXEC : 0;
-	case KN_F_SETFD:
-		fds[fd].cloexec = arg & KN_FD_CLOEXEC;
-		return 0;
-	case KN_F_GETFL:
-		return f->flags;
+	case KN_F_GETFD: return fds[fd].cloexec ? KN_FD_CLOEXEC : 0;
+	case KN_F_SETFD: fds[fd].cloexec = arg & KN_FD_CLOEXEC; return 0;
+	case KN_F_GETFL: return f->flags;
 	case KN_F_SETFL: {
 		int mask = KN_O_APPEND | KN_O_NONBLOCK;
 		f->flags = (f->flags & ~mask) | ((int)arg & mask);
@@ -275,10 +271,8 @@ KN_SYSCALL(fcntl)(int fd, int cmd, unsigned long arg)
 	case KN_F_SETLKW:
 	case KN_F_OFD_GETLK:
 	case KN_F_OFD_SETLK:
-	case KN_F_OFD_SETLKW:
-		return record_lock(cmd, (struct kn_flock *)arg);
-	default:
-		return -KN_EINVAL;
+	case KN_F_OFD_SETLKW: return record_lock(cmd, (struct kn_flock *)arg);
+	default: return -KN_EINVAL;
 	}
 }
 

@@ -8,10 +8,10 @@ static int streq(const char *a, const char *b, size_t n)
 	return !__builtin_memcmp(a, b, n);
 }
 
-#define NEED_ROOT()                                                            \
-	do {                                                                   \
-		if (!kn_vfs_has_root())                                        \
-			return;                                                \
+#define NEED_ROOT()                                                                                \
+	do {                                                                                       \
+		if (!kn_vfs_has_root())                                                            \
+			return;                                                                    \
 	} while (0)
 
 KN_TEST(vfs, create_write_read)

@@ -82,8 +82,8 @@ KN_SYSCALL(pread64)(int fd, void *buf, size_t n, int64_t off)
 	if (!f)
 		return -KN_EBADF;
 	long r = kn_vfs_unseekable(f) ? -KN_ESPIPE
-		 : off < 0     ? -KN_EINVAL
-			       : kn_vfs_read_at(f, buf, n, (uint64_t)off);
+		 : off < 0            ? -KN_EINVAL
+				      : kn_vfs_read_at(f, buf, n, (uint64_t)off);
 	kn_vfs_fput(f);
 	return r;
 }
@@ -179,8 +179,9 @@ KN_SYSCALL(lseek)(int fd, int64_t off, int whence)
 
 /* ---- positioned vector I/O ---- */
 
-#define RWF_KNOWN (KN_RWF_HIPRI | KN_RWF_DSYNC | KN_RWF_SYNC | KN_RWF_NOWAIT | KN_RWF_APPEND | \
-		   KN_RWF_NOAPPEND)
+#define RWF_KNOWN                                                                                  \
+	(KN_RWF_HIPRI | KN_RWF_DSYNC | KN_RWF_SYNC | KN_RWF_NOWAIT | KN_RWF_APPEND |               \
+	 KN_RWF_NOAPPEND)
 
 /* RWF_* flags: the sync ones are no-ops (no cache to flush), NOWAIT holds
  * for regular files (they never block), APPEND/NOAPPEND choose append. */
@@ -253,26 +254,26 @@ static long vec_at(int fd, const struct kn_iovec *iov, int cnt, int wr, int64_t 
 	return r;
 }
 
-KN_SYSCALL(preadv)(int fd, const struct kn_iovec *iov, int cnt, unsigned long pos_l,
-		   unsigned long pos_h)
+KN_SYSCALL(preadv)
+(int fd, const struct kn_iovec *iov, int cnt, unsigned long pos_l, unsigned long pos_h)
 {
 	return vec_at(fd, iov, cnt, 0, (int64_t)pos_l, 0, 0);
 }
 
-KN_SYSCALL(pwritev)(int fd, const struct kn_iovec *iov, int cnt, unsigned long pos_l,
-		    unsigned long pos_h)
+KN_SYSCALL(pwritev)
+(int fd, const struct kn_iovec *iov, int cnt, unsigned long pos_l, unsigned long pos_h)
 {
 	return vec_at(fd, iov, cnt, 1, (int64_t)pos_l, 0, 0);
 }
 
-KN_SYSCALL(preadv2)(int fd, const struct kn_iovec *iov, int cnt, unsigned long pos_l,
-		    unsigned long pos_h, int flags)
+KN_SYSCALL(preadv2)
+(int fd, const struct kn_iovec *iov, int cnt, unsigned long pos_l, unsigned long pos_h, int flags)
 {
 	return vec_at(fd, iov, cnt, 0, (int64_t)pos_l, flags, 1);
 }
 
-KN_SYSCALL(pwritev2)(int fd, const struct kn_iovec *iov, int cnt, unsigned long pos_l,
-		     unsigned long pos_h, int flags)
+KN_SYSCALL(pwritev2)
+(int fd, const struct kn_iovec *iov, int cnt, unsigned long pos_l, unsigned long pos_h, int flags)
 {
 	return vec_at(fd, iov, cnt, 1, (int64_t)pos_l, flags, 1);
 }

@@ -113,8 +113,8 @@ int kn_vfs_parent(struct kn_vnode *vn, struct kn_vnode **out)
 }
 
 /* cur is referenced and consumed. */
-static int walk(struct kn_vnode *cur, const char *p, int flags, int *links,
-		struct kn_vnode **out, char *lastname, int *trail)
+static int walk(struct kn_vnode *cur, const char *p, int flags, int *links, struct kn_vnode **out,
+		char *lastname, int *trail)
 {
 	const char *start = p;
 	int r;
@@ -192,8 +192,9 @@ static int walk(struct kn_vnode *cur, const char *p, int flags, int *links,
 				r = -KN_ENOMEM;
 				goto fail;
 			}
-			long n = child->ops->readlink ? child->ops->readlink(child, buf, KN_PATH_MAX - 1)
-						      : -KN_EINVAL;
+			long n = child->ops->readlink
+					 ? child->ops->readlink(child, buf, KN_PATH_MAX - 1)
+					 : -KN_EINVAL;
 			kn_vnode_put(child);
 			if (n == 0)
 				n = -KN_ENOENT;
@@ -438,7 +439,10 @@ KN_SYSCALL(unlinkat)(int dirfd, const char *path, int flags)
 	int rmdir = flags & KN_AT_REMOVEDIR;
 	if (is_dot(name)) {
 		/* Linux: rmdir("/") is EBUSY (the root is a mount point) */
-		r = !rmdir ? -KN_EISDIR : name[0] == '/' ? -KN_EBUSY : name[1] ? -KN_ENOTEMPTY : -KN_EINVAL;
+		r = !rmdir           ? -KN_EISDIR
+		    : name[0] == '/' ? -KN_EBUSY
+		    : name[1]        ? -KN_ENOTEMPTY
+				     : -KN_EINVAL;
 		goto out;
 	}
 	r = lookup1(dir, name, &vn);
@@ -667,7 +671,8 @@ KN_SYSCALL(mknodat)(int dirfd, const char *path, uint32_t mode, unsigned dev)
 	else if (!dir->ops->create)
 		r = -KN_EPERM;
 	else
-		r = dir->ops->create(dir, name, __builtin_strlen(name), mode & ~cur_umask & 07777, &vn);
+		r = dir->ops->create(dir, name, __builtin_strlen(name), mode & ~cur_umask & 07777,
+				     &vn);
 	kn_vnode_put(dir);
 	return r;
 }
@@ -688,7 +693,7 @@ KN_SYSCALL(readlinkat)(int dirfd, const char *path, char *buf, size_t n)
 	if (r)
 		return r;
 	long got = KN_S_ISLNK(vn->mode) && vn->ops->readlink ? vn->ops->readlink(vn, buf, n)
-							      : -KN_EINVAL;
+							     : -KN_EINVAL;
 	kn_vnode_put(vn);
 	return got;
 }

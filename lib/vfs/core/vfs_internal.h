@@ -18,8 +18,7 @@ int kn_vfs_walk(int dirfd, const char *path, int flags, struct kn_vnode **out);
 /* Walks all but the last component: a referenced directory and the last
  * name (NUL-terminated, may be "." or ".."). *trail is set when the path
  * ends with '/'. */
-int kn_vfs_walk_parent(int dirfd, const char *path, struct kn_vnode **dir, char *name,
-		       int *trail);
+int kn_vfs_walk_parent(int dirfd, const char *path, struct kn_vnode **dir, char *name, int *trail);
 /* A referenced file for fd, or NULL. */
 struct kn_file *kn_vfs_fget(int fd);
 /* chmod through the vnode's filesystem (07777 bits). */

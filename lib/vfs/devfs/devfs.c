@@ -76,9 +76,7 @@ static long console_read(struct kn_file *f, void *buf, size_t n)
 static long d_read(struct kn_vnode *vn, struct kn_file *f, void *buf, size_t n, uint64_t off)
 {
 	switch (idx(vn)) {
-	case DEV_ZERO:
-		__builtin_memset(buf, 0, n);
-		return (long)n;
+	case DEV_ZERO: __builtin_memset(buf, 0, n); return (long)n;
 	case DEV_RANDOM:
 	case DEV_URANDOM:
 		for (size_t i = 0; i < n; i += 8) {
@@ -87,15 +85,12 @@ static long d_read(struct kn_vnode *vn, struct kn_file *f, void *buf, size_t n, 
 			__builtin_memcpy((char *)buf + i, &v, k);
 		}
 		return (long)n;
-	case DEV_CONSOLE:
-		return console_read(f, buf, n);
-	default: /* null: end of file */
-		return 0;
+	case DEV_CONSOLE: return console_read(f, buf, n);
+	default: /* null: end of file */ return 0;
 	}
 }
 
-static long d_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, size_t n,
-		    uint64_t off)
+static long d_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, size_t n, uint64_t off)
 {
 	if (vn == &nodes[DEV_CONSOLE_ERR])
 		kn_console_write_err(buf, n);
@@ -149,16 +144,15 @@ static long d_ioctl(struct kn_vnode *vn, struct kn_file *f, unsigned long cmd, v
 		t->c_oflag = 0x5;    /* OPOST | ONLCR */
 		t->c_cflag = 0xbf;   /* B38400 | CS8 | CREAD */
 		t->c_lflag = 0x8a3b; /* ISIG ICANON ECHO ECHOE ECHOK ECHOCTL ECHOKE IEXTEN */
-		static const uint8_t cc[] = {3, 28, 127, 21, 4, 0, 1, 0, 17, 19, 26, 0, 18, 15, 23, 22};
+		static const uint8_t cc[] = {3,  28, 127, 21, 4,  0,  1,  0,
+					     17, 19, 26,  0,  18, 15, 23, 22};
 		__builtin_memcpy(t->c_cc, cc, sizeof(cc));
 		return 0;
 	}
 	case KN_TCSETS:
 	case KN_TCSETSW:
-	case KN_TCSETSF:
-		return 0;
-	default:
-		return -KN_ENOTTY;
+	case KN_TCSETSF: return 0;
+	default: return -KN_ENOTTY;
 	}
 }
 
@@ -173,8 +167,13 @@ static unsigned d_poll(struct kn_vnode *vn, struct kn_file *f, struct kn_poll_ta
 }
 
 static const struct kn_vnode_ops devfs_ops = {
-	.lookup = d_lookup, .read = d_read, .write = d_write, .getattr = d_getattr,
-	.readdir = d_readdir, .ioctl = d_ioctl, .poll = d_poll,
+	.lookup = d_lookup,
+	.read = d_read,
+	.write = d_write,
+	.getattr = d_getattr,
+	.readdir = d_readdir,
+	.ioctl = d_ioctl,
+	.poll = d_poll,
 };
 
 static int devfs_mount(const char *source, void *data, struct kn_vnode **root)

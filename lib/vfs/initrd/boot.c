@@ -44,9 +44,9 @@ static int kn_initrd_boot(void)
 		stop(&err);
 	if (verbose)
 		kn_printk("kn: initrd: %lu bytes: %lu directories, %lu files (%lu bytes), "
-			  "%lu symlinks, %lu hard links, %lu skipped\n", (unsigned long)len,
-			  st.dirs, st.files, (unsigned long)st.bytes, st.symlinks, st.hardlinks,
-			  st.skipped);
+			  "%lu symlinks, %lu hard links, %lu skipped\n",
+			  (unsigned long)len, st.dirs, st.files, (unsigned long)st.bytes,
+			  st.symlinks, st.hardlinks, st.skipped);
 	return 0;
 }
 KN_INIT(kn_initrd_boot, KN_INIT_FS, 20);

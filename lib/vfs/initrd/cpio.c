@@ -15,15 +15,30 @@
 #define S_IFIFO 0010000
 #define S_IFSOCK 0140000
 
-enum { F_INO, F_MODE, F_UID, F_GID, F_NLINK, F_MTIME, F_FILESIZE, F_DEVMAJOR,
-       F_DEVMINOR, F_RDEVMAJOR, F_RDEVMINOR, F_NAMESIZE, F_CHECK, F_COUNT };
+enum {
+	F_INO,
+	F_MODE,
+	F_UID,
+	F_GID,
+	F_NLINK,
+	F_MTIME,
+	F_FILESIZE,
+	F_DEVMAJOR,
+	F_DEVMINOR,
+	F_RDEVMAJOR,
+	F_RDEVMINOR,
+	F_NAMESIZE,
+	F_CHECK,
+	F_COUNT
+};
 
 /* "bad hex digit in c_mode", one string per field: messages are static. */
 static const char *const bad_hex[F_COUNT] = {
-	"bad hex digit in c_ino", "bad hex digit in c_mode", "bad hex digit in c_uid",
-	"bad hex digit in c_gid", "bad hex digit in c_nlink", "bad hex digit in c_mtime",
-	"bad hex digit in c_filesize", "bad hex digit in c_devmajor",
-	"bad hex digit in c_devminor", "bad hex digit in c_rdevmajor",
+	"bad hex digit in c_ino",       "bad hex digit in c_mode",
+	"bad hex digit in c_uid",       "bad hex digit in c_gid",
+	"bad hex digit in c_nlink",     "bad hex digit in c_mtime",
+	"bad hex digit in c_filesize",  "bad hex digit in c_devmajor",
+	"bad hex digit in c_devminor",  "bad hex digit in c_rdevmajor",
 	"bad hex digit in c_rdevminor", "bad hex digit in c_namesize",
 	"bad hex digit in c_check",
 };
@@ -122,20 +137,14 @@ static enum kn_cpio_type type_of(uint32_t mode, int *ok)
 {
 	*ok = 1;
 	switch (mode & S_IFMT) {
-	case S_IFDIR:
-		return KN_CPIO_DIR;
-	case S_IFREG:
-		return KN_CPIO_FILE;
-	case S_IFLNK:
-		return KN_CPIO_SYMLINK;
+	case S_IFDIR: return KN_CPIO_DIR;
+	case S_IFREG: return KN_CPIO_FILE;
+	case S_IFLNK: return KN_CPIO_SYMLINK;
 	case S_IFCHR:
 	case S_IFBLK:
 	case S_IFIFO:
-	case S_IFSOCK:
-		return KN_CPIO_SPECIAL;
-	default:
-		*ok = 0;
-		return KN_CPIO_SPECIAL;
+	case S_IFSOCK: return KN_CPIO_SPECIAL;
+	default: *ok = 0; return KN_CPIO_SPECIAL;
 	}
 }
 
@@ -171,8 +180,7 @@ int kn_cpio_next(struct kn_cpio_reader *r, struct kn_cpio_entry *e)
 		return fail(r, namesize_at, "name longer than 4095 bytes (c_namesize)",
 			    HINT_REBUILD, 0);
 	if (namesize > len - name_at)
-		return fail(r, name_at, "name runs past the end of the archive",
-			    HINT_TRUNCATED, 0);
+		return fail(r, name_at, "name runs past the end of the archive", HINT_TRUNCATED, 0);
 	const char *name = (const char *)b + name_at;
 	if (name[namesize - 1] != '\0')
 		return fail(r, name_at + namesize - 1, "name without its NUL terminator",
@@ -207,24 +215,23 @@ int kn_cpio_next(struct kn_cpio_reader *r, struct kn_cpio_entry *e)
 				    "symlink target empty or longer than 4095 bytes", HINT_REBUILD,
 				    name);
 		if (find_nul(b + data_at, size))
-			return fail(r, data_at, "NUL byte inside the symlink target",
-				    HINT_REBUILD, name);
+			return fail(r, data_at, "NUL byte inside the symlink target", HINT_REBUILD,
+				    name);
 	}
 	if (crc && type == KN_CPIO_FILE) {
 		uint32_t sum = 0;
 		for (size_t i = 0; i < size; i++)
 			sum += b[data_at + i];
 		if (sum != f[F_CHECK])
-			return fail(r, data_at, "checksum mismatch (070702 archive)",
-				    HINT_REBUILD, name);
+			return fail(r, data_at, "checksum mismatch (070702 archive)", HINT_REBUILD,
+				    name);
 	}
 
 	const char *why = normalise(r, name, namesize - 1);
 	if (why)
 		return fail(r, name_at, why, HINT_NAME, name);
 	if (!r->path[0] && type != KN_CPIO_DIR)
-		return fail(r, name_at, "entry for / that is not a directory", HINT_REBUILD,
-			    name);
+		return fail(r, name_at, "entry for / that is not a directory", HINT_REBUILD, name);
 
 	*e = (struct kn_cpio_entry){
 		.path = r->path,

@@ -29,8 +29,8 @@ struct link_group {
 static struct link_group *groups;
 static size_t ngroups, groups_cap;
 
-static int vfs_fail(struct kn_cpio_error *err, const struct kn_cpio_entry *e,
-		    const char *what, long rc)
+static int vfs_fail(struct kn_cpio_error *err, const struct kn_cpio_entry *e, const char *what,
+		    long rc)
 {
 	*err = (struct kn_cpio_error){e->offset, what, HINT_VFS, abspath, (int)-rc};
 	return -1;
@@ -170,16 +170,14 @@ static long make_entry(const struct kn_cpio_entry *e, struct kn_initrd_stats *st
 		rc = kn_sys_mkdir(abspath, e->mode & 07777);
 		st->dirs += !rc;
 		return rc;
-	case KN_CPIO_FILE:
-		return make_file(e, st);
+	case KN_CPIO_FILE: return make_file(e, st);
 	case KN_CPIO_SYMLINK:
 		__builtin_memcpy(target, e->data, e->size);
 		target[e->size] = '\0';
 		rc = kn_sys_symlink(target, abspath);
 		st->symlinks += !rc;
 		return rc;
-	default:
-		return 0;
+	default: return 0;
 	}
 }
 
@@ -188,7 +186,8 @@ static int unpack_one(const struct kn_cpio_entry *e, struct kn_cpio_error *err,
 {
 	if (e->type == KN_CPIO_SPECIAL) {
 		kn_printk("kn: initrd: skipped /%s at offset %lu: device nodes, fifos and "
-			  "sockets are not supported\n", e->path, (unsigned long)e->offset);
+			  "sockets are not supported\n",
+			  e->path, (unsigned long)e->offset);
 		st->skipped++;
 		return 0;
 	}

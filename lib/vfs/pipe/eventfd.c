@@ -46,8 +46,7 @@ static long e_read(struct kn_vnode *vn, struct kn_file *f, void *buf, size_t n, 
 	return sizeof(v);
 }
 
-static long e_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, size_t n,
-		    uint64_t off)
+static long e_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, size_t n, uint64_t off)
 {
 	struct eventfd *e = efd_of(vn);
 	uint64_t v;
@@ -92,7 +91,10 @@ static void e_release(struct kn_vnode *vn)
 }
 
 static const struct kn_vnode_ops eventfd_ops = {
-	.read = e_read, .write = e_write, .poll = e_poll, .getattr = e_getattr,
+	.read = e_read,
+	.write = e_write,
+	.poll = e_poll,
+	.getattr = e_getattr,
 	.release = e_release,
 };
 

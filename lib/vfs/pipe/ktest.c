@@ -11,8 +11,8 @@
 
 struct job {
 	int fd;
-	long n;          /* bytes to move */
-	uint64_t delay;  /* ns to sleep first, so that the other side blocks */
+	long n;         /* bytes to move */
+	uint64_t delay; /* ns to sleep first, so that the other side blocks */
 	long result;
 	uint64_t value;
 };

@@ -19,8 +19,8 @@ enum { READ_END, WRITE_END };
 
 struct pipe {
 	struct kn_vnode end[2];
-	int open[2];            /* whether each end still has a file */
-	char *buf;              /* size bytes, KN_PIPE_SIZE unless F_SETPIPE_SZ */
+	int open[2];              /* whether each end still has a file */
+	char *buf;                /* size bytes, KN_PIPE_SIZE unless F_SETPIPE_SZ */
 	size_t size, head, count; /* capacity, first unread byte, bytes unread */
 	/* Readers, writers and pollers of either end: all re-check after
 	 * any change, and a change of one pipe wakes no one else. */
@@ -85,8 +85,7 @@ static void put(struct pipe *p, const char *src, size_t k)
 /* Writes of at most KN_PIPE_BUF bytes go in whole or wait; longer ones
  * take whatever room there is and wait for more (with O_NONBLOCK they
  * return the part written). */
-static long p_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, size_t n,
-		    uint64_t off)
+static long p_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, size_t n, uint64_t off)
 {
 	struct pipe *p = pipe_of(vn);
 	const char *src = buf;
@@ -186,12 +185,9 @@ static long p_ioctl(struct kn_vnode *vn, struct kn_file *f, unsigned long cmd, v
 			return -KN_EFAULT;
 		*(int *)arg = (int)p->count;
 		return 0;
-	case KN_F_GETPIPE_SZ:
-		return (long)p->size;
-	case KN_F_SETPIPE_SZ:
-		return resize(p, (unsigned long)arg);
-	default:
-		return -KN_ENOTTY;
+	case KN_F_GETPIPE_SZ: return (long)p->size;
+	case KN_F_SETPIPE_SZ: return resize(p, (unsigned long)arg);
+	default: return -KN_ENOTTY;
 	}
 }
 
@@ -208,8 +204,12 @@ static void p_release(struct kn_vnode *vn)
 }
 
 static const struct kn_vnode_ops pipe_ops = {
-	.read = p_read, .write = p_write, .poll = p_poll, .getattr = p_getattr,
-	.ioctl = p_ioctl, .release = p_release,
+	.read = p_read,
+	.write = p_write,
+	.poll = p_poll,
+	.getattr = p_getattr,
+	.ioctl = p_ioctl,
+	.release = p_release,
 };
 
 KN_SYSCALL(pipe2)(int *fds, int flags)

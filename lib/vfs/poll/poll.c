@@ -50,8 +50,9 @@ KN_SYSCALL(poll)(struct kn_pollfd *fds, unsigned long nfds, int timeout_ms)
 	return do_poll(fds, nfds, deadline);
 }
 
-KN_SYSCALL(ppoll)(struct kn_pollfd *fds, unsigned long nfds, struct kn_timespec *tsp,
-		  const void *sigmask, size_t sigsetsize)
+KN_SYSCALL(ppoll)
+(struct kn_pollfd *fds, unsigned long nfds, struct kn_timespec *tsp, const void *sigmask,
+ size_t sigsetsize)
 {
 	uint64_t deadline = POLL_FOREVER;
 	if (tsp) {

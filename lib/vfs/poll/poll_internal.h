@@ -16,8 +16,8 @@ uint64_t kn_poll_left_ns(uint64_t deadline);
  * in between until a file it polls wakes it; returns 0 once the deadline
  * has passed with check still 0. check passes pt to kn_vfs_fd_poll for
  * each of at most `files` descriptors (pt is NULL for a zero timeout). */
-long kn_poll_until(long (*check)(void *ctx, struct kn_poll_table *pt), void *ctx,
-		   unsigned files, uint64_t deadline);
+long kn_poll_until(long (*check)(void *ctx, struct kn_poll_table *pt), void *ctx, unsigned files,
+		   uint64_t deadline);
 /* A signal mask argument: 0, -KN_EINVAL (size) or -KN_EFAULT. The mask
  * itself is not applied (no asynchronous signals yet). */
 int kn_poll_check_sigmask(const void *set, size_t size);

@@ -15,8 +15,8 @@ enum { IN, OUT, EX, NSETS };
 struct select_req {
 	int nfds;
 	size_t words;
-	kn_fd_set *user[NSETS];  /* where results go (NULL: not asked) */
-	kn_fd_set want[NSETS];   /* what was asked, copied before results overwrite it */
+	kn_fd_set *user[NSETS]; /* where results go (NULL: not asked) */
+	kn_fd_set want[NSETS];  /* what was asked, copied before results overwrite it */
 	kn_fd_set got[NSETS];
 };
 
@@ -26,7 +26,8 @@ static int wanted(const struct select_req *r, int fd)
 {
 	unsigned long bit = 1UL << (fd % WORD_BITS);
 	return ((r->want[IN].bits[fd / WORD_BITS] | r->want[OUT].bits[fd / WORD_BITS] |
-		 r->want[EX].bits[fd / WORD_BITS]) & bit) != 0;
+		 r->want[EX].bits[fd / WORD_BITS]) &
+		bit) != 0;
 }
 
 /* How many descriptors any set asks about: the files a wait registers on. */
@@ -54,7 +55,8 @@ static long scan(void *ctx, struct kn_poll_table *pt)
 			return -KN_EBADF;
 		unsigned long bit = 1UL << (fd % WORD_BITS);
 		for (int s = 0; s < NSETS; s++)
-			if ((r->want[s].bits[fd / WORD_BITS] & bit) && ((unsigned)mask & set_mask[s])) {
+			if ((r->want[s].bits[fd / WORD_BITS] & bit) &&
+			    ((unsigned)mask & set_mask[s])) {
 				r->got[s].bits[fd / WORD_BITS] |= bit;
 				ready++;
 			}
@@ -90,8 +92,7 @@ static long do_select(int nfds, kn_fd_set **sets, uint64_t deadline)
 	return n;
 }
 
-KN_SYSCALL(select)(int nfds, kn_fd_set *in, kn_fd_set *out, kn_fd_set *ex,
-		   struct kn_timeval *tv)
+KN_SYSCALL(select)(int nfds, kn_fd_set *in, kn_fd_set *out, kn_fd_set *ex, struct kn_timeval *tv)
 {
 	uint64_t deadline = POLL_FOREVER;
 	if (tv) {
@@ -114,8 +115,9 @@ KN_SYSCALL(select)(int nfds, kn_fd_set *in, kn_fd_set *out, kn_fd_set *ex,
 	return r;
 }
 
-KN_SYSCALL(pselect6)(int nfds, kn_fd_set *in, kn_fd_set *out, kn_fd_set *ex,
-		     struct kn_timespec *ts, const struct kn_sigset_arg *sig)
+KN_SYSCALL(pselect6)
+(int nfds, kn_fd_set *in, kn_fd_set *out, kn_fd_set *ex, struct kn_timespec *ts,
+ const struct kn_sigset_arg *sig)
 {
 	uint64_t deadline = POLL_FOREVER;
 	if (ts) {

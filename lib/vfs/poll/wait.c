@@ -11,7 +11,8 @@ uint64_t kn_poll_deadline(uint64_t sec, uint64_t nsec)
 	if (!sec && !nsec)
 		return 0;
 	uint64_t ns, at;
-	if (__builtin_mul_overflow(sec, KN_NSEC_PER_SEC, &ns) || __builtin_add_overflow(ns, nsec, &ns) ||
+	if (__builtin_mul_overflow(sec, KN_NSEC_PER_SEC, &ns) ||
+	    __builtin_add_overflow(ns, nsec, &ns) ||
 	    __builtin_add_overflow(kn_time_monotonic_ns(), ns, &at) || at == POLL_FOREVER)
 		return POLL_FOREVER - 1;
 	return at;
@@ -23,8 +24,8 @@ uint64_t kn_poll_left_ns(uint64_t deadline)
 	return deadline > now ? deadline - now : 0;
 }
 
-long kn_poll_until(long (*check)(void *ctx, struct kn_poll_table *pt), void *ctx,
-		   unsigned files, uint64_t deadline)
+long kn_poll_until(long (*check)(void *ctx, struct kn_poll_table *pt), void *ctx, unsigned files,
+		   uint64_t deadline)
 {
 	if (!deadline) /* a question, no wait: nothing to register */
 		return check(ctx, 0);

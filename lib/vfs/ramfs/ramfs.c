@@ -155,8 +155,8 @@ static int r_lookup(struct kn_vnode *dir, const char *name, size_t len, struct k
 	return 0;
 }
 
-static int make(struct kn_vnode *dir, const char *name, size_t len, uint32_t type,
-		uint32_t perm, struct rnode **out)
+static int make(struct kn_vnode *dir, const char *name, size_t len, uint32_t type, uint32_t perm,
+		struct rnode **out)
 {
 	struct rnode *d = RN(dir);
 	if (d->nlink == 0)
@@ -324,8 +324,8 @@ static void reparent(struct rnode *n, struct rnode *from, struct rnode *to)
 	to->nlink++;
 }
 
-static int r_exchange(struct kn_vnode *odir, const char *oname, size_t olen,
-		      struct kn_vnode *ndir, const char *nname, size_t nlen)
+static int r_exchange(struct kn_vnode *odir, const char *oname, size_t olen, struct kn_vnode *ndir,
+		      const char *nname, size_t nlen)
 {
 	struct rnode *od = RN(odir), *nd = RN(ndir);
 	struct rdent **op = find(od, oname, olen), **np = find(nd, nname, nlen);
@@ -488,11 +488,25 @@ static void r_release(struct kn_vnode *vn)
 }
 
 static const struct kn_vnode_ops ramfs_ops = {
-	.lookup = r_lookup, .create = r_create, .mkdir = r_mkdir, .unlink = r_unlink,
-	.rmdir = r_rmdir, .rename = r_rename, .link = r_link, .symlink = r_symlink,
-	.readlink = r_readlink, .read = r_read, .write = r_write, .truncate = r_truncate, .chmod = r_chmod,
-	.getattr = r_getattr, .readdir = r_readdir, .release = r_release,
-	.settimes = r_settimes, .exchange = r_exchange, .statfs = r_statfs,
+	.lookup = r_lookup,
+	.create = r_create,
+	.mkdir = r_mkdir,
+	.unlink = r_unlink,
+	.rmdir = r_rmdir,
+	.rename = r_rename,
+	.link = r_link,
+	.symlink = r_symlink,
+	.readlink = r_readlink,
+	.read = r_read,
+	.write = r_write,
+	.truncate = r_truncate,
+	.chmod = r_chmod,
+	.getattr = r_getattr,
+	.readdir = r_readdir,
+	.release = r_release,
+	.settimes = r_settimes,
+	.exchange = r_exchange,
+	.statfs = r_statfs,
 };
 
 static int ramfs_mount(const char *source, void *data, struct kn_vnode **root)

@@ -6,21 +6,21 @@
 
 #include <stdio.h>
 
-#define CHECK(c)                                                               \
-	do {                                                                   \
-		if (!(c)) {                                                    \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);    \
-			failures++;                                            \
-		}                                                              \
+#define CHECK(c)                                                                                   \
+	do {                                                                                       \
+		if (!(c)) {                                                                        \
+			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);                        \
+			failures++;                                                                \
+		}                                                                                  \
 	} while (0)
-#define EQ(a, b)                                                               \
-	do {                                                                   \
-		long _a = (long)(a), _b = (long)(b);                           \
-		if (_a != _b) {                                                \
-			printf("FAIL %s:%d: %s == %ld, expected %ld\n", __FILE__,   \
-			       __LINE__, #a, _a, _b);                          \
-			failures++;                                            \
-		}                                                              \
+#define EQ(a, b)                                                                                   \
+	do {                                                                                       \
+		long _a = (long)(a), _b = (long)(b);                                               \
+		if (_a != _b) {                                                                    \
+			printf("FAIL %s:%d: %s == %ld, expected %ld\n", __FILE__, __LINE__, #a,    \
+			       _a, _b);                                                            \
+			failures++;                                                                \
+		}                                                                                  \
 	} while (0)
 
 #endif

@@ -378,8 +378,9 @@ static void devices(void)
 
 /* ---- random stress against the host kernel ---- */
 
-static const char *const paths[] = {"a", "b", "c", "d", "e", "d/a", "d/b", "d/d", "e/a",
-				    "d/d/a", "l1", "d/l2", "a/x", "d/", "a/", "./b", "d/../c"};
+static const char *const paths[] = {"a",   "b",   "c",   "d",     "e",     "d/a",
+				    "d/b", "d/d", "e/a", "d/d/a", "l1",    "d/l2",
+				    "a/x", "d/",  "a/",  "./b",   "d/../c"};
 static const char *const targets[] = {"a", "b", "d", "d/a", "../a", "e", "nonexist", "l1", "."};
 #define NP (sizeof(paths) / sizeof(paths[0]))
 #define NT (sizeof(targets) / sizeof(targets[0]))
@@ -429,8 +430,10 @@ static void compare_tree(int step)
 			static char kb[70000], hb[70000];
 			long kf = kn_sys_open(paths[i], KN_O_RDONLY, 0);
 			int hf = open(paths[i], O_RDONLY);
-			long kn = kn_sys_read((int)kf, kb, sizeof(kb)), hn = read(hf, hb, sizeof(hb));
-			if (!cmp(kn, hn, "content-len", step, paths[i], 0) && memcmp(kb, hb, (size_t)kn))
+			long kn = kn_sys_read((int)kf, kb, sizeof(kb)),
+			     hn = read(hf, hb, sizeof(hb));
+			if (!cmp(kn, hn, "content-len", step, paths[i], 0) &&
+			    memcmp(kb, hb, (size_t)kn))
 				cmp(1, 0, "content", step, paths[i], 0);
 			kn_sys_close((int)kf);
 			close(hf);
@@ -488,9 +491,14 @@ static void stress(unsigned seed, const char *tmp)
 		case 0: {
 			if (kfd[s] >= 0)
 				break;
-			static const int fl[] = {O_RDONLY, O_RDWR, O_CREAT | O_RDWR, O_CREAT | O_EXCL | O_RDWR,
-						 O_CREAT | O_TRUNC | O_WRONLY, O_APPEND | O_RDWR,
-						 O_CREAT | O_RDWR | O_NOFOLLOW, O_RDONLY | O_DIRECTORY};
+			static const int fl[] = {O_RDONLY,
+						 O_RDWR,
+						 O_CREAT | O_RDWR,
+						 O_CREAT | O_EXCL | O_RDWR,
+						 O_CREAT | O_TRUNC | O_WRONLY,
+						 O_APPEND | O_RDWR,
+						 O_CREAT | O_RDWR | O_NOFOLLOW,
+						 O_RDONLY | O_DIRECTORY};
 			int f = fl[rnd(8)];
 			struct stat hs;
 			/* known gap: O_CREAT through a dangling symlink */
@@ -519,7 +527,8 @@ static void stress(unsigned seed, const char *tmp)
 		case 3:
 			if (kfd[s] < 0)
 				break;
-			cmp(kn_sys_write(kfd[s], data, len), host(write(hfd[s], data, len)), "write", step, "", 0);
+			cmp(kn_sys_write(kfd[s], data, len), host(write(hfd[s], data, len)),
+			    "write", step, "", 0);
 			break;
 		case 4: {
 			if (kfd[s] < 0)
@@ -537,38 +546,32 @@ static void stress(unsigned seed, const char *tmp)
 				break; /* directory offsets are filesystem-specific */
 			long off = rnd(20000) - 100;
 			int wh = (int)rnd(3);
-			cmp(kn_sys_lseek(kfd[s], off, wh), host(lseek(hfd[s], off, wh)), "lseek", step, "", 0);
+			cmp(kn_sys_lseek(kfd[s], off, wh), host(lseek(hfd[s], off, wh)), "lseek",
+			    step, "", 0);
 			break;
 		}
 		case 6: {
 			if (kfd[s] < 0)
 				break;
 			long off = rnd(10000);
-			cmp(kn_sys_pwrite64(kfd[s], data, len, off), host(pwrite(hfd[s], data, len, off)),
-			    "pwrite", step, "", 0);
+			cmp(kn_sys_pwrite64(kfd[s], data, len, off),
+			    host(pwrite(hfd[s], data, len, off)), "pwrite", step, "", 0);
 			break;
 		}
 		case 7:
 			if (kfd[s] < 0)
 				break;
 			len = rnd(12000);
-			cmp(kn_sys_ftruncate(kfd[s], len), host(ftruncate(hfd[s], len)), "ftruncate", step, "", 0);
+			cmp(kn_sys_ftruncate(kfd[s], len), host(ftruncate(hfd[s], len)),
+			    "ftruncate", step, "", 0);
 			break;
 		case 8:
 			cmp(kn_sys_mkdir(p, 0755), host(mkdir(p, 0755)), "mkdir", step, p, 0);
 			break;
-		case 9:
-			cmp(kn_sys_rmdir(p), host(rmdir(p)), "rmdir", step, p, 0);
-			break;
-		case 10:
-			cmp(kn_sys_unlink(p), host(unlink(p)), "unlink", step, p, 0);
-			break;
-		case 11:
-			cmp(kn_sys_rename(p, q), host(rename(p, q)), "rename", step, p, q);
-			break;
-		case 12:
-			cmp(kn_sys_link(p, q), host(link(p, q)), "link", step, p, q);
-			break;
+		case 9: cmp(kn_sys_rmdir(p), host(rmdir(p)), "rmdir", step, p, 0); break;
+		case 10: cmp(kn_sys_unlink(p), host(unlink(p)), "unlink", step, p, 0); break;
+		case 11: cmp(kn_sys_rename(p, q), host(rename(p, q)), "rename", step, p, q); break;
+		case 12: cmp(kn_sys_link(p, q), host(link(p, q)), "link", step, p, q); break;
 		case 13: {
 			const char *t = targets[rnd(NT)];
 			cmp(kn_sys_symlink(t, p), host(symlink(t, p)), "symlink", step, t, p);
@@ -576,11 +579,10 @@ static void stress(unsigned seed, const char *tmp)
 		}
 		case 14:
 			len = rnd(12000);
-			cmp(kn_sys_truncate(p, len), host(truncate(p, len)), "truncate", step, p, 0);
+			cmp(kn_sys_truncate(p, len), host(truncate(p, len)), "truncate", step, p,
+			    0);
 			break;
-		case 15:
-			compare_tree(step);
-			break;
+		case 15: compare_tree(step); break;
 		}
 	}
 	compare_tree(-1);
@@ -719,7 +721,8 @@ static void morecalls(void)
 	EQ(st.st_nlink, 2);
 	EQ(kn_sys_stat("/r1/f/..", &st), 0);
 	EQ(st.st_nlink, 3);
-	EQ(kn_sys_renameat2(KN_AT_FDCWD, "/r1", KN_AT_FDCWD, "/r1/f", KN_RENAME_EXCHANGE), -KN_EINVAL);
+	EQ(kn_sys_renameat2(KN_AT_FDCWD, "/r1", KN_AT_FDCWD, "/r1/f", KN_RENAME_EXCHANGE),
+	   -KN_EINVAL);
 	EQ(kn_sys_renameat2(KN_AT_FDCWD, "/r2/sub", KN_AT_FDCWD, "/dev/null", KN_RENAME_EXCHANGE),
 	   -KN_EXDEV);
 	EQ(kn_sys_unlink("/r2/sub"), 0);
@@ -822,7 +825,8 @@ static void cmp_statx(void)
 	EQ(ks.stx_mode, hs->stx_mode);
 	BOTH(kn_sys_statx(KN_AT_FDCWD, "nope", 0, 0, &ks),
 	     syscall(SYS_statx, AT_FDCWD, "nope", 0, 0, hs));
-	BOTH(kn_sys_statx(KN_AT_FDCWD, "f/", 0, 0, &ks), syscall(SYS_statx, AT_FDCWD, "f/", 0, 0, hs));
+	BOTH(kn_sys_statx(KN_AT_FDCWD, "f/", 0, 0, &ks),
+	     syscall(SYS_statx, AT_FDCWD, "f/", 0, 0, hs));
 	BOTH(kn_sys_statx(KN_AT_FDCWD, "f", 0x8000000, 0, &ks),
 	     syscall(SYS_statx, AT_FDCWD, "f", 0x8000000, 0, hs));
 	BOTH(kn_sys_statx(KN_AT_FDCWD, "f", 0x6000, 0, &ks),
@@ -833,7 +837,8 @@ static void cmp_statx(void)
 	     syscall(SYS_statx, AT_FDCWD, "f", 0, 0x80000000u, hs));
 	BOTH(kn_sys_statx(KN_AT_FDCWD, "f", 0, 0, (void *)1),
 	     syscall(SYS_statx, AT_FDCWD, "f", 0, 0, (void *)1));
-	BOTH(kn_sys_statx(KN_AT_FDCWD, NULL, 0, 0, &ks), syscall(SYS_statx, AT_FDCWD, NULL, 0, 0, hs));
+	BOTH(kn_sys_statx(KN_AT_FDCWD, NULL, 0, 0, &ks),
+	     syscall(SYS_statx, AT_FDCWD, NULL, 0, 0, hs));
 	struct pair d = popen2("d", O_RDONLY | O_DIRECTORY);
 	BOTH(kn_sys_statx(d.k, "", KN_AT_EMPTY_PATH, KN_STATX_BASIC_STATS, &ks),
 	     syscall(SYS_statx, d.h, "", AT_EMPTY_PATH, KN_STATX_BASIC_STATS, hs));
@@ -849,16 +854,19 @@ static void cmp_statx(void)
 
 static void cmp_owner_access(void)
 {
-	BOTH(kn_sys_fchownat(KN_AT_FDCWD, "f", -1, -1, 0), syscall(SYS_fchownat, AT_FDCWD, "f", -1, -1, 0));
+	BOTH(kn_sys_fchownat(KN_AT_FDCWD, "f", -1, -1, 0),
+	     syscall(SYS_fchownat, AT_FDCWD, "f", -1, -1, 0));
 	BOTH(kn_sys_fchownat(KN_AT_FDCWD, "nope", -1, -1, 0),
 	     syscall(SYS_fchownat, AT_FDCWD, "nope", -1, -1, 0));
-	BOTH(kn_sys_fchownat(KN_AT_FDCWD, "f", -1, -1, 1), syscall(SYS_fchownat, AT_FDCWD, "f", -1, -1, 1));
+	BOTH(kn_sys_fchownat(KN_AT_FDCWD, "f", -1, -1, 1),
+	     syscall(SYS_fchownat, AT_FDCWD, "f", -1, -1, 1));
 	BOTH(kn_sys_fchownat(KN_AT_FDCWD, NULL, -1, -1, 0),
 	     syscall(SYS_fchownat, AT_FDCWD, NULL, -1, -1, 0));
 	BOTH(kn_sys_fchownat(99, "f", -1, -1, 0), syscall(SYS_fchownat, 99, "f", -1, -1, 0));
 	BOTH(kn_sys_fchownat(KN_AT_FDCWD, "dl", -1, -1, KN_AT_SYMLINK_NOFOLLOW),
 	     syscall(SYS_fchownat, AT_FDCWD, "dl", -1, -1, AT_SYMLINK_NOFOLLOW));
-	BOTH(kn_sys_fchownat(KN_AT_FDCWD, "dl", -1, -1, 0), syscall(SYS_fchownat, AT_FDCWD, "dl", -1, -1, 0));
+	BOTH(kn_sys_fchownat(KN_AT_FDCWD, "dl", -1, -1, 0),
+	     syscall(SYS_fchownat, AT_FDCWD, "dl", -1, -1, 0));
 	/* chown clears setuid, and setgid with group-exec */
 	BOTH(kn_sys_chmod("x", 06755), chmod("x", 06755));
 	BOTH(kn_sys_chown("x", -1, -1), syscall(SYS_chown, "x", -1, -1));
@@ -873,15 +881,25 @@ static void cmp_owner_access(void)
 	static const struct {
 		const char *p;
 		int mode, flags;
-	} acc[] = {{"f", 4, 0}, {"f", 1, 0}, {"x", 1, 0}, {"d", 1, 0}, {"f", 8, 0}, {"f", 0, 1},
-		   {"f", 2, KN_AT_EACCESS}, {"dl", 0, 0}, {"dl", 0, KN_AT_SYMLINK_NOFOLLOW},
-		   {"nope", 0, 0}, {"f/", 0, 0}, {"", 0, 0}};
+	} acc[] = {{"f", 4, 0},
+		   {"f", 1, 0},
+		   {"x", 1, 0},
+		   {"d", 1, 0},
+		   {"f", 8, 0},
+		   {"f", 0, 1},
+		   {"f", 2, KN_AT_EACCESS},
+		   {"dl", 0, 0},
+		   {"dl", 0, KN_AT_SYMLINK_NOFOLLOW},
+		   {"nope", 0, 0},
+		   {"f/", 0, 0},
+		   {"", 0, 0}};
 	for (unsigned i = 0; i < sizeof(acc) / sizeof(acc[0]); i++)
 		BOTH(kn_sys_faccessat2(KN_AT_FDCWD, acc[i].p, acc[i].mode, acc[i].flags),
 		     syscall(SYS_faccessat2, AT_FDCWD, acc[i].p, acc[i].mode, acc[i].flags));
 	BOTH(kn_sys_faccessat2(p.k, "", 4, KN_AT_EMPTY_PATH),
 	     syscall(SYS_faccessat2, p.h, "", 4, AT_EMPTY_PATH));
-	BOTH(kn_sys_faccessat2(KN_AT_FDCWD, NULL, 0, 0), syscall(SYS_faccessat2, AT_FDCWD, NULL, 0, 0));
+	BOTH(kn_sys_faccessat2(KN_AT_FDCWD, NULL, 0, 0),
+	     syscall(SYS_faccessat2, AT_FDCWD, NULL, 0, 0));
 	BOTH(kn_sys_access("f", 1), access("f", 1));
 	pclose2(p);
 }
@@ -936,11 +954,20 @@ static void cmp_rename_mknod(void)
 	static const struct {
 		const char *p;
 		unsigned mode;
-	} mk[] = {{"m1", S_IFREG | 0666}, {"m2", 0600}, {"m1", S_IFREG | 0644}, {"m3", S_IFDIR | 0755},
-		  {"m3", 0170000}, {"m3", S_IFLNK | 0777}, {"nope/m", 0644}, {"m3/", 0644},
-		  {"d", 0644}, {"/", 0644}, {NULL, 0644}};
+	} mk[] = {{"m1", S_IFREG | 0666},
+		  {"m2", 0600},
+		  {"m1", S_IFREG | 0644},
+		  {"m3", S_IFDIR | 0755},
+		  {"m3", 0170000},
+		  {"m3", S_IFLNK | 0777},
+		  {"nope/m", 0644},
+		  {"m3/", 0644},
+		  {"d", 0644},
+		  {"/", 0644},
+		  {NULL, 0644}};
 	for (unsigned i = 0; i < sizeof(mk) / sizeof(mk[0]); i++)
-		BOTH(kn_sys_mknod(mk[i].p, mk[i].mode, 0), syscall(SYS_mknod, mk[i].p, mk[i].mode, 0));
+		BOTH(kn_sys_mknod(mk[i].p, mk[i].mode, 0),
+		     syscall(SYS_mknod, mk[i].p, mk[i].mode, 0));
 	SAME("m1");
 	SAME("m2");
 	BOTH(kn_sys_mknodat(99, "m4", 0644, 0), syscall(SYS_mknodat, 99, "m4", 0644, 0));
@@ -962,9 +989,11 @@ static void cmp_vector_io(void)
 	CHECK(!memcmp(kr, hr, 16));
 	BOTH(kn_sys_preadv(p.k, (void *)rk, 2, -1, 0), syscall(SYS_preadv, p.h, rh, 2, -1L, 0));
 	BOTH(kn_sys_lseek(p.k, 4, SEEK_SET), lseek(p.h, 4, SEEK_SET));
-	BOTH(kn_sys_preadv2(p.k, (void *)rk, 1, -1, 0, 0), syscall(SYS_preadv2, p.h, rh, 1, -1L, 0, 0));
+	BOTH(kn_sys_preadv2(p.k, (void *)rk, 1, -1, 0, 0),
+	     syscall(SYS_preadv2, p.h, rh, 1, -1L, 0, 0));
 	BOTH(kn_sys_lseek(p.k, 0, SEEK_CUR), lseek(p.h, 0, SEEK_CUR));
-	BOTH(kn_sys_preadv2(p.k, (void *)rk, 1, -2, 0, 0), syscall(SYS_preadv2, p.h, rh, 1, -2L, 0, 0));
+	BOTH(kn_sys_preadv2(p.k, (void *)rk, 1, -2, 0, 0),
+	     syscall(SYS_preadv2, p.h, rh, 1, -2L, 0, 0));
 	BOTH(kn_sys_preadv2(p.k, (void *)rk, 1, 0, 0, 0x40000000),
 	     syscall(SYS_preadv2, p.h, rh, 1, 0, 0, 0x40000000));
 	BOTH(kn_sys_preadv2(p.k, (void *)rk, 0, 0, 0, 0x40000000),
@@ -992,8 +1021,8 @@ static void cmp_vector_io(void)
 	static const struct {
 		int mode;
 		long off, len;
-	} fa[] = {{0, 0, 100}, {0, 200, 50}, {0, 0, 10}, {0, 0, 0}, {0, -1, 10}, {2, 0, 10},
-		  {0x100, 0, 10}};
+	} fa[] = {{0, 0, 100}, {0, 200, 50}, {0, 0, 10},    {0, 0, 0},
+		  {0, -1, 10}, {2, 0, 10},   {0x100, 0, 10}};
 	for (unsigned i = 0; i < sizeof(fa) / sizeof(fa[0]); i++) {
 		BOTH(kn_sys_fallocate(p.k, fa[i].mode, fa[i].off, fa[i].len),
 		     fallocate(p.h, fa[i].mode, fa[i].off, fa[i].len));
@@ -1008,8 +1037,8 @@ static void cmp_vector_io(void)
 	pclose2(r);
 	BOTH(kn_sys_fallocate(99, 0, 0, 1), fallocate(99, 0, 0, 1));
 	/* flock */
-	static const int ops[] = {LOCK_EX, LOCK_UN, LOCK_SH | LOCK_NB, LOCK_EX | LOCK_NB, 0, 3, 16,
-				  LOCK_UN | LOCK_NB};
+	static const int ops[] = {LOCK_EX, LOCK_UN, LOCK_SH | LOCK_NB, LOCK_EX | LOCK_NB, 0,
+				  3,       16,      LOCK_UN | LOCK_NB};
 	for (unsigned i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
 		BOTH(kn_sys_flock(p.k, (unsigned)ops[i]), syscall(SYS_flock, p.h, ops[i]));
 	BOTH(kn_sys_flock(99, LOCK_SH), syscall(SYS_flock, 99, LOCK_SH));
@@ -1145,17 +1174,22 @@ static void cmp_utimes(void)
 	     syscall(SYS_utimensat, AT_FDCWD, "l", t, AT_SYMLINK_NOFOLLOW));
 	BOTH(kn_sys_lstat("l", &ks), lstat("l", &hs));
 	EQ(ks.st_mtim.tv_sec, hs.st_mtim.tv_sec);
-	BOTH(kn_sys_utimensat(KN_AT_FDCWD, "f", NULL, 0), syscall(SYS_utimensat, AT_FDCWD, "f", NULL, 0));
-	BOTH(kn_sys_utimensat(KN_AT_FDCWD, "f", NULL, 1), syscall(SYS_utimensat, AT_FDCWD, "f", NULL, 1));
+	BOTH(kn_sys_utimensat(KN_AT_FDCWD, "f", NULL, 0),
+	     syscall(SYS_utimensat, AT_FDCWD, "f", NULL, 0));
+	BOTH(kn_sys_utimensat(KN_AT_FDCWD, "f", NULL, 1),
+	     syscall(SYS_utimensat, AT_FDCWD, "f", NULL, 1));
 	BOTH(kn_sys_utimensat(KN_AT_FDCWD, "f", (void *)1, 0),
 	     syscall(SYS_utimensat, AT_FDCWD, "f", (void *)1, 0));
-	BOTH(kn_sys_utimensat(KN_AT_FDCWD, NULL, NULL, 0), syscall(SYS_utimensat, AT_FDCWD, NULL, NULL, 0));
+	BOTH(kn_sys_utimensat(KN_AT_FDCWD, NULL, NULL, 0),
+	     syscall(SYS_utimensat, AT_FDCWD, NULL, NULL, 0));
 	BOTH(kn_sys_utimensat(99, NULL, NULL, 0), syscall(SYS_utimensat, 99, NULL, NULL, 0));
 	BOTH(kn_sys_utimensat(99, "f", NULL, 0), syscall(SYS_utimensat, 99, "f", NULL, 0));
 	BOTH(kn_sys_utimensat(KN_AT_FDCWD, "nope", NULL, 0),
 	     syscall(SYS_utimensat, AT_FDCWD, "nope", NULL, 0));
-	struct kn_timespec bad[2] = {{1, 1000000000}, {1, 0}}, omit[2] = {{1, KN_UTIME_OMIT}, {1, KN_UTIME_OMIT}};
-	BOTH(kn_sys_utimensat(KN_AT_FDCWD, "f", bad, 0), syscall(SYS_utimensat, AT_FDCWD, "f", bad, 0));
+	struct kn_timespec bad[2] = {{1, 1000000000}, {1, 0}},
+			   omit[2] = {{1, KN_UTIME_OMIT}, {1, KN_UTIME_OMIT}};
+	BOTH(kn_sys_utimensat(KN_AT_FDCWD, "f", bad, 0),
+	     syscall(SYS_utimensat, AT_FDCWD, "f", bad, 0));
 	BOTH(kn_sys_utimensat(KN_AT_FDCWD, "nope", bad, 0),
 	     syscall(SYS_utimensat, AT_FDCWD, "nope", bad, 0));
 	BOTH(kn_sys_utimensat(KN_AT_FDCWD, "nope", omit, 0),
@@ -1211,27 +1245,28 @@ static void changed(const char *p, struct snap *s, const char *op, int line)
 	int h = hmoved(s->h.st_atim, n.h.st_atim) | hmoved(s->h.st_mtim, n.h.st_mtim) << 1 |
 		hmoved(s->h.st_ctim, n.h.st_ctim) << 2;
 	if (k != h) {
-		printf("FAIL line %d: times of %s after %s: kiln %d host %d (a=1 m=2 c=4)\n", line, p,
-		       op, k, h);
+		printf("FAIL line %d: times of %s after %s: kiln %d host %d (a=1 m=2 c=4)\n", line,
+		       p, op, k, h);
 		printf("  kiln a %ld.%09ld->%ld.%09ld host a %ld.%09ld->%ld.%09ld\n",
-		       (long)s->k.st_atim.tv_sec, (long)s->k.st_atim.tv_nsec, (long)n.k.st_atim.tv_sec,
-		       (long)n.k.st_atim.tv_nsec, (long)s->h.st_atim.tv_sec, s->h.st_atim.tv_nsec,
-		       (long)n.h.st_atim.tv_sec, n.h.st_atim.tv_nsec);
+		       (long)s->k.st_atim.tv_sec, (long)s->k.st_atim.tv_nsec,
+		       (long)n.k.st_atim.tv_sec, (long)n.k.st_atim.tv_nsec,
+		       (long)s->h.st_atim.tv_sec, s->h.st_atim.tv_nsec, (long)n.h.st_atim.tv_sec,
+		       n.h.st_atim.tv_nsec);
 		failures++;
 	}
 }
 
 /* Runs op on both sides after a pause (coarse host clocks), then compares
  * which times moved on the paths named. */
-#define TIMES(op_k, op_h, p1, p2)                                              \
-	do {                                                                   \
-		struct snap s1, s2;                                            \
-		pause_ms(15);                                                  \
-		take(p1, &s1);                                                 \
-		take(p2, &s2);                                                 \
-		BOTH(op_k, op_h);                                              \
-		changed(p1, &s1, #op_k, __LINE__);                             \
-		changed(p2, &s2, #op_k, __LINE__);                             \
+#define TIMES(op_k, op_h, p1, p2)                                                                  \
+	do {                                                                                       \
+		struct snap s1, s2;                                                                \
+		pause_ms(15);                                                                      \
+		take(p1, &s1);                                                                     \
+		take(p2, &s2);                                                                     \
+		BOTH(op_k, op_h);                                                                  \
+		changed(p1, &s1, #op_k, __LINE__);                                                 \
+		changed(p2, &s2, #op_k, __LINE__);                                                 \
 	} while (0)
 
 static void cmp_time_updates(void)
@@ -1257,8 +1292,10 @@ static void cmp_time_updates(void)
 	TIMES(kn_sys_rmdir("d/e"), rmdir("d/e"), "d", ".");
 	TIMES(kn_sys_symlink("f", "d/s"), symlink("f", "d/s"), "d", ".");
 	TIMES(kn_sys_unlink("d/s"), unlink("d/s"), "d", ".");
-	TIMES(kn_sys_utimensat(KN_AT_FDCWD, "f", NULL, 0), utimensat(AT_FDCWD, "f", NULL, 0), "f", ".");
-	TIMES(kn_sys_open("f", O_WRONLY | O_TRUNC, 0) >= 0, open("f", O_WRONLY | O_TRUNC) >= 0, "f", ".");
+	TIMES(kn_sys_utimensat(KN_AT_FDCWD, "f", NULL, 0), utimensat(AT_FDCWD, "f", NULL, 0), "f",
+	      ".");
+	TIMES(kn_sys_open("f", O_WRONLY | O_TRUNC, 0) >= 0, open("f", O_WRONLY | O_TRUNC) >= 0, "f",
+	      ".");
 	TIMES(kn_sys_fallocate(p.k, 0, 0, 100), fallocate(p.h, 0, 0, 100), "f", ".");
 	TIMES(kn_sys_mknod("d/n", S_IFREG | 0644, 0), mknod("d/n", S_IFREG | 0644, 0), "d", ".");
 	TIMES(kn_sys_unlink("d/n"), unlink("d/n"), "d", ".");

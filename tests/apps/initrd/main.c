@@ -9,12 +9,12 @@
 
 static int failures;
 
-#define CHECK(cond)                                                          \
-	do {                                                                 \
-		if (!(cond)) {                                               \
-			printf("initrd: FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
-			failures++;                                          \
-		}                                                            \
+#define CHECK(cond)                                                                                \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			printf("initrd: FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);             \
+			failures++;                                                                \
+		}                                                                                  \
 	} while (0)
 
 static unsigned char data[1 << 16]; /* a file's first 64 KiB */
@@ -77,8 +77,7 @@ static void walk(const char *dir)
 				CHECK(read_file(path, &len) == 0);
 				CHECK((int64_t)len == st.st_size);
 				printf("file %s %o %lu %08x nlink %lu\n", path, st.st_mode & 07777,
-				       (unsigned long)len, hash,
-				       (unsigned long)st.st_nlink);
+				       (unsigned long)len, hash, (unsigned long)st.st_nlink);
 			}
 		}
 	}

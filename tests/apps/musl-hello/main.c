@@ -15,10 +15,17 @@
 
 static int failures;
 
-#define CHECK(what, cond, ...) do { \
-	if (cond) { printf("ok %s\n", what); } \
-	else { printf("FAIL %s: ", what); printf(__VA_ARGS__); printf("\n"); failures++; } \
-} while (0)
+#define CHECK(what, cond, ...)                                                                     \
+	do {                                                                                       \
+		if (cond) {                                                                        \
+			printf("ok %s\n", what);                                                   \
+		} else {                                                                           \
+			printf("FAIL %s: ", what);                                                 \
+			printf(__VA_ARGS__);                                                       \
+			printf("\n");                                                              \
+			failures++;                                                                \
+		}                                                                                  \
+	} while (0)
 
 /* Many sizes, small to several MiB (mallocng serves those with mmap):
  * every block is filled and checked before it is freed. */
@@ -30,17 +37,24 @@ static void check_malloc(void)
 
 	for (int round = 0; round < 3; round++) {
 		for (int i = 0; i < 200; i++) {
-			size_t n = (i % 10 == 9) ? (size_t)(i + 1) * 40000 : (size_t)(i * 37 + round) % 3000 + 1;
+			size_t n = (i % 10 == 9) ? (size_t)(i + 1) * 40000
+						 : (size_t)(i * 37 + round) % 3000 + 1;
 			sizes[i] = n;
 			blocks[i] = malloc(n);
-			if (!blocks[i]) { bad = 1; break; }
+			if (!blocks[i]) {
+				bad = 1;
+				break;
+			}
 			memset(blocks[i], i & 0xff, n);
 		}
 		for (int i = 0; i < 200 && !bad; i += 2)
 			blocks[i] = realloc(blocks[i], sizes[i] * 2 + 5), sizes[i] = sizes[i];
 		for (int i = 0; i < 200; i++) {
 			unsigned char *p = blocks[i];
-			if (!p) { bad = 1; continue; }
+			if (!p) {
+				bad = 1;
+				continue;
+			}
 			if (p[0] != (i & 0xff) || p[sizes[i] - 1] != (i & 0xff))
 				bad = 1;
 			free(p);
@@ -56,7 +70,8 @@ static void check_malloc(void)
 	void *huge = malloc((size_t)1 << 40);
 	CHECK("malloc-too-big", !huge && errno == ENOMEM, "got %p errno %d", huge, errno);
 	void *m = mmap(0, 1 << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-	CHECK("mmap", m != MAP_FAILED && ((char *)m)[12345] == 0, "mmap failed: %s", strerror(errno));
+	CHECK("mmap", m != MAP_FAILED && ((char *)m)[12345] == 0, "mmap failed: %s",
+	      strerror(errno));
 	if (m != MAP_FAILED)
 		munmap(m, 1 << 20);
 }
@@ -88,8 +103,8 @@ static void check_file(void)
 	CHECK("file-roundtrip", good && n == 1000, "read %d lines, good %d", n, good);
 	CHECK("ftell", size == 13390, "size %ld", size);
 	CHECK("missing-file", !fopen("/no/such/file", "r") && errno == ENOENT, "errno %d", errno);
-	CHECK("remove", remove("/musl-test.txt") == 0 && access("/musl-test.txt", F_OK) < 0,
-	      "%s", strerror(errno));
+	CHECK("remove", remove("/musl-test.txt") == 0 && access("/musl-test.txt", F_OK) < 0, "%s",
+	      strerror(errno));
 }
 
 static int cmp_double(const void *a, const void *b)
@@ -110,7 +125,9 @@ static void check_numbers(void)
 	qsort(v, 6, sizeof(v[0]), cmp_double);
 	snprintf(buf, sizeof(buf), "%g %g %g %g %g %g", v[0], v[1], v[2], v[3], v[4], v[5]);
 	CHECK("qsort", strcmp(buf, "-7.75 -1 0 2.25 3.5 1e+10") == 0, "'%s'", buf);
-	CHECK("math", fabs(sqrt(2.0) * sqrt(2.0) - 2.0) < 1e-12 && fabs(sin(0.5) - 0.479425538604203) < 1e-12,
+	CHECK("math",
+	      fabs(sqrt(2.0) * sqrt(2.0) - 2.0) < 1e-12 &&
+		      fabs(sin(0.5) - 0.479425538604203) < 1e-12,
 	      "sqrt/sin are off");
 	long l = strtol("0x7fffffffffffffff", 0, 16);
 	CHECK("strtol", l == 0x7fffffffffffffff, "%ld", l);
@@ -132,7 +149,8 @@ static void check_malloc_family(void)
 	memcpy(r, "realloc!!", 10);
 	r = realloc(r, 100000);
 	CHECK("realloc-keeps", r && memcmp(r, "realloc!!", 10) == 0, "contents lost");
-	CHECK("usable-size", r && malloc_usable_size(r) >= 100000, "%zu", r ? malloc_usable_size(r) : 0);
+	CHECK("usable-size", r && malloc_usable_size(r) >= 100000, "%zu",
+	      r ? malloc_usable_size(r) : 0);
 	free(r);
 	free(NULL);
 	void *a = aligned_alloc(256, 1000);
@@ -168,8 +186,14 @@ static void print_heap(void)
 		free(p[i]);
 }
 
-static void first(void) { printf("atexit: first registered, runs last\n"); }
-static void second(void) { printf("atexit: second registered, runs first\n"); }
+static void first(void)
+{
+	printf("atexit: first registered, runs last\n");
+}
+static void second(void)
+{
+	printf("atexit: second registered, runs first\n");
+}
 
 int main(int argc, char **argv)
 {

@@ -11,10 +11,17 @@
 
 static int failures;
 
-#define CHECK(what, cond, ...) do { \
-	if (cond) { printf("ok %s\n", what); } \
-	else { printf("FAIL %s: ", what); printf(__VA_ARGS__); printf("\n"); failures++; } \
-} while (0)
+#define CHECK(what, cond, ...)                                                                     \
+	do {                                                                                       \
+		if (cond) {                                                                        \
+			printf("ok %s\n", what);                                                   \
+		} else {                                                                           \
+			printf("FAIL %s: ", what);                                                 \
+			printf(__VA_ARGS__);                                                       \
+			printf("\n");                                                              \
+			failures++;                                                                \
+		}                                                                                  \
+	} while (0)
 
 #define THREADS 6
 #define ROUNDS 2000
@@ -243,8 +250,7 @@ static void check_detach(void)
 	made += pthread_detach(u) == 0;
 	for (int i = 0; i < 100 && detached_done < 4; i++)
 		usleep(1000);
-	CHECK("detach", made == 4 && detached_done == 4, "made %d done %d", made,
-	      detached_done);
+	CHECK("detach", made == 4 && detached_done == 4, "made %d done %d", made, detached_done);
 }
 
 int main(void)

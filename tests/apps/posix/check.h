@@ -10,22 +10,22 @@
 
 extern int checks_failed, checks_run;
 
-#define CHECK(expr)                                                            \
-	do {                                                                   \
-		checks_run++;                                                  \
-		if (!(expr)) {                                                 \
-			checks_failed++;                                       \
-			printf("FAIL %s:%d: %s (errno %d %s)\n", __FILE__,     \
-			       __LINE__, #expr, errno, strerror(errno));       \
-		}                                                              \
+#define CHECK(expr)                                                                                \
+	do {                                                                                       \
+		checks_run++;                                                                      \
+		if (!(expr)) {                                                                     \
+			checks_failed++;                                                           \
+			printf("FAIL %s:%d: %s (errno %d %s)\n", __FILE__, __LINE__, #expr, errno, \
+			       strerror(errno));                                                   \
+		}                                                                                  \
 	} while (0)
 
 /* The call fails and sets errno to the expected value. */
-#define CHECK_ERR(call, err)                                                   \
-	do {                                                                   \
-		errno = 0;                                                     \
-		long check_r_ = (long)(call);                                  \
-		CHECK(check_r_ == -1 && errno == (err));                       \
+#define CHECK_ERR(call, err)                                                                       \
+	do {                                                                                       \
+		errno = 0;                                                                         \
+		long check_r_ = (long)(call);                                                      \
+		CHECK(check_r_ == -1 && errno == (err));                                           \
 	} while (0)
 
 /* NULL, hidden from the compiler's nonnull checks. */

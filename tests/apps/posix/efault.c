@@ -30,7 +30,7 @@ static void setup(char **none, char **ro)
 	memcpy(*ro, "read-only!", 10);
 	CHECK(mprotect(*ro, PAGE, PROT_READ) == 0);
 	bad_to_read[0] = (char *)0xdead000000000000UL; /* not canonical */
-	bad_to_read[1] = nowhere;                       /* NULL */
+	bad_to_read[1] = nowhere;                      /* NULL */
 	bad_to_read[2] = *none;
 	bad_to_read[3] = (char *)0x100000000000UL; /* 16 TiB: nothing there */
 }

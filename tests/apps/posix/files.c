@@ -80,7 +80,11 @@ static void test_append_and_flags(void)
 	CHECK(dup2(fd, fd) == fd);
 	CHECK(fcntl(fd, F_DUPFD, 50) == 50);
 	CHECK_ERR(dup(-5), EBADF);
-	close(d); close(40); close(41); close(50); close(fd);
+	close(d);
+	close(40);
+	close(41);
+	close(50);
+	close(fd);
 }
 
 static void test_names(void)
@@ -104,7 +108,8 @@ static void test_names(void)
 	CHECK(symlink("nowhere", "dangling") == 0);
 	CHECK_ERR(open("dangling", O_RDONLY), ENOENT);
 	CHECK(chmod("n1", 0600) == 0 && stat("n1", &st) == 0 && (st.st_mode & 0777) == 0600);
-	CHECK(unlink("n1") == 0 && unlink("n3") == 0 && unlink("s1") == 0 && unlink("dangling") == 0);
+	CHECK(unlink("n1") == 0 && unlink("n3") == 0 && unlink("s1") == 0 &&
+	      unlink("dangling") == 0);
 	CHECK_ERR(unlink("n1"), ENOENT);
 	mode_t old = umask(027);
 	umask(old);

@@ -17,7 +17,8 @@ void test_identity(void)
 	CHECK(getuid() == geteuid() && getgid() == getegid());
 
 	struct utsname u;
-	CHECK(uname(&u) == 0 && strcmp(u.sysname, "Linux") == 0 && strcmp(u.machine, "x86_64") == 0);
+	CHECK(uname(&u) == 0 && strcmp(u.sysname, "Linux") == 0 &&
+	      strcmp(u.machine, "x86_64") == 0);
 
 	struct sysinfo si;
 	CHECK(sysinfo(&si) == 0 && si.totalram > 0 && si.freeram <= si.totalram);

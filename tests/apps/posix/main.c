@@ -15,12 +15,10 @@ static const struct {
 	const char *name;
 	void (*run)(void);
 } sections[] = {
-	{"files", test_files},       {"dirs", test_dirs},
-	{"pipes", test_pipes},       {"poll", test_poll},
-	{"threads", test_threads},   {"futex", test_futex},
-	{"mmap", test_mmap},         {"time", test_time},
-	{"identity", test_identity}, {"signals", test_signals},
-	{"efault", test_efault},
+	{"files", test_files},     {"dirs", test_dirs},       {"pipes", test_pipes},
+	{"poll", test_poll},       {"threads", test_threads}, {"futex", test_futex},
+	{"mmap", test_mmap},       {"time", test_time},       {"identity", test_identity},
+	{"signals", test_signals}, {"efault", test_efault},
 };
 
 int main(int argc, char **argv)
@@ -31,8 +29,8 @@ int main(int argc, char **argv)
 			continue;
 		checks_failed = checks_run = 0;
 		sections[i].run();
-		printf("%s %s (%d checks)\n", checks_failed ? "FAILED" : "ok",
-		       sections[i].name, checks_run);
+		printf("%s %s (%d checks)\n", checks_failed ? "FAILED" : "ok", sections[i].name,
+		       checks_run);
 		total_failed += checks_failed;
 	}
 	printf("posixtest: %s\n", total_failed ? "FAILED" : "all passed");

@@ -59,11 +59,14 @@ void test_mmap(void)
 	unlink("map.txt");
 
 	errno = 0;
-	CHECK(mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED && errno == EINVAL);
+	CHECK(mmap(NULL, 0, PROT_READ, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED &&
+	      errno == EINVAL);
 	errno = 0;
 	CHECK(mmap(NULL, page, PROT_READ, MAP_PRIVATE, 999, 0) == MAP_FAILED && errno == EBADF);
 	errno = 0;
-	CHECK(mmap(NULL, (size_t)1 << 47, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0) == MAP_FAILED && errno == ENOMEM);
+	CHECK(mmap(NULL, (size_t)1 << 47, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1,
+		   0) == MAP_FAILED &&
+	      errno == ENOMEM);
 	CHECK_ERR(munmap((void *)((uintptr_t)p + 1), page), EINVAL);
 
 	/* malloc: small and large blocks (the large ones go through mmap). */

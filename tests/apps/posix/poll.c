@@ -33,8 +33,10 @@ void test_poll(void)
 	CHECK(ppoll(fds, 1, &ts, NULL) == 1 && fds[0].revents == POLLIN);
 
 	fd_set r, w;
-	FD_ZERO(&r); FD_ZERO(&w);
-	FD_SET(p[0], &r); FD_SET(p[1], &w);
+	FD_ZERO(&r);
+	FD_ZERO(&w);
+	FD_SET(p[0], &r);
+	FD_SET(p[1], &w);
 	struct timeval tv = {0, 0};
 	CHECK(select(p[1] + 1, &r, &w, NULL, &tv) == 2);
 	CHECK(FD_ISSET(p[0], &r) && FD_ISSET(p[1], &w));

@@ -110,7 +110,7 @@ static void test_rwlock(void)
 	void *ret;
 	CHECK(pthread_rwlock_rdlock(&rw) == 0);
 	CHECK(pthread_create(&t, NULL, reader, NULL) == 0 && pthread_join(t, &ret) == 0);
-	CHECK(ret == 0); /* readers share */
+	CHECK(ret == 0);            /* readers share */
 	pthread_rwlock_unlock(&rw); /* ours */
 	pthread_rwlock_unlock(&rw); /* the reader thread's, still held */
 	CHECK(pthread_rwlock_wrlock(&rw) == 0);

@@ -6,7 +6,8 @@
 #include <kn/sched.h>
 #include <kn/time.h>
 
-#define THREAD_FLAGS 0x7d0f00 /* VM|FS|FILES|SIGHAND|THREAD|SYSVSEM|SETTLS|
+#define THREAD_FLAGS                                                                               \
+	0x7d0f00 /* VM|FS|FILES|SIGHAND|THREAD|SYSVSEM|SETTLS|
 			       * PARENT_SETTID|CHILD_CLEARTID|DETACHED */
 
 static char stacks[2][16384] __attribute__((aligned(16)));
@@ -24,8 +25,8 @@ static int late_child(void *arg)
 int exit_main_waits_for_clones(void)
 {
 	for (long i = 0; i < 2; i++)
-		if (kn_clone(late_child, stacks[i] + sizeof(stacks[i]), THREAD_FLAGS,
-			     (void *)i, &tids[i], 0, &tids[i]) <= 0)
+		if (kn_clone(late_child, stacks[i] + sizeof(stacks[i]), THREAD_FLAGS, (void *)i,
+			     &tids[i], 0, &tids[i]) <= 0)
 			return 1;
 	kn_printk("posixthread: main exits\n");
 	kn_sys_exit(5);
@@ -39,8 +40,8 @@ static int ender(void *arg)
 
 int exit_group_from_a_clone(void)
 {
-	if (kn_clone(ender, stacks[0] + sizeof(stacks[0]), THREAD_FLAGS, 0, &tids[0],
-		     0, &tids[0]) <= 0)
+	if (kn_clone(ender, stacks[0] + sizeof(stacks[0]), THREAD_FLAGS, 0, &tids[0], 0,
+		     &tids[0]) <= 0)
 		return 1;
 	kn_sleep_ns(1000 * KN_NSEC_PER_MSEC);
 	kn_printk("posixthread: main was not ended\n");

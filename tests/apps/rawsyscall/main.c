@@ -36,7 +36,7 @@ static long raw(long nr, long a1, long a2, long a3, long a4, long a5, long a6)
 }
 
 #define SYS(nr, ...) raw_args(nr, __VA_ARGS__, 0, 0, 0, 0, 0, 0)
-#define raw_args(nr, a, b, c, d, e, f, ...)                                    \
+#define raw_args(nr, a, b, c, d, e, f, ...)                                                        \
 	raw(nr, (long)(a), (long)(b), (long)(c), (long)(d), (long)(e), (long)(f))
 
 static size_t len(const char *s)

@@ -36,11 +36,11 @@
 #define KN_ALLOC_ALIGN 16UL
 
 struct kn_alloc_stats {
-	size_t total;      /* bytes accepted by add_region, allocator overhead
+	size_t total;     /* bytes accepted by add_region, allocator overhead
 			      (headers, metadata) included */
-	size_t free;       /* bytes currently free (usable for allocation) */
-	size_t allocated;  /* sum of the usable sizes of live allocations */
-	size_t allocs;     /* number of live allocations */
+	size_t free;      /* bytes currently free (usable for allocation) */
+	size_t allocated; /* sum of the usable sizes of live allocations */
+	size_t allocs;    /* number of live allocations */
 };
 
 KN_API_BEGIN
@@ -66,7 +66,6 @@ int kn_alloc_check(void);
 
 /* The name of the implementation ("buddy", "tlsf", "region"). */
 extern const char kn_alloc_impl_name[];
-
 
 KN_API_END
 

@@ -29,8 +29,8 @@
 #define KN_CAT(a, b) KN_CAT_(a, b)
 
 #define KN_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define KN_ALIGN_UP(x, a) (((x) + ((a) - 1)) & ~((__typeof__(x))(a) - 1))
-#define KN_ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a) - 1))
+#define KN_ALIGN_UP(x, a) (((x) + ((a)-1)) & ~((__typeof__(x))(a)-1))
+#define KN_ALIGN_DOWN(x, a) ((x) & ~((__typeof__(x))(a)-1))
 #define KN_MIN(a, b) ((a) < (b) ? (a) : (b))
 #define KN_MAX(a, b) ((a) > (b) ? (a) : (b))
 

@@ -24,8 +24,8 @@ struct kn_init_entry {
 
 #define KN_INIT_SECTION_(cls, prio) ".kn_init." #cls "." #prio
 /* prio must be written with two digits (e.g. 05) so names sort right. */
-#define KN_INIT(fn, cls, prio)                                                 \
-	static const struct kn_init_entry KN_CAT(__kn_init_, fn) KN_USED KN_ALIGNED(8)       \
+#define KN_INIT(fn, cls, prio)                                                                     \
+	static const struct kn_init_entry KN_CAT(__kn_init_, fn) KN_USED KN_ALIGNED(8)             \
 		KN_SECTION(KN_INIT_SECTION_(cls, prio)) = {fn, #fn}
 
 /* Teardown work, run by kn_exit() before the platform exit (not on panic),
@@ -37,8 +37,8 @@ struct kn_fini_entry {
 	const char *name;
 };
 
-#define KN_FINI(fn, cls, prio)                                                 \
-	static const struct kn_fini_entry KN_CAT(__kn_fini_, fn) KN_USED KN_ALIGNED(8)       \
+#define KN_FINI(fn, cls, prio)                                                                     \
+	static const struct kn_fini_entry KN_CAT(__kn_fini_, fn) KN_USED KN_ALIGNED(8)             \
 		KN_SECTION(KN_FINI_SECTION_(cls, prio)) = {fn, #fn}
 
 #endif

@@ -13,11 +13,10 @@ KN_API_BEGIN
 KN_NORETURN KN_PRINTF(1, 2) void kn_panic(const char *fmt, ...);
 KN_API_END
 
-#define KN_BUG_ON(cond)                                                        \
-	do {                                                                   \
-		if (KN_UNLIKELY(cond))                                         \
-			kn_panic("%s:%d: BUG_ON(%s)", __FILE__, __LINE__,      \
-				 #cond);                                       \
+#define KN_BUG_ON(cond)                                                                            \
+	do {                                                                                       \
+		if (KN_UNLIKELY(cond))                                                             \
+			kn_panic("%s:%d: BUG_ON(%s)", __FILE__, __LINE__, #cond);                  \
 	} while (0)
 
 #endif

@@ -18,8 +18,8 @@ struct kn_param {
 	const char *help;
 };
 
-#define KN_PARAM(lib, name, type, var, help)                                   \
-	static const struct kn_param KN_CAT(__kn_param_##lib##_, name) KN_USED KN_ALIGNED(8) \
+#define KN_PARAM(lib, name, type, var, help)                                                       \
+	static const struct kn_param KN_CAT(__kn_param_##lib##_, name) KN_USED KN_ALIGNED(8)       \
 		KN_SECTION(".kn_params") = {#lib, #name, type, &(var), help}
 
 #endif

@@ -24,8 +24,8 @@ struct kn_console_driver {
 	void (*write_err)(const char *s, size_t n);
 };
 
-#define KN_CONSOLE_DRIVER(id, writefn, errfn)                                  \
-	static const struct kn_console_driver __kn_console_##id KN_USED KN_ALIGNED(8)       \
+#define KN_CONSOLE_DRIVER(id, writefn, errfn)                                                      \
+	static const struct kn_console_driver __kn_console_##id KN_USED KN_ALIGNED(8)              \
 		KN_SECTION(".kn_console") = {#id, writefn, errfn}
 
 KN_API_BEGIN

@@ -15,11 +15,10 @@ struct kn_ktest {
 	void (*fn)(void);
 };
 
-#define KN_TEST(suite, name)                                                   \
-	static void __kn_test_##suite##_##name(void);                          \
-	static const struct kn_ktest __kn_ktest_##suite##_##name KN_USED KN_ALIGNED(8)      \
-		KN_SECTION(".kn_tests") = {#suite, #name,                      \
-					   __kn_test_##suite##_##name};       \
+#define KN_TEST(suite, name)                                                                       \
+	static void __kn_test_##suite##_##name(void);                                              \
+	static const struct kn_ktest __kn_ktest_##suite##_##name KN_USED KN_ALIGNED(8)             \
+		KN_SECTION(".kn_tests") = {#suite, #name, __kn_test_##suite##_##name};             \
 	static void __kn_test_##suite##_##name(void)
 
 KN_API_BEGIN
@@ -29,18 +28,18 @@ void kn_ktest_fail(const char *file, int line, const char *expr);
 int kn_ktest_run_all(const char *filter);
 KN_API_END
 
-#define KN_EXPECT(cond)                                                        \
-	do {                                                                   \
-		if (!(cond))                                                   \
-			kn_ktest_fail(__FILE__, __LINE__, #cond);              \
+#define KN_EXPECT(cond)                                                                            \
+	do {                                                                                       \
+		if (!(cond))                                                                       \
+			kn_ktest_fail(__FILE__, __LINE__, #cond);                                  \
 	} while (0)
 
-#define KN_ASSERT(cond)                                                        \
-	do {                                                                   \
-		if (!(cond)) {                                                 \
-			kn_ktest_fail(__FILE__, __LINE__, #cond);              \
-			return;                                                \
-		}                                                              \
+#define KN_ASSERT(cond)                                                                            \
+	do {                                                                                       \
+		if (!(cond)) {                                                                     \
+			kn_ktest_fail(__FILE__, __LINE__, #cond);                                  \
+			return;                                                                    \
+		}                                                                                  \
 	} while (0)
 
 #endif

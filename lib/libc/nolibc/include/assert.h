@@ -12,8 +12,8 @@
 #define _NL_ASSERT_DECLARED
 __NL_BEGIN
 /* Prints "Assertion failed: <expr> (<file>:<line>: <func>)" and aborts. */
-__nl_noreturn void __assert_fail(const char *expr, const char *file,
-				 unsigned int line, const char *func);
+__nl_noreturn void __assert_fail(const char *expr, const char *file, unsigned int line,
+				 const char *func);
 __NL_END
 #if !defined(__cplusplus) && !defined(static_assert)
 #define static_assert _Static_assert

@@ -7,8 +7,12 @@
 #define _FEATURES_H
 
 #ifdef __cplusplus
-#define __NL_BEGIN _Pragma("GCC visibility push(default)") extern "C" {
-#define __NL_END } _Pragma("GCC visibility pop")
+#define __NL_BEGIN                                                                                 \
+	_Pragma("GCC visibility push(default)") extern "C"                                         \
+	{
+#define __NL_END                                                                                   \
+	}                                                                                          \
+	_Pragma("GCC visibility pop")
 #else
 #define __NL_BEGIN _Pragma("GCC visibility push(default)")
 #define __NL_END _Pragma("GCC visibility pop")

@@ -26,15 +26,12 @@ extern FILE *const stderr;
 __nl_printf(1, 2) int printf(const char *__restrict fmt, ...);
 __nl_printf(2, 3) int fprintf(FILE *__restrict f, const char *__restrict fmt, ...);
 __nl_printf(2, 3) int sprintf(char *__restrict s, const char *__restrict fmt, ...);
-__nl_printf(3, 4) int snprintf(char *__restrict s, size_t n,
-			       const char *__restrict fmt, ...);
+__nl_printf(3, 4) int snprintf(char *__restrict s, size_t n, const char *__restrict fmt, ...);
 __nl_printf(1, 0) int vprintf(const char *__restrict fmt, va_list ap);
-__nl_printf(2, 0) int vfprintf(FILE *__restrict f, const char *__restrict fmt,
-			       va_list ap);
-__nl_printf(2, 0) int vsprintf(char *__restrict s, const char *__restrict fmt,
-			       va_list ap);
-__nl_printf(3, 0) int vsnprintf(char *__restrict s, size_t n,
-				const char *__restrict fmt, va_list ap);
+__nl_printf(2, 0) int vfprintf(FILE *__restrict f, const char *__restrict fmt, va_list ap);
+__nl_printf(2, 0) int vsprintf(char *__restrict s, const char *__restrict fmt, va_list ap);
+__nl_printf(3, 0) int vsnprintf(char *__restrict s, size_t n, const char *__restrict fmt,
+				va_list ap);
 
 int fputc(int c, FILE *f);
 int putc(int c, FILE *f);

@@ -8,9 +8,15 @@
 #define EXIT_FAILURE 1
 #define RAND_MAX 0x7fffffff
 
-typedef struct { int quot, rem; } div_t;
-typedef struct { long quot, rem; } ldiv_t;
-typedef struct { long long quot, rem; } lldiv_t;
+typedef struct {
+	int quot, rem;
+} div_t;
+typedef struct {
+	long quot, rem;
+} ldiv_t;
+typedef struct {
+	long long quot, rem;
+} lldiv_t;
 
 __NL_BEGIN
 /* The heap is the image's allocator (kn/alloc.h); failures set ENOMEM. */
@@ -42,16 +48,14 @@ double atof(const char *s);
 long strtol(const char *__restrict s, char **__restrict end, int base);
 unsigned long strtoul(const char *__restrict s, char **__restrict end, int base);
 long long strtoll(const char *__restrict s, char **__restrict end, int base);
-unsigned long long strtoull(const char *__restrict s, char **__restrict end,
-			    int base);
+unsigned long long strtoull(const char *__restrict s, char **__restrict end, int base);
 /* Within an ulp of the correctly rounded value (exact for up to 15
  * significant digits with small exponents). */
 double strtod(const char *__restrict s, char **__restrict end);
 float strtof(const char *__restrict s, char **__restrict end);
 long double strtold(const char *__restrict s, char **__restrict end);
 
-void qsort(void *base, size_t n, size_t size,
-	   int (*cmp)(const void *, const void *));
+void qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
 void *bsearch(const void *key, const void *base, size_t n, size_t size,
 	      int (*cmp)(const void *, const void *));
 

@@ -29,8 +29,7 @@ size_t strspn(const char *s, const char *accept);
 size_t strcspn(const char *s, const char *reject);
 char *strpbrk(const char *s, const char *accept);
 char *strtok(char *__restrict s, const char *__restrict delim);
-char *strtok_r(char *__restrict s, const char *__restrict delim,
-	       char **__restrict save);
+char *strtok_r(char *__restrict s, const char *__restrict delim, char **__restrict save);
 char *strerror(int errnum);
 __NL_END
 

@@ -54,10 +54,9 @@ char *nl_strerror(int);
 int nl_strcasecmp(const char *, const char *);
 int nl_strncasecmp(const char *, const char *, size_t);
 
-int nl_isalnum(int), nl_isalpha(int), nl_iscntrl(int), nl_isdigit(int),
-	nl_isgraph(int), nl_islower(int), nl_isprint(int), nl_ispunct(int),
-	nl_isspace(int), nl_isupper(int), nl_isxdigit(int), nl_isblank(int),
-	nl_tolower(int), nl_toupper(int);
+int nl_isalnum(int), nl_isalpha(int), nl_iscntrl(int), nl_isdigit(int), nl_isgraph(int),
+	nl_islower(int), nl_isprint(int), nl_ispunct(int), nl_isspace(int), nl_isupper(int),
+	nl_isxdigit(int), nl_isblank(int), nl_tolower(int), nl_toupper(int);
 
 int *nl___errno_location(void);
 #define NL_ERRNO (*nl___errno_location())
@@ -72,8 +71,7 @@ int nl_atoi(const char *);
 long nl_atol(const char *);
 double nl_atof(const char *);
 void nl_qsort(void *, size_t, size_t, int (*)(const void *, const void *));
-void *nl_bsearch(const void *, const void *, size_t, size_t,
-		 int (*)(const void *, const void *));
+void *nl_bsearch(const void *, const void *, size_t, size_t, int (*)(const void *, const void *));
 int nl_rand(void);
 void nl_srand(unsigned);
 char *nl_getenv(const char *);
@@ -115,8 +113,12 @@ void nl_clearerr(struct nl_file *);
 int nl_fileno(struct nl_file *);
 long nl_write(int, const void *, size_t);
 
-struct nl_timespec { long tv_sec, tv_nsec; };
-struct nl_timeval { long tv_sec, tv_usec; };
+struct nl_timespec {
+	long tv_sec, tv_nsec;
+};
+struct nl_timeval {
+	long tv_sec, tv_usec;
+};
 long nl_time(long *);
 int nl_clock_gettime(int, struct nl_timespec *);
 int nl_gettimeofday(struct nl_timeval *, void *);
@@ -168,7 +170,10 @@ void *nl_kn_calloc(size_t a, size_t b)
 	live_allocs++;
 	return calloc(a ? a : 1, b ? b : 1);
 }
-void *nl_kn_realloc(void *p, size_t n) { return realloc(p, n); }
+void *nl_kn_realloc(void *p, size_t n)
+{
+	return realloc(p, n);
+}
 void *nl_kn_memalign(size_t a, size_t n)
 {
 	live_allocs++;
@@ -180,7 +185,10 @@ void nl_kn_free(void *p)
 		live_allocs--;
 	free(p);
 }
-size_t nl_kn_malloc_usable_size(void *p) { return p ? 1 : 0; }
+size_t nl_kn_malloc_usable_size(void *p)
+{
+	return p ? 1 : 0;
+}
 
 static uint64_t mono_ns, wall_ns = 1700000000123456789ull, mono_step;
 uint64_t nl_kn_time_monotonic_ns(void)
@@ -188,7 +196,10 @@ uint64_t nl_kn_time_monotonic_ns(void)
 	mono_ns += mono_step;
 	return mono_ns;
 }
-uint64_t nl_kn_time_wall_ns(void) { return wall_ns; }
+uint64_t nl_kn_time_wall_ns(void)
+{
+	return wall_ns;
+}
 
 static jmp_buf exit_jmp;
 static int exit_code;
@@ -218,31 +229,43 @@ void nl_kn_panic(const char *fmt, ...)
 }
 
 static char *test_environ[] = {"PATHX=no", "PATH=/bin", "HOME=/root", NULL};
-char **nl_kn_boot_environ(void) { return test_environ; }
+char **nl_kn_boot_environ(void)
+{
+	return test_environ;
+}
 
 #ifdef WITH_SCHED
 static int thread_errno;
 static uint64_t slept_ns;
-int *nl_kn_sched_errno_location(void) { return &thread_errno; }
-void nl_kn_sleep_ns(uint64_t ns) { slept_ns += ns; }
+int *nl_kn_sched_errno_location(void)
+{
+	return &thread_errno;
+}
+void nl_kn_sleep_ns(uint64_t ns)
+{
+	slept_ns += ns;
+}
 #endif
 
 /* ---- checking ---- */
 static long checks, fails;
 
-#define EXPECT(cond, ...)                                                      \
-	do {                                                                   \
-		checks++;                                                      \
-		if (!(cond)) {                                                 \
-			if (++fails <= 60) {                                   \
-				printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond); \
-				printf(__VA_ARGS__);                           \
-				printf("\n");                                  \
-			}                                                      \
-		}                                                              \
+#define EXPECT(cond, ...)                                                                          \
+	do {                                                                                       \
+		checks++;                                                                          \
+		if (!(cond)) {                                                                     \
+			if (++fails <= 60) {                                                       \
+				printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);             \
+				printf(__VA_ARGS__);                                               \
+				printf("\n");                                                      \
+			}                                                                          \
+		}                                                                                  \
 	} while (0)
 
-static int sign(int v) { return (v > 0) - (v < 0); }
+static int sign(int v)
+{
+	return (v > 0) - (v < 0);
+}
 
 static uint64_t rng = 0x243f6a8885a308d3ull;
 static uint64_t rnd(void)
@@ -252,7 +275,10 @@ static uint64_t rnd(void)
 	rng ^= rng << 17;
 	return rng;
 }
-static size_t rndn(size_t n) { return (size_t)(rnd() % n); }
+static size_t rndn(size_t n)
+{
+	return (size_t)(rnd() % n);
+}
 
 static void fill_random(unsigned char *p, size_t n)
 {
@@ -286,12 +312,14 @@ static void test_mem(void)
 		memcpy(c_buf, a_buf, BUF);
 		memmove(c_buf + dst, c_buf + src, n);
 		r = nl_memmove(a_buf + dst, a_buf + src, n);
-		EXPECT(r == a_buf + dst && !memcmp(a_buf, c_buf, BUF), "memmove n=%zu %zu->%zu", n, src, dst);
+		EXPECT(r == a_buf + dst && !memcmp(a_buf, c_buf, BUF), "memmove n=%zu %zu->%zu", n,
+		       src, dst);
 
 		memcpy(c_buf, a_buf, BUF);
 		if (n && rndn(2))
 			c_buf[rndn(n)] ^= (unsigned char)(1 + rndn(255));
-		EXPECT(sign(nl_memcmp(a_buf, c_buf, n)) == sign(memcmp(a_buf, c_buf, n)), "memcmp n=%zu", n);
+		EXPECT(sign(nl_memcmp(a_buf, c_buf, n)) == sign(memcmp(a_buf, c_buf, n)),
+		       "memcmp n=%zu", n);
 
 		int ch = (int)rndn(256);
 		EXPECT(nl_memchr(a_buf, ch, n) == memchr(a_buf, ch, n), "memchr");
@@ -330,13 +358,15 @@ static void test_str(void)
 		EXPECT(sign(nl_strncmp(s, d1, m)) == sign(strncmp(s, d1, m)), "strncmp");
 		EXPECT(sign(nl_strcmp(s, s2)) == sign(strcmp(s, s2)), "strcmp2");
 		EXPECT(sign(nl_strcasecmp(s, d1)) == sign(strcasecmp(s, d1)), "strcasecmp");
-		EXPECT(sign(nl_strncasecmp(s, s2, m)) == sign(strncasecmp(s, s2, m)), "strncasecmp");
+		EXPECT(sign(nl_strncasecmp(s, s2, m)) == sign(strncasecmp(s, s2, m)),
+		       "strncasecmp");
 		int ch = alpha[rndn(strlen(alpha))];
 		EXPECT(nl_strchr(s, ch) == strchr(s, ch), "strchr");
 		EXPECT(nl_strrchr(s, ch) == strrchr(s, ch), "strrchr");
 		EXPECT(nl_strchr(s, 0) == strchr(s, 0), "strchr nul");
 		const char *needle = s2 + rndn(strlen(s2) + 1);
-		EXPECT(nl_strstr(s, needle) == strstr(s, needle), "strstr \"%s\" in \"%s\"", needle, s);
+		EXPECT(nl_strstr(s, needle) == strstr(s, needle), "strstr \"%s\" in \"%s\"", needle,
+		       s);
 		if (*s && rndn(2)) { /* a needle that is there */
 			size_t at = rndn(strlen(s)), len = rndn(strlen(s) - at) + 1;
 			memcpy(d2, s + at, len);
@@ -354,13 +384,15 @@ static void test_str(void)
 		EXPECT(nl_strcpy(d2 + 8, s) == d2 + 8 && !memcmp(d1, d2, sizeof(d1)), "strcpy");
 		size_t k = rndn(260);
 		strncpy(d1 + 8, s2, k);
-		EXPECT(nl_strncpy(d2 + 8, s2, k) == d2 + 8 && !memcmp(d1, d2, sizeof(d1)), "strncpy %zu", k);
+		EXPECT(nl_strncpy(d2 + 8, s2, k) == d2 + 8 && !memcmp(d1, d2, sizeof(d1)),
+		       "strncpy %zu", k);
 		strcpy(d1 + 8, s2);
 		strcpy(d2 + 8, s2);
 		strcat(d1 + 8, s);
 		EXPECT(nl_strcat(d2 + 8, s) == d2 + 8 && !memcmp(d1, d2, sizeof(d1)), "strcat");
 		strncat(d1 + 8, s2, k % 25);
-		EXPECT(nl_strncat(d2 + 8, s2, k % 25) == d2 + 8 && !memcmp(d1, d2, sizeof(d1)), "strncat");
+		EXPECT(nl_strncat(d2 + 8, s2, k % 25) == d2 + 8 && !memcmp(d1, d2, sizeof(d1)),
+		       "strncat");
 
 		p1 = nl_strdup(s);
 		EXPECT(p1 && !strcmp(p1, s), "strdup");
@@ -376,7 +408,8 @@ static void test_str(void)
 		p1 = strtok_r(d1, " ,;", &save1);
 		p2 = nl_strtok_r(d2, " ,;", &save2);
 		for (;;) {
-			EXPECT((p1 == NULL) == (p2 == NULL) && (!p1 || (p1 - d1 == p2 - d2)), "strtok_r");
+			EXPECT((p1 == NULL) == (p2 == NULL) && (!p1 || (p1 - d1 == p2 - d2)),
+			       "strtok_r");
 			if (!p1 || !p2)
 				break;
 			p1 = strtok_r(NULL, " ,;", &save1);
@@ -387,7 +420,8 @@ static void test_str(void)
 		p1 = strtok(d1, ",");
 		p2 = nl_strtok(d2, ",");
 		for (;;) {
-			EXPECT((p1 == NULL) == (p2 == NULL) && (!p1 || (p1 - d1 == p2 - d2)), "strtok");
+			EXPECT((p1 == NULL) == (p2 == NULL) && (!p1 || (p1 - d1 == p2 - d2)),
+			       "strtok");
 			if (!p1 || !p2)
 				break;
 			p1 = strtok(NULL, ",");
@@ -395,21 +429,24 @@ static void test_str(void)
 		}
 	}
 	for (int e = -2; e < 140; e++)
-		EXPECT(!strcmp(nl_strerror(e), strerror(e)), "strerror(%d): [%s] vs [%s]", e, nl_strerror(e), strerror(e));
+		EXPECT(!strcmp(nl_strerror(e), strerror(e)), "strerror(%d): [%s] vs [%s]", e,
+		       nl_strerror(e), strerror(e));
 }
 
 static void test_ctype(void)
 {
-	static int (*const mine[])(int) = {nl_isalnum, nl_isalpha, nl_iscntrl, nl_isdigit, nl_isgraph,
-					   nl_islower, nl_isprint, nl_ispunct, nl_isspace, nl_isupper,
-					   nl_isxdigit, nl_isblank, nl_tolower, nl_toupper};
-	static int (*const theirs[])(int) = {isalnum, isalpha, iscntrl, isdigit, isgraph,
-					     islower, isprint, ispunct, isspace, isupper,
+	static int (*const mine[])(int) = {nl_isalnum, nl_isalpha, nl_iscntrl,  nl_isdigit,
+					   nl_isgraph, nl_islower, nl_isprint,  nl_ispunct,
+					   nl_isspace, nl_isupper, nl_isxdigit, nl_isblank,
+					   nl_tolower, nl_toupper};
+	static int (*const theirs[])(int) = {isalnum,  isalpha, iscntrl, isdigit, isgraph,
+					     islower,  isprint, ispunct, isspace, isupper,
 					     isxdigit, isblank, tolower, toupper};
 	for (size_t f = 0; f < sizeof(mine) / sizeof(mine[0]); f++)
 		for (int c = -1; c < 256; c++) {
 			int m = mine[f](c), t = theirs[f](c);
-			EXPECT(f >= 12 ? m == t : !m == !t, "ctype #%zu (%d): %d vs %d", f, c, m, t);
+			EXPECT(f >= 12 ? m == t : !m == !t, "ctype #%zu (%d): %d vs %d", f, c, m,
+			       t);
 		}
 }
 
@@ -417,11 +454,33 @@ static void test_ctype(void)
 static void test_strtol(void)
 {
 	static const char *fixed[] = {
-		"0", "-0", "+17", "  \t\n42xyz", "0x", "0x1g", "0X1F", "-0x8000000000000000",
-		"0777", "08", "9223372036854775807", "9223372036854775808", "-9223372036854775808",
-		"-9223372036854775809", "18446744073709551615", "18446744073709551616",
-		"-18446744073709551615", "-18446744073709551616", "99999999999999999999999",
-		"zz", "ZZZZZZZZZZZZZZZ", "", "   ", "-", "+-1", "1_000", "0b101",
+		"0",
+		"-0",
+		"+17",
+		"  \t\n42xyz",
+		"0x",
+		"0x1g",
+		"0X1F",
+		"-0x8000000000000000",
+		"0777",
+		"08",
+		"9223372036854775807",
+		"9223372036854775808",
+		"-9223372036854775808",
+		"-9223372036854775809",
+		"18446744073709551615",
+		"18446744073709551616",
+		"-18446744073709551615",
+		"-18446744073709551616",
+		"99999999999999999999999",
+		"zz",
+		"ZZZZZZZZZZZZZZZ",
+		"",
+		"   ",
+		"-",
+		"+-1",
+		"1_000",
+		"0b101",
 	};
 	static const int bases[] = {0, 2, 8, 10, 16, 36, 3, 25, 1, 37, -1};
 	const char *alphabet = " -+0123456789abcdefxzXZ";
@@ -448,7 +507,8 @@ static void test_strtol(void)
 		int err1 = errno;
 		long r2 = nl_strtol(s, &e2, base);
 		EXPECT(r1 == r2 && e1 - s == e2 - s && err1 == NL_ERRNO,
-		       "strtol(\"%s\", %d): %ld/%td/%d vs %ld/%td/%d", s, base, r1, e1 - s, err1, r2, e2 - s, NL_ERRNO);
+		       "strtol(\"%s\", %d): %ld/%td/%d vs %ld/%td/%d", s, base, r1, e1 - s, err1,
+		       r2, e2 - s, NL_ERRNO);
 
 		e1 = bad_base ? s : NULL;
 		errno = 0;
@@ -457,18 +517,21 @@ static void test_strtol(void)
 		err1 = errno;
 		unsigned long u2 = nl_strtoul(s, &e2, base);
 		EXPECT(u1 == u2 && e1 - s == e2 - s && err1 == NL_ERRNO,
-		       "strtoul(\"%s\", %d): %lu/%td/%d vs %lu/%td/%d", s, base, u1, e1 - s, err1, u2, e2 - s, NL_ERRNO);
+		       "strtoul(\"%s\", %d): %lu/%td/%d vs %lu/%td/%d", s, base, u1, e1 - s, err1,
+		       u2, e2 - s, NL_ERRNO);
 
 		errno = 0;
 		NL_ERRNO = 0;
 		long long l1 = strtoll(s, NULL, base);
 		err1 = errno;
-		EXPECT(l1 == nl_strtoll(s, NULL, base) && err1 == NL_ERRNO, "strtoll(\"%s\", %d)", s, base);
+		EXPECT(l1 == nl_strtoll(s, NULL, base) && err1 == NL_ERRNO, "strtoll(\"%s\", %d)",
+		       s, base);
 		errno = 0;
 		NL_ERRNO = 0;
 		unsigned long long ull1 = strtoull(s, NULL, base);
 		err1 = errno;
-		EXPECT(ull1 == nl_strtoull(s, NULL, base) && err1 == NL_ERRNO, "strtoull(\"%s\", %d)", s, base);
+		EXPECT(ull1 == nl_strtoull(s, NULL, base) && err1 == NL_ERRNO,
+		       "strtoull(\"%s\", %d)", s, base);
 		EXPECT(nl_strtoimax(s, NULL, base) == strtoll(s, NULL, base), "strtoimax");
 		if (base == 10) {
 			EXPECT(nl_atoi(s) == atoi(s), "atoi(\"%s\")", s);
@@ -492,16 +555,65 @@ static long ulps(double a, double b)
 static void test_strtod(void)
 {
 	static const char *fixed[] = {
-		"0", "-0", "1", "  +1.5", "-.5e1", ".", "-.e1", "1e", "1e+", "1e+x", "1.e5", "00012.50",
-		"inf", "-INF", "infinity", "InFiNiTyX", "infx", "nan", "-nan", "NaN(123abc)", "nan(", "nan(x",
-		"0x1.8p3", "0X.8P-1", "0x", "0x.p1", "0xg", "0x1p", "-0x1.fffffffffffffp1023",
-		"0x1.fffffffffffff8p1023", "0x1p-1074", "0x1p-1075", "0x1.8p-1074", "0x0.00000000000008p-1022",
-		"1e308", "1.7976931348623157e308", "1.7976931348623159e308", "1e309", "-1e400",
-		"2.2250738585072014e-308", "4.9406564584124654e-324", "2.4703282292062328e-324",
-		"2.4703282292062327e-324", "1e-400", "123456789012345678901234567890", "0.000000000000000000000000000001234",
-		"3.14159265358979323846264338327950288", "9007199254740993", "0.1", "0.2", "0.3",
-		"1e22", "1e23", "8.98846567431158e307", "12345678901234567890e-30", "   \t-0x1P+4xyz",
-		"1" "000000000000000000000000000000000000000000000000000000000000000000000000", "0e999999",
+		"0",
+		"-0",
+		"1",
+		"  +1.5",
+		"-.5e1",
+		".",
+		"-.e1",
+		"1e",
+		"1e+",
+		"1e+x",
+		"1.e5",
+		"00012.50",
+		"inf",
+		"-INF",
+		"infinity",
+		"InFiNiTyX",
+		"infx",
+		"nan",
+		"-nan",
+		"NaN(123abc)",
+		"nan(",
+		"nan(x",
+		"0x1.8p3",
+		"0X.8P-1",
+		"0x",
+		"0x.p1",
+		"0xg",
+		"0x1p",
+		"-0x1.fffffffffffffp1023",
+		"0x1.fffffffffffff8p1023",
+		"0x1p-1074",
+		"0x1p-1075",
+		"0x1.8p-1074",
+		"0x0.00000000000008p-1022",
+		"1e308",
+		"1.7976931348623157e308",
+		"1.7976931348623159e308",
+		"1e309",
+		"-1e400",
+		"2.2250738585072014e-308",
+		"4.9406564584124654e-324",
+		"2.4703282292062328e-324",
+		"2.4703282292062327e-324",
+		"1e-400",
+		"123456789012345678901234567890",
+		"0.000000000000000000000000000001234",
+		"3.14159265358979323846264338327950288",
+		"9007199254740993",
+		"0.1",
+		"0.2",
+		"0.3",
+		"1e22",
+		"1e23",
+		"8.98846567431158e307",
+		"12345678901234567890e-30",
+		"   \t-0x1P+4xyz",
+		"1"
+		"000000000000000000000000000000000000000000000000000000000000000000000000",
+		"0e999999",
 	};
 	char s[128], *e1, *e2;
 	long exact = 0, total = 0, worst = 0, near_exact = 0, near_total = 0;
@@ -513,7 +625,8 @@ static void test_strtod(void)
 		} else if (rndn(8) == 0) {
 			random_string(s, rndn(12), "0123456789.eE+-xXpPaf");
 		} else if (rndn(4) == 0) { /* hexadecimal */
-			sprintf(s, "%s0x%llx.%llxp%d", rndn(2) ? "-" : "", (unsigned long long)rnd() >> rndn(64),
+			sprintf(s, "%s0x%llx.%llxp%d", rndn(2) ? "-" : "",
+				(unsigned long long)rnd() >> rndn(64),
 				(unsigned long long)rnd() >> rndn(64), (int)rndn(2200) - 1100);
 		} else {
 			char digits[40];
@@ -523,7 +636,8 @@ static void test_strtod(void)
 			digits[nd] = 0;
 			int point = (int)rndn(nd + 1);
 			int ex = rndn(3) ? (int)rndn(41) - 20 : (int)rndn(700) - 350;
-			sprintf(s, "%s%.*s.%se%d", rndn(2) ? "-" : "", point, digits, digits + point, ex);
+			sprintf(s, "%s%.*s.%se%d", rndn(2) ? "-" : "", point, digits,
+				digits + point, ex);
 			near = nd <= 15 && ex - (nd - point) >= -22 && ex - (nd - point) <= 22 &&
 			       ex + point <= 22 && ex + point >= -22;
 		}
@@ -591,9 +705,9 @@ static void test_qsort(void)
 		for (size_t i = 0; i < n; i++) {
 			v1[i] = (int)rndn(range);
 			if (kind == 1)
-				v1[i] = (int)i;          /* sorted */
+				v1[i] = (int)i; /* sorted */
 			else if (kind == 2)
-				v1[i] = (int)(n - i);    /* reversed */
+				v1[i] = (int)(n - i); /* reversed */
 			else if (kind == 3)
 				v1[i] = (int)(i % 2 ? i : n - i); /* organ pipe */
 		}
@@ -639,8 +753,9 @@ static void test_stdlib_misc(void)
 	nl_srand(7);
 	EXPECT(nl_rand() == first && differ, "srand repeats the sequence");
 	EXPECT(!strcmp(nl_getenv("PATH"), "/bin") && !strcmp(nl_getenv("HOME"), "/root") &&
-	       nl_getenv("PAT") == NULL && nl_getenv("PATH=") == NULL &&
-	       nl_getenv("") == NULL, "getenv");
+		       nl_getenv("PAT") == NULL && nl_getenv("PATH=") == NULL &&
+		       nl_getenv("") == NULL,
+	       "getenv");
 	EXPECT(nl_abs(-5) == 5 && nl_llabs(-5000000000LL) == 5000000000LL, "abs");
 	div_t d = nl_div(-7, 2);
 	ldiv_t ld = nl_ldiv(7L, -2L);
@@ -663,14 +778,19 @@ static void test_stdlib_misc(void)
 	EXPECT(nl_memalign(48, 10) == NULL && NL_ERRNO == EINVAL, "memalign needs a power of two");
 	q = NULL;
 	EXPECT(nl_posix_memalign(&q, 4, 10) == EINVAL && q == NULL, "posix_memalign(4)");
-	EXPECT(nl_posix_memalign(&q, 4096, 10) == 0 && ((uintptr_t)q & 4095) == 0, "posix_memalign(4096)");
+	EXPECT(nl_posix_memalign(&q, 4096, 10) == 0 && ((uintptr_t)q & 4095) == 0,
+	       "posix_memalign(4096)");
 	nl_free(q);
-	EXPECT(live_allocs == before, "every allocation was freed (%zu left)", live_allocs - before);
+	EXPECT(live_allocs == before, "every allocation was freed (%zu left)",
+	       live_allocs - before);
 }
 
 /* ---- stdio.h, exit, abort, assert ---- */
 static char order[16];
-static void handler_a(void) { strcat(order, "a"); }
+static void handler_a(void)
+{
+	strcat(order, "a");
+}
 static void handler_b(void)
 {
 	strcat(order, "b");
@@ -696,7 +816,8 @@ static void test_stdio(void)
 	EXPECT(!strcmp(console, "a\nerrb"), "fflush: [%s]", console);
 
 	console_reset();
-	EXPECT(nl_puts("line") >= 0 && nl_putchar('x') == 'x' && nl_fputc('y', nl_stdout) == 'y', "puts/putchar");
+	EXPECT(nl_puts("line") >= 0 && nl_putchar('x') == 'x' && nl_fputc('y', nl_stdout) == 'y',
+	       "puts/putchar");
 	nl_fwrite("z\n", 1, 2, nl_stdout);
 	EXPECT(!strcmp(console, "line\nxyz\n"), "puts putchar fwrite: [%s]", console);
 
@@ -704,7 +825,8 @@ static void test_stdio(void)
 	static char big[3000];
 	memset(big, 'q', sizeof(big) - 1);
 	EXPECT(nl_fwrite(big, 1, sizeof(big) - 1, nl_stdout) == sizeof(big) - 1, "fwrite big");
-	EXPECT(console_len == sizeof(big) - 1 && console_calls <= 2, "a big write goes straight out (%zu calls)", console_calls);
+	EXPECT(console_len == sizeof(big) - 1 && console_calls <= 2,
+	       "a big write goes straight out (%zu calls)", console_calls);
 
 	console_reset();
 	nl_setvbuf(nl_stdout, NULL, 2 /* _IONBF */, 0);
@@ -718,14 +840,16 @@ static void test_stdio(void)
 	EXPECT(nl_write(7, "raw", 3) == -1 && NL_ERRNO == EBADF, "write(7)");
 
 	EXPECT(nl_snprintf(buf, 5, "%s-%d", "abc", 42) == 6 && !strcmp(buf, "abc-"), "snprintf");
-	EXPECT(nl_sprintf(buf, "%05.1f|%x", 3.14159, 255) == 8 && !strcmp(buf, "003.1|ff"), "sprintf [%s]", buf);
+	EXPECT(nl_sprintf(buf, "%05.1f|%x", 3.14159, 255) == 8 && !strcmp(buf, "003.1|ff"),
+	       "sprintf [%s]", buf);
 
 	console_reset();
 	NL_ERRNO = ENOENT;
 	nl_perror("open");
 	EXPECT(!strcmp(console, "open: No such file or directory\n"), "perror: [%s]", console);
 
-	EXPECT(nl_fgetc(nl_stdin) == -1 && nl_feof(nl_stdin) && nl_getchar() == -1, "stdin is empty");
+	EXPECT(nl_fgetc(nl_stdin) == -1 && nl_feof(nl_stdin) && nl_getchar() == -1,
+	       "stdin is empty");
 	EXPECT(nl_fgets(buf, sizeof(buf), nl_stdin) == NULL, "fgets");
 	nl_clearerr(nl_stdin);
 	EXPECT(!nl_feof(nl_stdin) && !nl_ferror(nl_stdout), "clearerr");
@@ -747,7 +871,8 @@ static void test_stdio(void)
 	nl_printf("before abort");
 	if (!setjmp(exit_jmp))
 		nl_abort();
-	EXPECT(exit_code == 125 && !strcmp(panic_msg, "abort()") && !strcmp(console, "before abort"),
+	EXPECT(exit_code == 125 && !strcmp(panic_msg, "abort()") &&
+		       !strcmp(console, "before abort"),
 	       "abort: %d [%s] [%s]", exit_code, panic_msg, console);
 
 	console_reset();
@@ -769,13 +894,16 @@ static void test_time(void)
 
 	mono_ns = 5 * 1000000000ull + 250;
 	mono_step = 0;
-	EXPECT(nl_clock_gettime(1, &ts) == 0 && ts.tv_sec == 5 && ts.tv_nsec == 250, "CLOCK_MONOTONIC");
-	EXPECT(nl_clock_gettime(0, &ts) == 0 && ts.tv_sec == 1700000000 && ts.tv_nsec == 123456789, "CLOCK_REALTIME");
+	EXPECT(nl_clock_gettime(1, &ts) == 0 && ts.tv_sec == 5 && ts.tv_nsec == 250,
+	       "CLOCK_MONOTONIC");
+	EXPECT(nl_clock_gettime(0, &ts) == 0 && ts.tv_sec == 1700000000 && ts.tv_nsec == 123456789,
+	       "CLOCK_REALTIME");
 	NL_ERRNO = 0;
 	EXPECT(nl_clock_gettime(99, &ts) == -1 && NL_ERRNO == EINVAL, "bad clock");
 	long t = 0;
 	EXPECT(nl_time(&t) == 1700000000 && t == 1700000000, "time");
-	EXPECT(nl_gettimeofday(&tv, NULL) == 0 && tv.tv_sec == 1700000000 && tv.tv_usec == 123456, "gettimeofday");
+	EXPECT(nl_gettimeofday(&tv, NULL) == 0 && tv.tv_sec == 1700000000 && tv.tv_usec == 123456,
+	       "gettimeofday");
 	EXPECT(nl_clock() == 5000000, "clock");
 
 	struct nl_timespec bad = {0, 1000000000};
@@ -787,14 +915,16 @@ static void test_time(void)
 	mono_step = 1000;
 #ifdef WITH_SCHED
 	slept_ns = 0;
-	EXPECT(nl_nanosleep(&req, &rem) == 0 && slept_ns == 3000000 && rem.tv_sec == 0 && rem.tv_nsec == 0,
+	EXPECT(nl_nanosleep(&req, &rem) == 0 && slept_ns == 3000000 && rem.tv_sec == 0 &&
+		       rem.tv_nsec == 0,
 	       "nanosleep through the scheduler");
 	nl_usleep(20);
 	nl_sleep(2);
 	EXPECT(slept_ns == 3000000 + 20000 + 2000000000ull, "usleep/sleep through the scheduler");
 	EXPECT(mono_ns == 0, "no spinning with a scheduler");
 #else
-	EXPECT(nl_nanosleep(&req, &rem) == 0 && mono_ns >= 3000000 && rem.tv_sec == 0 && rem.tv_nsec == 0,
+	EXPECT(nl_nanosleep(&req, &rem) == 0 && mono_ns >= 3000000 && rem.tv_sec == 0 &&
+		       rem.tv_nsec == 0,
 	       "nanosleep spins on the clock");
 	uint64_t start = mono_ns;
 	nl_usleep(20);
@@ -835,7 +965,8 @@ static void test_setjmp(void)
 	counter++;
 	if (r == 0)
 		dive(50);
-	EXPECT(r == 42 && counter == 2 && keep == 0x1234567890L && depth_reached == -1, "longjmp back: r=%d", r);
+	EXPECT(r == 42 && counter == 2 && keep == 0x1234567890L && depth_reached == -1,
+	       "longjmp back: r=%d", r);
 
 	r = nl_setjmp(jmp_buf_nl);
 	if (r == 0)

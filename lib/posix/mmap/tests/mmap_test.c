@@ -18,12 +18,12 @@
 #define P 4096L
 static int failures;
 
-#define FAIL(...)                                                              \
-	do {                                                                   \
-		printf("FAIL %s:%d: ", __FILE__, __LINE__);                   \
-		printf(__VA_ARGS__);                                           \
-		printf("\n");                                                  \
-		failures++;                                                    \
+#define FAIL(...)                                                                                  \
+	do {                                                                                       \
+		printf("FAIL %s:%d: ", __FILE__, __LINE__);                                        \
+		printf(__VA_ARGS__);                                                               \
+		printf("\n");                                                                      \
+		failures++;                                                                        \
 	} while (0)
 
 /* A host result as ours looks: the value, or -errno. */
@@ -45,15 +45,15 @@ static void same(const char *what, long ours, long host)
 		FAIL("%s: ours %ld, host %ld", what, ours, host);
 }
 
-#define BOTH_MMAP(what, len, prot, flags, fd, off)                             \
-	do {                                                                   \
-		long o = kn_sys_mmap(0, len, prot, flags, fd, off);            \
-		long h = host_mmap(0, len, prot, flags, fd, off);              \
-		same(what, o, h);                                              \
-		if (o >= 0)                                                    \
-			kn_sys_munmap((void *)o, len);                         \
-		if (h >= 0)                                                    \
-			munmap((void *)h, len);                                \
+#define BOTH_MMAP(what, len, prot, flags, fd, off)                                                 \
+	do {                                                                                       \
+		long o = kn_sys_mmap(0, len, prot, flags, fd, off);                                \
+		long h = host_mmap(0, len, prot, flags, fd, off);                                  \
+		same(what, o, h);                                                                  \
+		if (o >= 0)                                                                        \
+			kn_sys_munmap((void *)o, len);                                             \
+		if (h >= 0)                                                                        \
+			munmap((void *)h, len);                                                    \
 	} while (0)
 
 static void scenario_errors(void)
@@ -72,7 +72,8 @@ static void scenario_errors(void)
 	BOTH_MMAP("shared anon", 3 * P, 3, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 	same("fixed unaligned", kn_sys_mmap((void *)(P + 1), P, 3, ANON | MAP_FIXED, -1, 0),
 	     host_mmap((void *)(P + 1), P, 3, ANON | MAP_FIXED, -1, 0));
-	same("munmap unaligned", kn_sys_munmap((void *)(P + 1), P), host_rc(munmap((void *)(P + 1), P)));
+	same("munmap unaligned", kn_sys_munmap((void *)(P + 1), P),
+	     host_rc(munmap((void *)(P + 1), P)));
 	same("munmap len 0", kn_sys_munmap((void *)P, 0), host_rc(munmap((void *)P, 0)));
 
 	long o = kn_sys_mmap(0, 4 * P, 3, ANON, -1, 0);
@@ -87,14 +88,18 @@ static void scenario_errors(void)
 	     host_rc((long)mremap(h, P, 2 * P, MREMAP_FIXED, 0)));
 	same("mremap unaligned", kn_sys_mremap((void *)(o + 1), P, 2 * P, 0, 0),
 	     host_rc((long)mremap(h + 1, P, 2 * P, 0)));
-	same("mremap to 0", kn_sys_mremap((void *)o, P, 0, 0, 0), host_rc((long)mremap(h, P, 0, 0)));
+	same("mremap to 0", kn_sys_mremap((void *)o, P, 0, 0, 0),
+	     host_rc((long)mremap(h, P, 0, 0)));
 	same("mremap shrink", kn_sys_mremap((void *)o, 4 * P, 3 * P, 0, 0) == o ? 0 : -1,
 	     mremap(h, 4 * P, 3 * P, 0) == h ? 0 : -1);
 	same("madvise bad advice", kn_sys_madvise((void *)o, P, 77), host_rc(madvise(h, P, 77)));
-	same("madvise unaligned", kn_sys_madvise((void *)(o + 1), P, 0), host_rc(madvise(h + 1, P, 0)));
+	same("madvise unaligned", kn_sys_madvise((void *)(o + 1), P, 0),
+	     host_rc(madvise(h + 1, P, 0)));
 	same("madvise len 0", kn_sys_madvise((void *)o, 0, 0), host_rc(madvise(h, 0, 0)));
-	same("mprotect bad prot", kn_sys_mprotect((void *)o, P, 0x40), host_rc(mprotect(h, P, 0x40)));
-	same("mprotect unaligned", kn_sys_mprotect((void *)(o + 1), P, 1), host_rc(mprotect(h + 1, P, 1)));
+	same("mprotect bad prot", kn_sys_mprotect((void *)o, P, 0x40),
+	     host_rc(mprotect(h, P, 0x40)));
+	same("mprotect unaligned", kn_sys_mprotect((void *)(o + 1), P, 1),
+	     host_rc(mprotect(h + 1, P, 1)));
 	same("mprotect len 0", kn_sys_mprotect((void *)o, 0, 1), host_rc(mprotect(h, 0, 1)));
 	same("msync sync|async", kn_sys_msync((void *)o, P, MS_SYNC | MS_ASYNC),
 	     host_rc(msync(h, P, MS_SYNC | MS_ASYNC)));
@@ -112,7 +117,8 @@ static void scenario_errors(void)
 	     host_rc((long)mremap(h + P, P, 2 * P, MREMAP_MAYMOVE)));
 	same("munmap over the hole", kn_sys_munmap((void *)o, 3 * P), host_rc(munmap(h, 3 * P)));
 	if (kn_mmap_mapped_bytes() != 0 || shim_live_blocks != 0)
-		FAIL("leak: %zu bytes mapped, %ld blocks", kn_mmap_mapped_bytes(), shim_live_blocks);
+		FAIL("leak: %zu bytes mapped, %ld blocks", kn_mmap_mapped_bytes(),
+		     shim_live_blocks);
 }
 
 static int all(const void *p, int c, long n)
@@ -144,7 +150,8 @@ static void scenario_files(const char *dir)
 	BOTH_MMAP("directory", P, PROT_READ, MAP_PRIVATE, d, 0);
 	BOTH_MMAP("/dev/null", P, PROT_READ, MAP_PRIVATE, nul, 0);
 	BOTH_MMAP("negative offset", P, PROT_READ, MAP_PRIVATE, fd, -P);
-	BOTH_MMAP("unknown flag, shared validate", P, PROT_READ, MAP_SHARED_VALIDATE | 0x400000, fd, 0);
+	BOTH_MMAP("unknown flag, shared validate", P, PROT_READ, MAP_SHARED_VALIDATE | 0x400000, fd,
+		  0);
 	BOTH_MMAP("read-only shared", P, PROT_READ, MAP_SHARED, fd, 0);
 
 	/* Contents: the file, then zeros to the page end (where the host
@@ -209,8 +216,8 @@ static int host_prot(const void *p)
 	while (f && prot < 0 && fgets(line, sizeof(line), f))
 		if (sscanf(line, "%lx-%lx %4s", &s, &e, perm) == 3 && s <= (uintptr_t)p &&
 		    (uintptr_t)p < e)
-			prot = (perm[0] == 'r' ? PROT_READ : 0) | (perm[1] == 'w' ? PROT_WRITE : 0) |
-			       (perm[2] == 'x' ? PROT_EXEC : 0);
+			prot = (perm[0] == 'r' ? PROT_READ : 0) |
+			       (perm[1] == 'w' ? PROT_WRITE : 0) | (perm[2] == 'x' ? PROT_EXEC : 0);
 	if (f)
 		fclose(f);
 	return prot;
@@ -279,8 +286,8 @@ static void scenario_protect(void)
 	expect_prot("moved none mapping", q, 8 * P, PROT_NONE);
 	if (kn_sys_mprotect((void *)q, 8 * P, PROT_READ))
 		FAIL("mprotect moved");
-	if (!all((void *)q, 4, P) || !all((void *)(q + P), 0, P) || !all((void *)(q + 2 * P), 4, P) ||
-	    !all((void *)(q + 3 * P), 0, 5 * P))
+	if (!all((void *)q, 4, P) || !all((void *)(q + P), 0, P) ||
+	    !all((void *)(q + 2 * P), 4, P) || !all((void *)(q + 3 * P), 0, 5 * P))
 		FAIL("moved contents");
 	/* Shrink (the tail goes back read-write), grow in place (zeroed,
 	 * protected like the rest). */
@@ -332,8 +339,8 @@ static void scenario_brk(void)
 	if (kn_sys_brk((void *)(cur + 5 * P)) != cur + 5 * P || !all((void *)cur, 0, 5 * P))
 		FAIL("growing the break");
 	memset((void *)cur, 1, 5 * P);
-	if (kn_sys_brk((void *)(cur + P)) != cur + P || kn_sys_brk((void *)(cur + 3 * P)) != cur + 3 * P ||
-	    !all((void *)(cur + P), 0, 2 * P))
+	if (kn_sys_brk((void *)(cur + P)) != cur + P ||
+	    kn_sys_brk((void *)(cur + 3 * P)) != cur + 3 * P || !all((void *)(cur + P), 0, 2 * P))
 		FAIL("shrunk and regrown break is not zero");
 	long limit = cur + CONFIG_POSIX_MMAP_BRK_KIB * 1024L;
 	if (kn_sys_brk((void *)limit) != limit || kn_sys_brk((void *)(limit + P)) != limit)
@@ -363,7 +370,8 @@ static void check_all(int full)
 			unsigned char want = maps[i].pat[p];
 			char *o = maps[i].o + p * P, *h = maps[i].h + p * P;
 			if (full ? (!all(o, want, P) || !all(h, want, P))
-				 : (o[0] != (char)want || o[P - 1] != (char)want || h[P / 2] != (char)want))
+				 : (o[0] != (char)want || o[P - 1] != (char)want ||
+				    h[P / 2] != (char)want))
 				FAIL("map %d page %ld: want %u, ours %u host %u", i, p, want,
 				     (unsigned char)o[0], (unsigned char)h[0]);
 		}
@@ -479,9 +487,7 @@ static void scenario_stress(unsigned seed)
 				maps[i].pat[p] = (unsigned char)maps[i].h[p * P];
 			break;
 		}
-		default:
-			fill(i, s, s + c, rand() % 256);
-			break;
+		default: fill(i, s, s + c, rand() % 256); break;
 		}
 		if (getenv("MMAP_TRACE")) /* for debugging a failing seed */
 			fprintf(stderr, "step %d op %d map %d s %ld c %ld\n", step, op, i, s, c);
@@ -495,7 +501,8 @@ static void scenario_stress(unsigned seed)
 		drop(0);
 	}
 	if (kn_mmap_mapped_bytes() != 0 || shim_live_blocks != 0)
-		FAIL("leak after stress: %zu bytes, %ld blocks", kn_mmap_mapped_bytes(), shim_live_blocks);
+		FAIL("leak after stress: %zu bytes, %ld blocks", kn_mmap_mapped_bytes(),
+		     shim_live_blocks);
 }
 
 int main(int argc, char **argv)

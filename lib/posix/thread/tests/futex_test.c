@@ -11,16 +11,19 @@
 #include <kn/time.h>
 #include "host_shim.h"
 
-#define CHECK(c)                                                               \
-	do {                                                                   \
-		if (!(c)) {                                                    \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);    \
-			exit(1);                                               \
-		}                                                              \
+#define CHECK(c)                                                                                   \
+	do {                                                                                       \
+		if (!(c)) {                                                                        \
+			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #c);                        \
+			exit(1);                                                                   \
+		}                                                                                  \
 	} while (0)
 
 /* What futex_sys.c needs besides the scheduler. */
-uint64_t kn_time_wall_ns(void) { return fake_now + 1000 * KN_NSEC_PER_SEC; }
+uint64_t kn_time_wall_ns(void)
+{
+	return fake_now + 1000 * KN_NSEC_PER_SEC;
+}
 int kn_user_access(const void *p, size_t len, int access)
 {
 	return (uintptr_t)p < 4096 || (uintptr_t)p + len < (uintptr_t)p ? -KN_EFAULT : 0;
@@ -75,18 +78,12 @@ static void *stress(void *unused)
 		uint32_t *a = &words[rnd() % WORDS], *b = &words[rnd() % WORDS];
 		switch (rnd() % 6) {
 		case 0:
-		case 1:
-			woken_counted += kn_futex_wake(a, 1 + rnd() % 4, 1u << (rnd() % 3));
-			break;
-		case 2:
-			woken_counted += kn_futex_wake(a, rnd() % 3, KN_FUTEX_BITSET_ANY);
-			break;
+		case 1: woken_counted += kn_futex_wake(a, 1 + rnd() % 4, 1u << (rnd() % 3)); break;
+		case 2: woken_counted += kn_futex_wake(a, rnd() % 3, KN_FUTEX_BITSET_ANY); break;
 		case 3: /* moves only: every moved waiter is still waiting */
 			kn_futex_requeue(a, 0, b, rnd() % 5);
 			break;
-		case 4:
-			(*a)++;
-			break;
+		case 4: (*a)++; break;
 		default:
 			if (rnd() & 1)
 				kn_yield();
@@ -95,8 +92,8 @@ static void *stress(void *unused)
 		}
 		if (rnd() % 50 == 0) /* now and then, nobody must stay behind */
 			for (int i = 0; i < WORDS; i++)
-				woken_counted += kn_futex_wake(&words[i], 1 << 30,
-							       KN_FUTEX_BITSET_ANY);
+				woken_counted +=
+					kn_futex_wake(&words[i], 1 << 30, KN_FUTEX_BITSET_ANY);
 		kn_yield();
 	}
 	for (int i = 0; i < WAITERS; i++)
@@ -150,7 +147,9 @@ static void *fifo(void *unused)
 static void *syscall_checks(void *unused)
 {
 	static uint32_t w;
-	struct { long s, ns; } rel = {0, 5000}, abs_real, bad = {0, -1};
+	struct {
+		long s, ns;
+	} rel = {0, 5000}, abs_real, bad = {0, -1};
 	uint64_t t0 = fake_now;
 	CHECK(kn_sys_futex(&w, 0, 0, &rel, 0, 0) == -KN_ETIMEDOUT);
 	CHECK(fake_now >= t0 + 5000);

@@ -17,8 +17,7 @@ typedef void *(*kn_thread_fn)(void *arg);
 KN_API_BEGIN
 /* Creates a runnable thread that calls fn(arg); stack_size 0 picks the
  * configured default. Returns NULL when memory runs out. */
-struct kn_thread *kn_thread_create(const char *name, kn_thread_fn fn,
-				   void *arg, size_t stack_size);
+struct kn_thread *kn_thread_create(const char *name, kn_thread_fn fn, void *arg, size_t stack_size);
 /* Gives the CPU to the next runnable thread (returns at once if none). */
 void kn_yield(void);
 /* Blocks the calling thread for at least ns nanoseconds. */
@@ -37,16 +36,15 @@ KN_NORETURN void kn_thread_exit(void *ret);
  * nothing runs on the ended thread's stack any more: how a thread frees or
  * unmaps the stack it stands on (a libc's detached threads). On the main
  * thread, release is not called: the program ends. */
-KN_NORETURN void kn_thread_exit_then(void *ret, void (*release)(void *, size_t),
-				     void *p, size_t n);
+KN_NORETURN void kn_thread_exit_then(void *ret, void (*release)(void *, size_t), void *p, size_t n);
 struct kn_thread *kn_thread_self(void);
 const char *kn_thread_name(const struct kn_thread *t);
 
 /* Creates a runnable thread that calls fn(arg) on a stack the caller owns
  * (stack_top is its highest address; it is aligned down to 16 bytes). The
  * scheduler never frees that stack. Returns NULL when memory runs out. */
-struct kn_thread *kn_thread_create_on_stack(const char *name, kn_thread_fn fn,
-					    void *arg, void *stack_top);
+struct kn_thread *kn_thread_create_on_stack(const char *name, kn_thread_fn fn, void *arg,
+					    void *stack_top);
 /* A thread's id: nonzero and unique among the threads of the image. The
  * main thread's is KN_MAIN_THREAD_ID; the boot context before and after
  * main (init steps, teardown) counts as the main thread too. t NULL means
@@ -78,8 +76,14 @@ struct kn_waitq {
 	 * on it without a deadline is not a deadlock, the CPU idles. */
 	int irq;
 };
-#define KN_WAITQ_INIT {0, 0, 0}
-#define KN_WAITQ_INIT_IRQ {0, 0, 1}
+#define KN_WAITQ_INIT                                                                              \
+	{                                                                                          \
+		0, 0, 0                                                                            \
+	}
+#define KN_WAITQ_INIT_IRQ                                                                          \
+	{                                                                                          \
+		0, 0, 1                                                                            \
+	}
 /* Blocks the caller on q until woken or until deadline_ns (0 = no
  * deadline). Returns 0 when woken, -ETIMEDOUT at the deadline. */
 int kn_waitq_wait(struct kn_waitq *q, uint64_t deadline_ns);

@@ -26,8 +26,7 @@
 #include <kn/compiler.h>
 #include <kn/errno.h>
 
-#define KN_SYSCALL(name)                                                       \
-	__attribute__((visibility("default"))) long kn_sys_##name
+#define KN_SYSCALL(name) __attribute__((visibility("default"))) long kn_sys_##name
 
 typedef long (*kn_syscall_fn)(long, long, long, long, long, long);
 

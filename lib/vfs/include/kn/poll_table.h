@@ -23,8 +23,8 @@ struct kn_poll_table {
 	struct kn_file *file;        /* being polled (set by kn_vfs_fd_poll) */
 	struct kn_poll_entry *entry; /* inline_entry, or allocated for more */
 	unsigned used, max;
-	int registering;             /* 0 after the first scan: registered */
-	int error;                   /* -KN_ENOMEM: a registration did not fit */
+	int registering; /* 0 after the first scan: registered */
+	int error;       /* -KN_ENOMEM: a registration did not fit */
 	struct kn_poll_entry inline_entry[KN_POLL_INLINE];
 };
 

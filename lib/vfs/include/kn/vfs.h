@@ -65,8 +65,8 @@ struct kn_vnode_ops {
 	int (*rmdir)(struct kn_vnode *dir, const char *name, size_t len);
 	/* rename: Linux rules (replaces the target; -KN_EINVAL when moving a
 	 * directory into itself, -KN_ENOTEMPTY, -KN_EISDIR, -KN_ENOTDIR). */
-	int (*rename)(struct kn_vnode *odir, const char *oname, size_t olen,
-		      struct kn_vnode *ndir, const char *nname, size_t nlen);
+	int (*rename)(struct kn_vnode *odir, const char *oname, size_t olen, struct kn_vnode *ndir,
+		      const char *nname, size_t nlen);
 	int (*link)(struct kn_vnode *dir, const char *name, size_t len, struct kn_vnode *target);
 	int (*symlink)(struct kn_vnode *dir, const char *name, size_t len, const char *target);
 	/* readlink: copies at most size bytes (no NUL), returns the count. */
@@ -111,8 +111,8 @@ struct kn_mount;
 
 struct kn_vnode {
 	const struct kn_vnode_ops *ops;
-	uint32_t mode; /* KN_S_IF* type bits, fixed at creation */
-	long refs;     /* counted by vfs-core */
+	uint32_t mode;        /* KN_S_IF* type bits, fixed at creation */
+	long refs;            /* counted by vfs-core */
 	struct kn_mount *mnt; /* set by vfs-core when the vnode is walked */
 	void *priv;
 };
@@ -141,8 +141,7 @@ KN_API_BEGIN
  * bytes written, and kn_vfs_mapped_resized after each size change.
  * Files are named by their stat identity (st_dev, st_ino). */
 extern long kn_vfs_mapped_files;
-void kn_vfs_mapped_written(uint64_t dev, uint64_t ino, uint64_t off, const void *buf,
-			   size_t n);
+void kn_vfs_mapped_written(uint64_t dev, uint64_t ino, uint64_t off, const void *buf, size_t n);
 void kn_vfs_mapped_resized(uint64_t dev, uint64_t ino, uint64_t size);
 
 /* Registers a filesystem type; -KN_EEXIST if the name is taken. */
@@ -232,8 +231,7 @@ long kn_sys_fchown(int fd, uint32_t uid, uint32_t gid);
 long kn_sys_lchown(const char *path, uint32_t uid, uint32_t gid);
 long kn_sys_fchownat(int dirfd, const char *path, uint32_t uid, uint32_t gid, int flags);
 long kn_sys_faccessat2(int dirfd, const char *path, int mode, int flags);
-long kn_sys_renameat2(int odirfd, const char *oldp, int ndirfd, const char *newp,
-		      unsigned flags);
+long kn_sys_renameat2(int odirfd, const char *oldp, int ndirfd, const char *newp, unsigned flags);
 long kn_sys_utimensat(int dirfd, const char *path, const struct kn_timespec *times, int flags);
 long kn_sys_utimes(const char *path, const struct kn_timeval *tv);
 long kn_sys_futimesat(int dirfd, const char *path, const struct kn_timeval *tv);

@@ -23,7 +23,8 @@ static int fuzz(const unsigned char *orig, size_t len, unsigned seed, int rounds
 		memcpy(buf, orig, n);
 		for (int k = rand() % 4; k >= 0 && n; k--) {
 			size_t at = (size_t)rand() % n;
-			buf[at] = rand() % 2 ? (unsigned char)rand() : (unsigned char)"0fF/.\0"[rand() % 6];
+			buf[at] = rand() % 2 ? (unsigned char)rand()
+					     : (unsigned char)"0fF/.\0"[rand() % 6];
 		}
 		kn_cpio_open(&r, buf, n);
 		int rc, steps = 0;
@@ -75,8 +76,8 @@ int main(int argc, char **argv)
 	int rc, n = 0;
 	kn_cpio_open(&r, len ? buf : NULL, (size_t)len);
 	while ((rc = kn_cpio_next(&r, &e)) > 0) {
-		printf("entry %s /%s %o %zu offset %zu nlink %u\n", types[e.type], e.path,
-		       e.mode, e.size, e.offset, e.nlink);
+		printf("entry %s /%s %o %zu offset %zu nlink %u\n", types[e.type], e.path, e.mode,
+		       e.size, e.offset, e.nlink);
 		n++;
 	}
 	if (kn_cpio_next(&r, &e) != rc) /* the end is sticky */

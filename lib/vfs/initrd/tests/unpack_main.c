@@ -13,13 +13,34 @@
 int kn_ramfs_boot(void);
 
 /* The kernel services vfs-core, ramfs and the unpacker use. */
-void *kn_malloc(size_t n) { return malloc(n ? n : 1); }
-void *kn_calloc(size_t a, size_t b) { return calloc(a ? a : 1, b ? b : 1); }
-void *kn_realloc(void *p, size_t n) { return realloc(p, n ? n : 1); }
-void kn_free(void *p) { free(p); }
-void kn_alloc_stats(struct kn_alloc_stats *st) { memset(st, 0, sizeof(*st)); }
-void kn_console_write(const char *s, size_t n) { fwrite(s, 1, n, stdout); }
-int kn_user_access(const void *ptr, size_t len, int access) { return 0; }
+void *kn_malloc(size_t n)
+{
+	return malloc(n ? n : 1);
+}
+void *kn_calloc(size_t a, size_t b)
+{
+	return calloc(a ? a : 1, b ? b : 1);
+}
+void *kn_realloc(void *p, size_t n)
+{
+	return realloc(p, n ? n : 1);
+}
+void kn_free(void *p)
+{
+	free(p);
+}
+void kn_alloc_stats(struct kn_alloc_stats *st)
+{
+	memset(st, 0, sizeof(*st));
+}
+void kn_console_write(const char *s, size_t n)
+{
+	fwrite(s, 1, n, stdout);
+}
+int kn_user_access(const void *ptr, size_t len, int access)
+{
+	return 0;
+}
 int kn_printk(const char *fmt, ...)
 {
 	va_list ap;
@@ -72,8 +93,8 @@ static void walk(const char *dir)
 				long f = kn_sys_open(path, KN_O_RDONLY, 0);
 				long k = kn_sys_read((int)f, data, sizeof(data));
 				kn_sys_close((int)f);
-				printf("file %s %o %ld %08x nlink %lu\n", path, st.st_mode & 07777, k,
-				       fnv1a(data, (size_t)k), (unsigned long)st.st_nlink);
+				printf("file %s %o %ld %08x nlink %lu\n", path, st.st_mode & 07777,
+				       k, fnv1a(data, (size_t)k), (unsigned long)st.st_nlink);
 			}
 		}
 	}
@@ -126,8 +147,7 @@ int main(int argc, char **argv)
 	}
 	free(buf);
 	printf("stats dirs=%lu files=%lu symlinks=%lu hardlinks=%lu skipped=%lu bytes=%lu\n",
-	       st.dirs, st.files, st.symlinks, st.hardlinks, st.skipped,
-	       (unsigned long)st.bytes);
+	       st.dirs, st.files, st.symlinks, st.hardlinks, st.skipped, (unsigned long)st.bytes);
 	walk("/");
 	printf("ok\n");
 	return 0;

@@ -36,15 +36,15 @@ static inline long host_ret(long r)
 #include "../../tests/expect.h"
 /* Kiln's result of kexpr against the host's result of hexpr (-1/errno
  * turned into -errno). */
-#define SAME(kexpr, hexpr)                                                     \
-	do {                                                                   \
-		long _k = (long)(kexpr);                                       \
-		long _h = host_ret((long)(hexpr));                             \
-		if (_k != _h) {                                                \
-			printf("FAIL %s:%d: kiln %s = %ld, host %s = %ld\n",   \
-			       __FILE__, __LINE__, #kexpr, _k, #hexpr, _h);    \
-			failures++;                                            \
-		}                                                              \
+#define SAME(kexpr, hexpr)                                                                         \
+	do {                                                                                       \
+		long _k = (long)(kexpr);                                                           \
+		long _h = host_ret((long)(hexpr));                                                 \
+		if (_k != _h) {                                                                    \
+			printf("FAIL %s:%d: kiln %s = %ld, host %s = %ld\n", __FILE__, __LINE__,   \
+			       #kexpr, _k, #hexpr, _h);                                            \
+			failures++;                                                                \
+		}                                                                                  \
 	} while (0)
 
 /* Raw host calls: the glibc wrappers of ppoll/pselect/select hide the

@@ -382,11 +382,10 @@ void pipe_scenarios(const char *name, int *found)
 		const char *name;
 		void (*fn)(void);
 	} all[] = {
-		{"pipe_basic", pipe_basic},       {"pipe_errors", pipe_errors},
-		{"pipe_capacity", pipe_capacity}, {"pipe_epipe", pipe_epipe},
-		{"pipe_resize", pipe_resize},
-		{"pipe_blocking", pipe_blocking}, {"eventfd_counter", eventfd_counter},
-		{"eventfd_blocking", eventfd_blocking},
+		{"pipe_basic", pipe_basic},           {"pipe_errors", pipe_errors},
+		{"pipe_capacity", pipe_capacity},     {"pipe_epipe", pipe_epipe},
+		{"pipe_resize", pipe_resize},         {"pipe_blocking", pipe_blocking},
+		{"eventfd_counter", eventfd_counter}, {"eventfd_blocking", eventfd_blocking},
 	};
 	for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (!strcmp(all[i].name, name)) {

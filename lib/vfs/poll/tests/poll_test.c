@@ -69,7 +69,8 @@ static void poll_masks(void)
 	SAME(kpoll1(k[1], ALL), hpoll1(h[1], ALL));
 	SAME(kpoll1(5000, POLLIN), hpoll1(5000, POLLIN));
 	/* eventfd: IN with a count, OUT below the maximum. */
-	int ke = (int)kn_sys_eventfd2(0, KN_EFD_NONBLOCK), he = (int)HOST(eventfd2, 0, EFD_NONBLOCK);
+	int ke = (int)kn_sys_eventfd2(0, KN_EFD_NONBLOCK),
+	    he = (int)HOST(eventfd2, 0, EFD_NONBLOCK);
 	SAME(kpoll1(ke, ALL), hpoll1(he, ALL));
 	uint64_t v = UINT64_MAX - 1;
 	SAME(kn_sys_write(ke, &v, 8), write(he, &v, 8));
@@ -108,10 +109,16 @@ static void poll_many(void)
 	SAME(kn_sys_write(k[1], "x", 1), write(h[1], "x", 1));
 	/* Negative fds are skipped (revents 0), bad ones count as NVAL,
 	 * duplicates count twice. */
-	struct kn_pollfd kp[5] = {{k[0], POLLIN, 1}, {-1, POLLIN, 1}, {k[1], POLLOUT, 1},
-				  {700, POLLIN, 1}, {k[0], POLLOUT, 1}};
-	struct pollfd hp[5] = {{h[0], POLLIN, 1}, {-1, POLLIN, 1}, {h[1], POLLOUT, 1},
-			       {700, POLLIN, 1}, {h[0], POLLOUT, 1}};
+	struct kn_pollfd kp[5] = {{k[0], POLLIN, 1},
+				  {-1, POLLIN, 1},
+				  {k[1], POLLOUT, 1},
+				  {700, POLLIN, 1},
+				  {k[0], POLLOUT, 1}};
+	struct pollfd hp[5] = {{h[0], POLLIN, 1},
+			       {-1, POLLIN, 1},
+			       {h[1], POLLOUT, 1},
+			       {700, POLLIN, 1},
+			       {h[0], POLLOUT, 1}};
 	SAME(kn_sys_poll(kp, 5, -1), HOST(poll, hp, 5, -1));
 	for (int i = 0; i < 5; i++)
 		EQ(kp[i].revents, hp[i].revents);
@@ -436,7 +443,10 @@ static void select_timeouts(void)
 	EQ(ks.tv_nsec, hs.tv_nsec);
 	uint64_t mask = 0;
 	struct kn_sigset_arg kgood = {&mask, 8}, kbad = {&mask, 4}, kfault = {(void *)8, 8};
-	struct { void *p; size_t n; } hgood = {&mask, 8}, hbad = {&mask, 4}, hfault = {(void *)8, 8};
+	struct {
+		void *p;
+		size_t n;
+	} hgood = {&mask, 8}, hbad = {&mask, 4}, hfault = {(void *)8, 8};
 	set_bit(&ki, k[0]);
 	FD_SET(h[0], &hi);
 	SAME(kn_sys_pselect6(k[0] + 1, &ki, NULL, NULL, NULL, &kgood),
@@ -574,9 +584,12 @@ void poll_scenarios(const char *name, int *found)
 		const char *name;
 		void (*fn)(void);
 	} all[] = {
-		{"poll_masks", poll_masks},   {"poll_many", poll_many},
-		{"poll_wakes", poll_wakes},   {"select_sets", select_sets},
-		{"select_timeouts", select_timeouts}, {"stress", stress},
+		{"poll_masks", poll_masks},
+		{"poll_many", poll_many},
+		{"poll_wakes", poll_wakes},
+		{"select_sets", select_sets},
+		{"select_timeouts", select_timeouts},
+		{"stress", stress},
 		{"poll_not_woken_by_others", poll_not_woken_by_others},
 		{"poll_three_pipes", poll_three_pipes},
 		{"poll_timeout_leaves_nothing", poll_timeout_leaves_nothing},

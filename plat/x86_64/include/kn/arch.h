@@ -22,8 +22,7 @@ KN_API_BEGIN
 void kn_arch_ctx_switch(struct kn_arch_ctx *from, struct kn_arch_ctx *to);
 /* Prepares `ctx` so that switching to it calls entry(arg) on a fresh stack
  * ending at stack_top (16-byte aligned). entry must never return. */
-void kn_arch_ctx_init(struct kn_arch_ctx *ctx, void *stack_top,
-		      void (*entry)(void *), void *arg);
+void kn_arch_ctx_init(struct kn_arch_ctx *ctx, void *stack_top, void (*entry)(void *), void *arg);
 /* Loads the thread pointer register (FS base), per platform: WRFSBASE or
  * MSR_FS_BASE on kvm, the host's arch_prctl on linuxu. `base` must be
  * canonical (kn_arch_tls_valid). The kernel itself never reads FS. */

@@ -18,8 +18,9 @@
 static inline void kn_x86_protection_fault(uint64_t error, uint64_t addr, uint64_t rip)
 {
 	int prot = kn_plat_protection((uintptr_t)addr);
-	const char *access = (error & KN_PF_FETCH) ? "execution of"
-			     : (error & KN_PF_WRITE) ? "write to" : "read of";
+	const char *access = (error & KN_PF_FETCH)   ? "execution of"
+			     : (error & KN_PF_WRITE) ? "write to"
+						     : "read of";
 	const char *page;
 	if (prot < 0)
 		return;
@@ -31,8 +32,8 @@ static inline void kn_x86_protection_fault(uint64_t error, uint64_t addr, uint64
 		page = "read-only page";
 	else
 		return;
-	kn_printk("kn: page fault: %s %s 0x%lx (rip 0x%lx)\n", access, page,
-		  (unsigned long)addr, (unsigned long)rip);
+	kn_printk("kn: page fault: %s %s 0x%lx (rip 0x%lx)\n", access, page, (unsigned long)addr,
+		  (unsigned long)rip);
 	if (kn_fault_explain)
 		kn_fault_explain((uintptr_t)addr);
 }
@@ -43,7 +44,8 @@ static inline void kn_x86_protection_fault(uint64_t error, uint64_t addr, uint64
 static inline void kn_x86_stack_overflow(uint64_t bytes, const char *fix)
 {
 	kn_printk("kn: stack overflow: thread main used all of its %lu KiB stack; give it "
-		  "more (%s)\n", (unsigned long)(bytes / 1024), fix);
+		  "more (%s)\n",
+		  (unsigned long)(bytes / 1024), fix);
 }
 
 /* Whether the image has a scheduler (the platforms use sched), which then

@@ -25,8 +25,8 @@ struct kn_console_input {
 	long (*read)(void *buf, size_t n);
 };
 
-#define KN_CONSOLE_INPUT(id, readfn)                                           \
-	static const struct kn_console_input __kn_console_in_##id KN_USED KN_ALIGNED(8) \
+#define KN_CONSOLE_INPUT(id, readfn)                                                               \
+	static const struct kn_console_input __kn_console_in_##id KN_USED KN_ALIGNED(8)            \
 		KN_SECTION(".kn_console_in") = {#id, readfn}
 
 struct kn_waitq;

@@ -2,8 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-void __assert_fail(const char *expr, const char *file, unsigned int line,
-		   const char *func)
+void __assert_fail(const char *expr, const char *file, unsigned int line, const char *func)
 {
 	fflush(stdout);
 	fprintf(stderr, "Assertion failed: %s (%s:%u: %s)\n", expr, file, line, func);

@@ -23,7 +23,6 @@ void __nl_sleep_ns(uint64_t ns);
 void __nl_stdio_flush_all(void);
 /* The integer parser behind strtol and friends: magnitude, sign and
  * overflow of the subject sequence, as glibc delimits it. */
-unsigned long long __nl_strtox(const char *s, char **end, int base,
-			       int *neg, int *overflow);
+unsigned long long __nl_strtox(const char *s, char **end, int base, int *neg, int *overflow);
 
 #endif

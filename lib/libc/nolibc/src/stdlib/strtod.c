@@ -17,14 +17,14 @@
 #define EXP_CLAMP 100000
 
 static const double exact_pow10[] = {
-	1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
+	1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
 
 /* 10^(2^i), i = 0..12: enough for the whole long double range. */
 static const long double pow10_2i[] = {
-	1e1L, 1e2L, 1e4L, 1e8L, 1e16L, 1e32L, 1e64L, 1e128L, 1e256L, 1e512L,
-	1e1024L, 1e2048L, 1e4096L,
+	1e1L,   1e2L,   1e4L,   1e8L,    1e16L,   1e32L,   1e64L,
+	1e128L, 1e256L, 1e512L, 1e1024L, 1e2048L, 1e4096L,
 };
 
 static long double scale10(long double x, long e)

@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include "../internal/nolibc.h"
 
-static long long to_signed(const char *s, char **end, int base,
-			   long long min, long long max)
+static long long to_signed(const char *s, char **end, int base, long long min, long long max)
 {
 	int neg, ovf;
 	unsigned long long v = __nl_strtox(s, end, base, &neg, &ovf);
@@ -18,8 +17,7 @@ static long long to_signed(const char *s, char **end, int base,
 	return neg ? (long long)-v : (long long)v;
 }
 
-static unsigned long long to_unsigned(const char *s, char **end, int base,
-				      unsigned long long max)
+static unsigned long long to_unsigned(const char *s, char **end, int base, unsigned long long max)
 {
 	int neg, ovf;
 	unsigned long long v = __nl_strtox(s, end, base, &neg, &ovf);

@@ -11,8 +11,7 @@ static int digit_value(int c)
 	return 99;
 }
 
-unsigned long long __nl_strtox(const char *s, char **end, int base,
-			       int *neg, int *overflow)
+unsigned long long __nl_strtox(const char *s, char **end, int base, int *neg, int *overflow)
 {
 	const char *p = s;
 	unsigned long long v = 0;

@@ -32,10 +32,7 @@ void *memcpy(void *__restrict dst, const void *__restrict src, size_t n)
 	}
 #ifdef __x86_64__
 	if (n >= REP_MOVSB_MIN) {
-		__asm__ volatile("rep movsb"
-				 : "+D"(d), "+S"(s), "+c"(n)
-				 :
-				 : "memory");
+		__asm__ volatile("rep movsb" : "+D"(d), "+S"(s), "+c"(n) : : "memory");
 		return dst;
 	}
 #endif

@@ -26,10 +26,7 @@ void *memset(void *s, int c, size_t n)
 	}
 #ifdef __x86_64__
 	if (n >= REP_STOSB_MIN) {
-		__asm__ volatile("rep stosb"
-				 : "+D"(d), "+c"(n)
-				 : "a"(c)
-				 : "memory");
+		__asm__ volatile("rep stosb" : "+D"(d), "+c"(n) : "a"(c) : "memory");
 		return s;
 	}
 #endif

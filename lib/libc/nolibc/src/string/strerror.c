@@ -135,7 +135,8 @@ static const char *const messages[] = {
 	[EOWNERDEAD] = "Owner died",
 	[ENOTRECOVERABLE] = "State not recoverable",
 	[ERFKILL] = "Operation not possible due to RF-kill",
-	[EHWPOISON] = "Memory page has hardware error",};
+	[EHWPOISON] = "Memory page has hardware error",
+};
 
 char *strerror(int errnum)
 {

@@ -1,7 +1,6 @@
 #include <string.h>
 
-char *strtok_r(char *__restrict s, const char *__restrict delim,
-	       char **__restrict save)
+char *strtok_r(char *__restrict s, const char *__restrict delim, char **__restrict save)
 {
 	if (!s)
 		s = *save;

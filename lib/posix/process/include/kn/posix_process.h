@@ -14,8 +14,8 @@
 
 #define KN_UTS_LEN 65
 struct kn_utsname {
-	char sysname[KN_UTS_LEN], nodename[KN_UTS_LEN], release[KN_UTS_LEN],
-		version[KN_UTS_LEN], machine[KN_UTS_LEN], domainname[KN_UTS_LEN];
+	char sysname[KN_UTS_LEN], nodename[KN_UTS_LEN], release[KN_UTS_LEN], version[KN_UTS_LEN],
+		machine[KN_UTS_LEN], domainname[KN_UTS_LEN];
 };
 
 struct kn_sysinfo {
@@ -45,8 +45,8 @@ struct kn_rusage {
 	struct {
 		int64_t tv_sec, tv_usec;
 	} ru_utime, ru_stime;
-	long ru_maxrss, ru_ixrss, ru_idrss, ru_isrss, ru_minflt, ru_majflt, ru_nswap,
-		ru_inblock, ru_oublock, ru_msgsnd, ru_msgrcv, ru_nsignals, ru_nvcsw, ru_nivcsw;
+	long ru_maxrss, ru_ixrss, ru_idrss, ru_isrss, ru_minflt, ru_majflt, ru_nswap, ru_inblock,
+		ru_oublock, ru_msgsnd, ru_msgrcv, ru_nsignals, ru_nvcsw, ru_nivcsw;
 };
 #define KN_RUSAGE_SELF 0
 #define KN_RUSAGE_CHILDREN (-1)

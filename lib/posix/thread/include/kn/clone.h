@@ -26,8 +26,7 @@ KN_API_BEGIN
  * -EINVAL (no fn or stack), -EFAULT (bad ptid/ctid), -EPERM (tls not a
  * valid address), -ENOMEM. The caller goes on running; the new thread runs
  * when the caller next blocks or yields. */
-int kn_clone(int (*fn)(void *), void *stack, int flags, void *arg, int *ptid,
-	     void *tls, int *ctid);
+int kn_clone(int (*fn)(void *), void *stack, int flags, void *arg, int *ptid, void *tls, int *ctid);
 /* Ends the calling thread as the exit syscall does (CLONE_CHILD_CLEARTID
  * store and wake), then, once nothing runs on its stack any more, calls
  * release(base, len) from another thread (NULL: nothing to call). A
@@ -35,8 +34,8 @@ int kn_clone(int (*fn)(void *), void *stack, int flags, void *arg, int *ptid,
  * __unmapself) instead of unmapping it while standing on it. On the main
  * thread it waits for the other kn_clone threads to end, then ends the
  * image with `status` (release is not called). */
-KN_NORETURN void kn_exit_thread(int status, void (*release)(void *, size_t),
-				void *base, size_t len);
+KN_NORETURN void kn_exit_thread(int status, void (*release)(void *, size_t), void *base,
+				size_t len);
 /* The calling thread's id (gettid); KN_PID on the main thread and before
  * the scheduler runs. */
 int kn_thread_tid(void);
@@ -45,8 +44,7 @@ int kn_thread_tid(void);
  * of the table (syscall uses posix-thread), with its saved frame, the caller's
  * rbx and r12..r15, and the FXSAVE image: a thread-creating clone must
  * copy the caller's registers, which a function call cannot see. */
-long kn_syscall_trap_clone(const void *frame, const void *callee_saved,
-			   const void *fxsave);
+long kn_syscall_trap_clone(const void *frame, const void *callee_saved, const void *fxsave);
 KN_API_END
 
 #endif

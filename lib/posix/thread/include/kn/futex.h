@@ -15,8 +15,7 @@ KN_API_BEGIN
  * (0: no deadline). Returns 0 when woken, -KN_EAGAIN when *uaddr != val
  * on entry, -KN_ETIMEDOUT at the deadline. The address must be valid and
  * 4-byte aligned (the syscall checks that). */
-int kn_futex_wait(uint32_t *uaddr, uint32_t val, uint64_t deadline_ns,
-		  uint32_t bitset);
+int kn_futex_wait(uint32_t *uaddr, uint32_t val, uint64_t deadline_ns, uint32_t bitset);
 /* Wakes up to n waiters of uaddr (oldest first) whose bitset matches;
  * returns how many were woken. */
 int kn_futex_wake(uint32_t *uaddr, int n, uint32_t bitset);

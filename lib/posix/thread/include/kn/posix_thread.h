@@ -21,11 +21,10 @@ long kn_sys_membarrier(int cmd, unsigned flags, int cpu_id);
 long kn_sys_sched_getaffinity(int pid, unsigned int len, unsigned long *mask);
 long kn_sys_sched_setaffinity(int pid, unsigned int len, const unsigned char *mask);
 /* timeout is a struct timespec (two longs), or the requeue count. */
-long kn_sys_futex(uint32_t *uaddr, int op, uint32_t val, const void *timeout,
-		  uint32_t *uaddr2, uint32_t val3);
+long kn_sys_futex(uint32_t *uaddr, int op, uint32_t val, const void *timeout, uint32_t *uaddr2,
+		  uint32_t val3);
 /* Only checks flags and fails: see kn_clone (kn/clone.h). */
-long kn_sys_clone(unsigned long flags, void *newsp, int *ptid, int *ctid,
-		  unsigned long tls);
+long kn_sys_clone(unsigned long flags, void *newsp, int *ptid, int *ctid, unsigned long tls);
 /* exit ends the calling thread (see kn_exit_thread in kn/clone.h for the
  * main thread); exit_group ends the image with status & 0xff, running the
  * teardown table like kn_exit. */

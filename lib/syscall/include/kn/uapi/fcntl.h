@@ -3,7 +3,6 @@
 #ifndef KN_UAPI_FCNTL_H
 #define KN_UAPI_FCNTL_H
 
-
 /* Linux x86-64 open(2) flags, modes, fcntl, *at flags. */
 #define KN_O_ACCMODE 03
 #define KN_O_RDONLY 00

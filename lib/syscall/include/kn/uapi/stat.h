@@ -14,10 +14,10 @@
 #define KN_S_IFDIR 0040000
 #define KN_S_IFCHR 0020000
 #define KN_S_IFIFO 0010000
-#define KN_S_ISDIR(m) (((m) & KN_S_IFMT) == KN_S_IFDIR)
-#define KN_S_ISREG(m) (((m) & KN_S_IFMT) == KN_S_IFREG)
-#define KN_S_ISLNK(m) (((m) & KN_S_IFMT) == KN_S_IFLNK)
-#define KN_S_ISFIFO(m) (((m) & KN_S_IFMT) == KN_S_IFIFO)
+#define KN_S_ISDIR(m) (((m)&KN_S_IFMT) == KN_S_IFDIR)
+#define KN_S_ISREG(m) (((m)&KN_S_IFMT) == KN_S_IFREG)
+#define KN_S_ISLNK(m) (((m)&KN_S_IFMT) == KN_S_IFLNK)
+#define KN_S_ISFIFO(m) (((m)&KN_S_IFMT) == KN_S_IFIFO)
 
 #define KN_DT_UNKNOWN 0
 #define KN_DT_CHR 2

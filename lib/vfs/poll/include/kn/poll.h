@@ -21,10 +21,9 @@ KN_API_BEGIN
 long kn_sys_poll(struct kn_pollfd *fds, unsigned long nfds, int timeout_ms);
 long kn_sys_ppoll(struct kn_pollfd *fds, unsigned long nfds, struct kn_timespec *tsp,
 		  const void *sigmask, size_t sigsetsize);
-long kn_sys_select(int nfds, kn_fd_set *in, kn_fd_set *out, kn_fd_set *ex,
-		   struct kn_timeval *tv);
-long kn_sys_pselect6(int nfds, kn_fd_set *in, kn_fd_set *out, kn_fd_set *ex,
-		     struct kn_timespec *ts, const struct kn_sigset_arg *sig);
+long kn_sys_select(int nfds, kn_fd_set *in, kn_fd_set *out, kn_fd_set *ex, struct kn_timeval *tv);
+long kn_sys_pselect6(int nfds, kn_fd_set *in, kn_fd_set *out, kn_fd_set *ex, struct kn_timespec *ts,
+		     const struct kn_sigset_arg *sig);
 KN_API_END
 
 #endif
