@@ -93,8 +93,8 @@ def test_build_run_noop_size_why_clean(console_app):
     assert {"console", "boot", "plat-linuxu", "con"} <= libs
     assert report["image_bytes"] == image.stat().st_size
 
-    why = run_kiln("why", "console", "-p", "linuxu", cwd=console_app)
-    # The chain first, then the optional edges (uses sched, uses plat).
+    why = run_kiln("why", "plat-linuxu", "-p", "linuxu", cwd=console_app)
+    # The chain first, then the optional edges (uses sched, console-input).
     assert why.returncode == 0 and why.stdout.splitlines()[0].endswith("app")
     assert "uses sched (not in this image)" in why.stdout
     assert "not in the" in run_kiln("why", "sched-coop", "-p", "linuxu", cwd=console_app).stdout
