@@ -29,7 +29,7 @@ def main(argv=None):
     parser.add_argument("-j", "--jobs", type=int, default=None,
                         help="kiln build -j N (default: kiln's default, ninja's own)")
     args = report.parse_args(parser, argv)
-    platforms = ("kvm",) if args.quick else ("kvm", "linuxu")
+    platforms = ("kvm",) if args.quick else images.platforms()
     jobs = ["-j", str(args.jobs)] if args.jobs else []
     build_args = " ".join(["build", "-p", "P", *jobs])
     report.banner(

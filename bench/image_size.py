@@ -60,7 +60,7 @@ def main(argv=None):
         size of build/P/{app} (stripped, what ships) on disk;
         per-library text/rodata/data/bss from `kiln size --json` (the linker map).
         Sizes are deterministic: --runs does not apply.""")
-    rows = measure(("kvm", "linuxu"), allocators, app)
+    rows = measure(images.platforms(), allocators, app)
 
     print(report.table(
         ["platform", "alloc", "image bytes", "KiB", "of goal", "goal",

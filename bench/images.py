@@ -17,7 +17,8 @@ from pathlib import Path
 import places
 
 places.use_checkout_kiln()
-from kiln.catalog import implementations  # noqa: E402  (this checkout's kiln)
+from kiln import platforms as kiln_platforms  # noqa: E402  (this checkout's kiln)
+from kiln.catalog import implementations  # noqa: E402
 
 # Every allocator of this checkout, the default first: a new one is measured
 # as soon as its folder exists.
@@ -30,6 +31,12 @@ BENCH_APPS = places.BENCH / "apps"
 NATIVE = places.BENCH / "native"
 BENCH_TREE = places.CACHE / "bench-tree"
 
+
+
+def platforms() -> tuple[str, ...]:
+    """Every platform of the tree (their manifests): a new one is measured
+    as soon as its folder exists."""
+    return kiln_platforms.names(places.REPO)
 
 def kiln_env(bytecode_cache: bool = True) -> dict:
     """The environment kiln runs in: this checkout's src/ first, and (by

@@ -285,7 +285,7 @@ def print_inserts(figs: dict, allocators) -> dict:
 def sizes(allocators) -> list[dict]:
     rows = []
     for app in SIZE_APPS:
-        for r in image_size.measure(("kvm", "linuxu"), allocators, app):
+        for r in image_size.measure(images.platforms(), allocators, app):
             r["app"] = app
             rows.append(r)
     return rows

@@ -60,6 +60,21 @@ def names(root: Path | None = None) -> tuple[str, ...]:
     return tuple(launchers(root))
 
 
+def machines(platform: str) -> tuple[str | None, ...]:
+    """The machines `platform`'s launcher boots on (its MACHINES, e.g.
+    QEMU's microvm and pc), or (None,) for a launcher without a choice."""
+    import importlib
+
+    module = importlib.import_module(f"{__package__}.run.{launcher(platform)}")
+    return tuple(getattr(module, "MACHINES", None) or (None,))
+
+
+def targets(root: Path | None = None) -> list[tuple[str, str | None]]:
+    """Every (platform, machine) an image can boot on: what tests and
+    benchmarks cover, so a new platform or machine is covered at once."""
+    return [(p, m) for p in names(root) for m in machines(p)]
+
+
 def unknown(platform: str, known) -> str:
     """The error for a platform name that is none of `known`."""
     return f"unknown platform {platform!r}; choose one of: {', '.join(known)}"

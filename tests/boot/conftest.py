@@ -8,13 +8,15 @@ from pathlib import Path
 import pytest
 
 from conftest import ROOT, run_kiln  # first: puts this checkout's src/ on sys.path
+from kiln import platforms
 from kiln.catalog import implementations
 
 # Every allocator in the catalog (KILN_HOME's tree when set): a new one
 # boots here as soon as its folder exists.
 ALLOCATORS = implementations("alloc")
-# (platform, machine): kvm boots under both QEMU machines.
-TARGETS = [("kvm", "microvm"), ("kvm", "pc"), ("linuxu", None)]
+# (platform, machine) from the platforms' manifests and launchers: kvm
+# boots under each QEMU machine, linuxu as a process.
+TARGETS = platforms.targets()
 APP_DIRS = {"helloworld": ROOT / "apps/helloworld", "threads": ROOT / "apps/threads",
             "crash": ROOT / "tests/apps/crash", "ktest": ROOT / "tests/apps/ktest",
             "runio": ROOT / "tests/apps/runio"}

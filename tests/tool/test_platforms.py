@@ -38,6 +38,8 @@ def test_a_new_platform_is_one_folder(fake_tree, app, tmp_path):
     assert PLATFORM.choices == ("kvm", "toy")
     assert parse_run(["run", "-p", "toy"])["platform"] == "toy"
     assert parse_run(["run", "-p", "linuxu"]) is None  # not in this tree: click refuses it
+    # What boot tests and benchmarks cover: each QEMU machine, one process.
+    assert platforms.targets() == [("kvm", "microvm"), ("kvm", "pc"), ("toy", None)]
     write(app / "kiln.toml", '[app]\nname = "a"\n[run]\nplatform = "toy"\n')
     assert load_app(app).run.platform == "toy"
     env = {"KILN_HOME": str(fake_tree), "KILN_CACHE": str(tmp_path / "cache")}

@@ -30,12 +30,18 @@ class Option:
         return tuple(self._choices()) if callable(self._choices) else self._choices
 
 
+def _qemu_machines() -> tuple[str, ...]:
+    from . import qemu  # only a command line naming a machine pays for it
+
+    return tuple(qemu.MACHINES)
+
+
 PLATFORM = Option("platform", ("-p", "--platform"), choices=platforms.names,
                   help="Target platform (default: kiln.toml's [run] platform).")
 
 RUN = (
     PLATFORM,
-    Option("machine", ("--machine",), choices=("microvm", "pc"),
+    Option("machine", ("--machine",), choices=_qemu_machines,
            help="QEMU machine (default: kiln.toml's, else microvm)."),
     Option("accel", ("--accel",), choices=("auto", "kvm", "tcg"),
            help="KVM only when the host really has it (auto), or force one."),

@@ -17,47 +17,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <kn/compiler.h>
-
-#define KN_PROT_NONE 0x0
-#define KN_PROT_READ 0x1
-#define KN_PROT_WRITE 0x2
-#define KN_PROT_EXEC 0x4
-#define KN_PROT_GROWSDOWN 0x01000000
-#define KN_PROT_GROWSUP 0x02000000
-
-#define KN_MAP_SHARED 0x01
-#define KN_MAP_PRIVATE 0x02
-#define KN_MAP_SHARED_VALIDATE 0x03
-#define KN_MAP_TYPE 0x0f
-#define KN_MAP_FIXED 0x10
-#define KN_MAP_ANONYMOUS 0x20
-#define KN_MAP_GROWSDOWN 0x0100
-#define KN_MAP_DENYWRITE 0x0800
-#define KN_MAP_EXECUTABLE 0x1000
-#define KN_MAP_LOCKED 0x2000
-#define KN_MAP_NORESERVE 0x4000
-#define KN_MAP_POPULATE 0x8000
-#define KN_MAP_NONBLOCK 0x10000
-#define KN_MAP_STACK 0x20000
-#define KN_MAP_HUGETLB 0x40000
-#define KN_MAP_SYNC 0x80000
-#define KN_MAP_FIXED_NOREPLACE 0x100000
-#define KN_MAP_FAILED ((void *)-1)
-
-#define KN_MREMAP_MAYMOVE 1
-#define KN_MREMAP_FIXED 2
-#define KN_MREMAP_DONTUNMAP 4
-
-#define KN_MADV_NORMAL 0
-#define KN_MADV_RANDOM 1
-#define KN_MADV_SEQUENTIAL 2
-#define KN_MADV_WILLNEED 3
-#define KN_MADV_DONTNEED 4
-#define KN_MADV_FREE 8
-
-#define KN_MS_ASYNC 1
-#define KN_MS_INVALIDATE 2
-#define KN_MS_SYNC 4
+#include <kn/uapi/mman.h>
 
 KN_API_BEGIN
 long kn_sys_mmap(void *addr, size_t len, int prot, int flags, int fd, int64_t off);
