@@ -100,3 +100,15 @@ def test_native_programs(tmp_path, program, args, names):
     proc = subprocess.run([str(exe), *args], capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert set(series(proc.stdout)) == names, proc.stdout
+
+
+def test_boot_time_finds_the_steps_it_counts(images):
+    """bench/boot_time.py attributes the instructions of a boot to these
+    functions of the helloworld image (no scheduler): each must be a symbol
+    of its own, not inlined away."""
+    folder = images.get("helloworld", "kvm")
+    nm = subprocess.run(["nm", str(folder / "build/kvm/helloworld.dbg")],
+                        capture_output=True, text=True, check=True).stdout
+    names = {line.split()[-1] for line in nm.splitlines()}
+    steps = {"kn_pvh_entry", "kn_kvm_start", "kn_boot", "kn_heap_init", "main_thread", "main"}
+    assert steps <= names, steps - names

@@ -13,6 +13,8 @@
 #define KN_USED __attribute__((used))
 #define KN_UNUSED __attribute__((unused))
 #define KN_NORETURN __attribute__((noreturn))
+/* Kept out of line under its own name (no .constprop/.isra clone). */
+#define KN_NOINLINE __attribute__((noinline, noclone))
 /* Only where the answer is known at link time, not build time (see
  * docs/libraries.md): a compile-time test of `uses` is the rule. */
 #define KN_WEAK __attribute__((weak))
