@@ -31,12 +31,12 @@ def main(argv=None):
     args = report.parse_args(parser, argv)
     platforms = ("kvm",) if args.quick else images.platforms()
     jobs = ["-j", str(args.jobs)] if args.jobs else []
-    build_args = " ".join(["build", "-p", "P", *jobs])
+    build_args = " ".join(["build", "--plat", "P", *jobs])
     report.banner(
         "build time: helloworld from clean and no-op rebuild",
         f"clean build <= {CLEAN_GOAL_S} s (Unikraft helloworld: ~{UNIKRAFT_CLEAN_S} s), "
         f"no-op rebuild <= {NOOP_GOAL_S} s",
-        f"""`python3 -m kiln clean -p P` (untimed), then `python3 -m kiln {build_args}`
+        f"""`python3 -m kiln clean --plat P` (untimed), then `python3 -m kiln {build_args}`
         (timed: the whole process, from fork to exit), then the same build again (no-op);
         in a cached copy of apps/helloworld, {os.cpu_count()} cores, median of {args.runs} runs,
         platforms alternating. The same no-op build through the `kiln` console script
@@ -44,15 +44,15 @@ def main(argv=None):
         (kept under the cache folder), as in a normal install.""")
     env = images.kiln_env()
     app_dir = images.app_copy("helloworld", "build-time")
-    images.kiln("build", "-p", platforms[0], app=app_dir)      # warm the page cache once
+    images.kiln("build", "--plat", platforms[0], app=app_dir)      # warm the page cache once
 
     clean = {p: [] for p in platforms}
     noop = {p: [] for p in platforms}
     for _ in range(args.runs):
         for p in platforms:
-            images.kiln("clean", "-p", p, app=app_dir)
-            clean[p].append(timed(images.kiln_argv("build", "-p", p, *jobs, app=app_dir), env))
-            noop[p].append(timed(images.kiln_argv("build", "-p", p, *jobs, app=app_dir), env))
+            images.kiln("clean", "--plat", p, app=app_dir)
+            clean[p].append(timed(images.kiln_argv("build", "--plat", p, *jobs, app=app_dir), env))
+            noop[p].append(timed(images.kiln_argv("build", "--plat", p, *jobs, app=app_dir), env))
 
     # the same no-op build through each way of starting kiln
     script, shim = images.kiln_executables()
@@ -66,7 +66,7 @@ def main(argv=None):
     starter_s = {name: [] for name, _, _ in starters}
     for _ in range(args.runs):
         for name, base, senv in starters:
-            starter_s[name].append(timed(base + ["build", "-p", platforms[0]], senv,
+            starter_s[name].append(timed(base + ["build", "--plat", platforms[0]], senv,
                                          cwd=app_dir))
 
     rows, results = [], []
@@ -83,7 +83,7 @@ def main(argv=None):
                         "Unikraft/kiln", "no-op ms", "goal/no-op", "goal"], rows))
     print()
     base = timing.median(starter_s["python3 -m kiln"])
-    print(f"no-op `build -p {platforms[0]}` by how kiln is started (median of {args.runs}):")
+    print(f"no-op `build --plat {platforms[0]}` by how kiln is started (median of {args.runs}):")
     print(report.table(["started as", "ms", "over python3 -m kiln"],
                        [[name, report.fmt(1000 * timing.median(v), 0),
                          report.fmt(1000 * (timing.median(v) - base), 0)]

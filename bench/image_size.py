@@ -31,7 +31,7 @@ def measure(platforms, allocators, app: str = "helloworld"):
     for platform in platforms:
         for alloc in allocators:
             image = images.build_image(app, platform, alloc)
-            sizes = json.loads(images.kiln("size", "-p", platform, "--json",
+            sizes = json.loads(images.kiln("size", "--plat", platform, "--json",
                                            app=image.app_dir).stdout)
             rows.append({
                 "platform": platform, "alloc": alloc,
@@ -56,7 +56,7 @@ def main(argv=None):
         f"image size: stripped {app} image",
         f"<= {goal_text(goal_bytes)} ({unikraft_what}: "
         f"{unikraft_bytes[0] // 1000}-{unikraft_bytes[1] // 1000} KB)",
-        f"""kiln build -p P --use alloc=A in a cached copy of apps/{app};
+        f"""kiln build --plat P --use alloc=A in a cached copy of apps/{app};
         size of build/P/{app} (stripped, what ships) on disk;
         per-library text/rodata/data/bss from `kiln size --json` (the linker map).
         Sizes are deterministic: --runs does not apply.""")

@@ -122,7 +122,7 @@ def build_image(app: str = "helloworld", platform: str = "kvm", alloc: str = "tl
     """Builds APP for PLATFORM with allocator ALLOC in its own cached copy
     (a no-op when it is up to date)."""
     app_dir = app_copy(app, f"{platform}-{alloc}")
-    args = ["build", "-p", platform, "--use", f"alloc={alloc}"]
+    args = ["build", "--plat", platform, "--use", f"alloc={alloc}"]
     if jobs:
         args += ["-j", str(jobs)]
     kiln(*args, app=app_dir)
@@ -135,7 +135,7 @@ def build_image(app: str = "helloworld", platform: str = "kvm", alloc: str = "tl
 def qemu_argv(image: Image, memory: str | None = None, machine: str | None = None,
               kernel_args: list[str] = (), args: list[str] = ()) -> list[str]:
     """The exact QEMU command `kiln run --dry-run` prints for the image."""
-    run = ["run", "-p", image.platform, "--dry-run"]
+    run = ["run", "--plat", image.platform, "--dry-run"]
     if memory:
         run += ["-m", memory]
     if machine:
@@ -184,7 +184,7 @@ def build_bench_app(app: str, platform: str) -> Image:
     app_dir = BENCH_TREE / "apps" / f"{app}-{platform}"
     _sync_folder(BENCH_APPS / app, app_dir)
     _sync_folder(NATIVE, BENCH_TREE / "native")
-    kiln("build", "-p", platform, app=app_dir)
+    kiln("build", "--plat", platform, app=app_dir)
     image = Image(app_dir, app, platform, "default")
     if not image.path.is_file():
         raise RuntimeError(f"kiln build did not produce {image.path}")

@@ -319,9 +319,9 @@ def default_stack_floor(args, alloc: str = "tlsf") -> dict:
     """The floor with SCHED_COOP_MAIN_STACK_SIZE back at sched-coop's
     default (kiln configure -s), on microvm."""
     app_dir = images.app_copy(APP, f"kvm-{alloc}-default-stack")
-    images.kiln("configure", "-p", "kvm", "--use", f"alloc={alloc}",
+    images.kiln("configure", "--plat", "kvm", "--use", f"alloc={alloc}",
                 "-s", f"SCHED_COOP_MAIN_STACK_SIZE={DEFAULT_MAIN_STACK}", app=app_dir)
-    images.kiln("build", "-p", "kvm", "--use", f"alloc={alloc}", app=app_dir)
+    images.kiln("build", "--plat", "kvm", "--use", f"alloc={alloc}", app=app_dir)
     image = images.Image(app_dir, APP, "kvm", alloc)
     probe = memory_floor.Prober(images.qemu_argv(image, machine="microvm"), 1, 15.0, MARKER)
     floor, top, islands = memory_floor.search(probe, 32 if args.quick else 8)

@@ -1,5 +1,5 @@
 /* The initrd of a linuxu image: a host file named by the linuxu.initrd=PATH
- * kernel parameter (`kiln run -p linuxu` passes build/linuxu/initrd.cpio
+ * kernel parameter (`kiln run --plat linuxu` passes build/linuxu/initrd.cpio
  * or --initrd), mapped read-only and private. A path that cannot be read
  * stops the boot: the app was meant to have its files. */
 #include <kn/console.h>

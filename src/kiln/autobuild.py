@@ -20,7 +20,7 @@ def ensure_built(app, platform: str, dry_run: bool = False) -> None:
     image = build / app.name
     if dry_run:
         if image.is_file():
-            print(f"kiln: warning: {image} is out of date ({reason}); `kiln build -p "
+            print(f"kiln: warning: {image} is out of date ({reason}); `kiln build --plat "
                   f"{platform}` or `kiln run` updates it", file=sys.stderr)
         return
     print(f"kiln: building {app.name} for {platform} first ({reason})", file=sys.stderr)

@@ -39,7 +39,22 @@ def _options(table):
     return decorate
 
 
-PLATFORM = _option(opts.PLATFORM)
+def _refuse_short_platform(ctx, param, value):
+    if value is not None:
+        raise click.UsageError(f"-p {value}: choose the platform with --plat {value} (as "
+                               f"kraft does); -p is kept for publishing ports "
+                               f"(HOST:GUEST, as docker)")
+
+
+def _short_platform_refused(f):
+    """-p refused with a hint: users of older kiln wrote -p for the
+    platform, users of docker and kraft mean ports."""
+    return click.option("-p", "short_platform", hidden=True, expose_value=False,
+                        callback=_refuse_short_platform)(f)
+
+
+def PLATFORM(f):
+    return _option(opts.PLATFORM)(_short_platform_refused(f))
 
 
 def _app_dir(ctx) -> Path:
@@ -231,6 +246,7 @@ class _RunCommand(click.Command):
 
 @cli.command(cls=_RunCommand, context_settings={"ignore_unknown_options": False})
 @_options(opts.RUN)
+@_short_platform_refused
 @click.pass_context
 def run(ctx, **values):
     """Boot the image; its exit code becomes kiln's. Words after `--` are

@@ -89,7 +89,7 @@ def size_report(project: Project, top: int = 10) -> dict:
     ensure_built(project.app, project.platform)
     image = project.image
     if not image.is_file():
-        raise KilnError(f"no image at {image}; run `kiln build -p {project.platform}` first")
+        raise KilnError(f"no image at {image}; run `kiln build --plat {project.platform}` first")
     pieces = parse_map(project.map_file, project.app.name)
     per_lib = defaultdict(lambda: defaultdict(int))
     for kind, _start, size, lib in pieces:

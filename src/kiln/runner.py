@@ -177,7 +177,7 @@ def run_app(app_dir: Path, req: RunRequest) -> int:
     ensure_built(app, platform, req.dry_run)
     image = build_dir(app.dir, platform) / app.name
     if not image.is_file():
-        raise KilnError(f"no image at {image}; run `kiln build -p {platform}` first")
+        raise KilnError(f"no image at {image}; run `kiln build --plat {platform}` first")
     timeout = _timeout(req, app.run.timeout)
     # The environment's words come last, so -e beats [run] env beats -k.
     kernel_args = (_kernel_args(app.run.kernel_args, req.kernel_args)

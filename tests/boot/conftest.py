@@ -34,7 +34,7 @@ class Images:
             if not folder.exists():
                 shutil.copytree(APP_DIRS[app], folder,
                                 ignore=shutil.ignore_patterns("build", ".kiln"))
-            proc = run_kiln("build", "-p", platform, "--use", f"alloc={alloc}", cwd=folder)
+            proc = run_kiln("build", "--plat", platform, "--use", f"alloc={alloc}", cwd=folder)
             assert proc.returncode == 0, proc.stdout + proc.stderr
             self.built[key] = folder
         return self.built[key]
@@ -57,7 +57,7 @@ def app_builder(tmp_path_factory, source: Path, edit=None):
 
     def get(platform: str) -> Path:
         if platform not in built:
-            proc = run_kiln("build", "-p", platform, cwd=folder, timeout=900)
+            proc = run_kiln("build", "--plat", platform, cwd=folder, timeout=900)
             assert proc.returncode == 0, proc.stdout + proc.stderr
             built.add(platform)
         return folder
@@ -65,7 +65,7 @@ def app_builder(tmp_path_factory, source: Path, edit=None):
 
 
 def boot(folder: Path, platform: str, machine: str | None, *args, timeout=60):
-    cmd = ["run", "-p", platform, "--timeout", str(timeout), *args]
+    cmd = ["run", "--plat", platform, "--timeout", str(timeout), *args]
     if machine:
         cmd += ["--machine", machine]
     return run_kiln(*cmd, cwd=folder, timeout=timeout + 30)

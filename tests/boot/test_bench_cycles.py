@@ -28,7 +28,7 @@ def bench_app(tmp_path, app: str, platform: str):
         shutil.copytree(BENCH / "apps" / app, folder,
                         ignore=shutil.ignore_patterns("build", ".kiln"))
         shutil.copytree(BENCH / "native", tmp_path / "native", dirs_exist_ok=True)
-    proc = run_kiln("build", "-p", platform, cwd=folder)
+    proc = run_kiln("build", "--plat", platform, cwd=folder)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return folder
 

@@ -65,9 +65,9 @@ def _expect_match(lines: queue.Queue, pattern: str, seen: list[str], timeout=120
 @pytest.mark.parametrize("platform,machine", [("kvm", "microvm"), ("kvm", "pc"),
                                               ("linuxu", None)])
 def test_stdin_reaches_the_guest_console(app, platform, machine):
-    proc = run_kiln("build", "-p", platform, cwd=app)
+    proc = run_kiln("build", "--plat", platform, cwd=app)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    cmd = [sys.executable, "-m", "kiln", "run", "-p", platform, "--timeout", "300"]
+    cmd = [sys.executable, "-m", "kiln", "run", "--plat", platform, "--timeout", "300"]
     if machine:
         cmd += ["--machine", machine]
     guest = subprocess.Popen(cmd, cwd=app, stdin=subprocess.PIPE, stdout=subprocess.PIPE,

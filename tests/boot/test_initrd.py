@@ -60,7 +60,7 @@ def app(tmp_path_factory):
     (root / "tmp/kept.txt").write_text("the archive's /tmp stays\n")
     os.chmod(root / "tmp", 0o755)
     for platform in ("kvm", "linuxu"):
-        proc = run_kiln("build", "-p", platform, cwd=folder)
+        proc = run_kiln("build", "--plat", platform, cwd=folder)
         assert proc.returncode == 0, proc.stdout + proc.stderr
     return folder
 
@@ -127,11 +127,11 @@ def test_corrupt_initrd_stops_the_boot(app, tmp_path, platform, machine, case):
 
 
 def test_rootfs_brings_vfs_initrd_and_linuxu_gets_the_path(app):
-    why = run_kiln("why", "vfs-initrd", "-p", "linuxu", cwd=app)
+    why = run_kiln("why", "vfs-initrd", "--plat", "linuxu", cwd=app)
     assert why.returncode == 0 and "vfs-initrd" in why.stdout, why.stdout + why.stderr
-    dry = run_kiln("run", "-p", "linuxu", "--dry-run", cwd=app)
+    dry = run_kiln("run", "--plat", "linuxu", "--dry-run", cwd=app)
     assert f"linuxu.initrd={app / 'build/linuxu/initrd.cpio'}" in dry.stdout
-    missing = run_kiln("run", "-p", "linuxu", "--initrd", app / "nope.cpio", cwd=app)
+    missing = run_kiln("run", "--plat", "linuxu", "--initrd", app / "nope.cpio", cwd=app)
     assert missing.returncode != 0 and "initrd" in missing.stderr and "nope.cpio" in missing.stderr
 
 

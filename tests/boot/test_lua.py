@@ -41,7 +41,7 @@ def built(app):
 
     def build(platform):
         if platform not in done:
-            proc = run_kiln("build", "-p", platform, cwd=app, timeout=900)
+            proc = run_kiln("build", "--plat", platform, cwd=app, timeout=900)
             assert proc.returncode == 0, proc.stdout + proc.stderr
             done.add(platform)
         return app
@@ -49,7 +49,7 @@ def built(app):
 
 
 def _boot(folder, platform, machine, args):
-    cmd = ["run", "-p", platform, "--timeout", "120", "-a", args]
+    cmd = ["run", "--plat", platform, "--timeout", "120", "-a", args]
     if machine:
         cmd += ["--machine", machine]
     return run_kiln(*cmd, cwd=folder, timeout=200)
@@ -98,9 +98,9 @@ def test_shipped_app_runs_its_demo_script(tmp_path):
     _needs_musl()
     folder = tmp_path / "lua"
     shutil.copytree(APP, folder, ignore=shutil.ignore_patterns("build", ".kiln"))
-    proc = run_kiln("build", "-p", "linuxu", cwd=folder, timeout=900)
+    proc = run_kiln("build", "--plat", "linuxu", cwd=folder, timeout=900)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    proc = run_kiln("run", "-p", "linuxu", "--timeout", "60", cwd=folder, timeout=120)
+    proc = run_kiln("run", "--plat", "linuxu", "--timeout", "60", cwd=folder, timeout=120)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "Hello from Lua 5.4 in a Kiln unikernel" in proc.stdout
     assert "squares: 1 4 9 16 25 36 49 64 81 100" in proc.stdout
@@ -124,7 +124,7 @@ def test_reader_that_goes_away_ends_the_guest_quietly(built, platform, machine):
     """`kiln run | head -1` with far more than a pipe's worth of output left:
     kiln stops the guest and exits 141 without a word, as `yes | head -1`."""
     folder = built(platform)
-    cmd = [sys.executable, "-m", "kiln", "run", "-p", platform, "--timeout", "300",
+    cmd = [sys.executable, "-m", "kiln", "run", "--plat", platform, "--timeout", "300",
            "-a", "-e 'for i=1,1000000 do print(i) end'"]
     if machine:
         cmd += ["--machine", machine]

@@ -34,7 +34,7 @@ def built(tmp_path_factory):
             if not folder.exists():
                 shutil.copytree(ROOT / "tests/apps" / app, folder,
                                 ignore=shutil.ignore_patterns("build", ".kiln"))
-            proc = run_kiln("build", "-p", platform, cwd=folder, timeout=900)
+            proc = run_kiln("build", "--plat", platform, cwd=folder, timeout=900)
             assert proc.returncode == 0, proc.stdout + proc.stderr
             folders[(app, platform)] = folder
         return folders[(app, platform)]
@@ -84,9 +84,9 @@ def test_mallocng_when_asked(tmp_path):
     folder = tmp_path / "musl-hello"
     shutil.copytree(ROOT / "tests/apps/musl-hello", folder,
                     ignore=shutil.ignore_patterns("build", ".kiln"))
-    proc = run_kiln("configure", "-p", "linuxu", "-s", "LIBC_MUSL_KILN_MALLOC=n", cwd=folder)
+    proc = run_kiln("configure", "--plat", "linuxu", "-s", "LIBC_MUSL_KILN_MALLOC=n", cwd=folder)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    proc = run_kiln("build", "-p", "linuxu", cwd=folder, timeout=900)
+    proc = run_kiln("build", "--plat", "linuxu", cwd=folder, timeout=900)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert has_mallocng(folder, "linuxu")
     proc = boot(folder, "linuxu", None)
@@ -156,7 +156,7 @@ def test_no_syscall_instruction(built, app, platform):
 
 def test_noop_rebuild(built):
     folder = built("musl-hello", "linuxu")
-    proc = run_kiln("build", "-p", "linuxu", cwd=folder)
+    proc = run_kiln("build", "--plat", "linuxu", cwd=folder)
     assert proc.returncode == 0, proc.stderr
     assert "nothing to do" in proc.stdout
     assert "kiln: fetch " not in proc.stdout

@@ -50,7 +50,7 @@ def test_helloworld_boots_with_it(tree, tmp_path, platform, machine, monkeypatch
     monkeypatch.setenv("KILN_HOME", str(tree))
     app = tmp_path / "helloworld"
     shutil.copytree(APP_DIRS["helloworld"], app, ignore=shutil.ignore_patterns("build", ".kiln"))
-    built = run_kiln("build", "-p", platform, "--use", "alloc=copy", cwd=app)
+    built = run_kiln("build", "--plat", platform, "--use", "alloc=copy", cwd=app)
     assert built.returncode == 0, built.stdout + built.stderr
     assert "alloc-copy" in built.stderr  # the build's progress: on stderr
     proc = boot(app, platform, machine, "-a", "hi")

@@ -37,7 +37,7 @@ def app(tmp_path_factory):
 @pytest.mark.parametrize("platform,machine", [("kvm", "microvm"), ("kvm", "pc"),
                                               ("linuxu", None)])
 def test_pipe_poll_ktests_pass(app, platform, machine):
-    proc = run_kiln("build", "-p", platform, cwd=app)
+    proc = run_kiln("build", "--plat", platform, cwd=app)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     proc = boot(app, platform, machine)
     out = proc.stderr
@@ -50,7 +50,7 @@ def test_pipe_poll_ktests_pass(app, platform, machine):
 
 
 def test_image_lists_the_syscalls(app):
-    proc = run_kiln("syscalls", "-p", "linuxu", "--json", cwd=app)
+    proc = run_kiln("syscalls", "--plat", "linuxu", "--json", cwd=app)
     assert proc.returncode == 0, proc.stderr
     owner = {c["name"]: c["library"] for c in json.loads(proc.stdout)["implemented"]}
     for name in ("pipe", "pipe2", "eventfd", "eventfd2"):

@@ -39,9 +39,10 @@ def app(tmp_path_factory):
 
 @pytest.mark.parametrize("platform,machine", [("kvm", "microvm"), ("kvm", "pc"), ("linuxu", None)])
 def test_posix_app_matches_linux(app, reference, platform, machine):
-    proc = run_kiln("build", "-p", platform, cwd=app, timeout=600)
+    proc = run_kiln("build", "--plat", platform, cwd=app, timeout=600)
     assert proc.returncode == 0, proc.stdout + proc.stderr
-    cmd = ["run", "-p", platform, "--timeout", "120"] + (["--machine", machine] if machine else [])
+    cmd = ["run", "--plat", platform, "--timeout", "120"]
+    cmd += ["--machine", machine] if machine else []
     proc = run_kiln(*cmd, cwd=app, timeout=200)
     assert summary_lines(proc.stdout) == reference, proc.stdout + proc.stderr
     assert proc.returncode == 0

@@ -30,7 +30,7 @@ def built(tmp_path_factory):
             if not folder.exists():
                 shutil.copytree(ROOT / "tests/apps" / app, folder,
                                 ignore=shutil.ignore_patterns("build", ".kiln"))
-            proc = run_kiln("build", "-p", platform, "--use", f"alloc={alloc}", cwd=folder)
+            proc = run_kiln("build", "--plat", platform, "--use", f"alloc={alloc}", cwd=folder)
             assert proc.returncode == 0, proc.stdout + proc.stderr
             done[key] = folder
         return done[key]
@@ -128,6 +128,6 @@ def test_rawsyscall_refuses_linuxu(tmp_path):
     folder = tmp_path / "rawsyscall"
     shutil.copytree(ROOT / "tests/apps/rawsyscall", folder,
                     ignore=shutil.ignore_patterns("build", ".kiln"))
-    proc = run_kiln("build", "-p", "linuxu", cwd=folder)
+    proc = run_kiln("build", "--plat", "linuxu", cwd=folder)
     assert proc.returncode != 0
     assert "needs the kvm platform" in proc.stdout + proc.stderr

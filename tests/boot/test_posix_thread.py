@@ -38,7 +38,7 @@ def image(tmp_path_factory):
         if platform not in built:
             folder = tmp_path_factory.mktemp("posixthread") / "app"
             shutil.copytree(APP, folder, ignore=shutil.ignore_patterns("build", ".kiln"))
-            proc = run_kiln("build", "-p", platform, cwd=folder)
+            proc = run_kiln("build", "--plat", platform, cwd=folder)
             assert proc.returncode == 0, proc.stdout + proc.stderr
             built[platform] = folder
         return built[platform]

@@ -18,7 +18,7 @@ TARGET_IDS = [f"{p}-{m}" if m else p for p, m in TARGETS]
 
 def kiln_run(platform, machine, *args):
     machine_args = ["--machine", machine] if machine else []
-    return [sys.executable, "-m", "kiln", "run", "-p", platform, *machine_args,
+    return [sys.executable, "-m", "kiln", "run", "--plat", platform, *machine_args,
             "--timeout", "60", *args]
 
 

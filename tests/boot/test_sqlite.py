@@ -46,7 +46,7 @@ class Builder:
 
     def __call__(self, platform):
         if platform not in self.done:
-            proc = run_kiln("build", "-p", platform, cwd=self.folder, timeout=1200)
+            proc = run_kiln("build", "--plat", platform, cwd=self.folder, timeout=1200)
             assert proc.returncode == 0, proc.stdout + proc.stderr
             self.done.add(platform)
         return self.folder
@@ -65,7 +65,7 @@ def bench(tmp_path_factory):
 
 
 def _boot(folder, platform, machine, args, timeout=180):
-    cmd = ["run", "-p", platform, "--timeout", str(timeout), "-a", args]
+    cmd = ["run", "--plat", platform, "--timeout", str(timeout), "-a", args]
     if machine:
         cmd += ["--machine", machine]
     return run_kiln(*cmd, cwd=folder, timeout=timeout + 60)

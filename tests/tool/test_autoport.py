@@ -210,7 +210,7 @@ def test_kiln_env_needs_musl(tmp_path):
         requires = ["console"]
     """)
     write(tmp_path / "app/main.c", "int main(void) { return 0; }\n")
-    proc = run_kiln("env", "-p", "linuxu", cwd=tmp_path / "app")
+    proc = run_kiln("env", "--plat", "linuxu", cwd=tmp_path / "app")
     assert proc.returncode == 2, proc.stdout + proc.stderr
     assert "Traceback" not in proc.stderr
     assert "libc = \"libc-musl\"" in proc.stderr
@@ -226,10 +226,10 @@ def test_kiln_env_prints_exports_and_runs_commands(tmp_path, musl_env):
     """)
     write(tmp_path / "app/main.c", "int main(void) { return 0; }\n")
     app = tmp_path / "app"
-    proc = run_kiln("env", "-p", "linuxu", cwd=app)
+    proc = run_kiln("env", "--plat", "linuxu", cwd=app)
     assert proc.returncode == 0, proc.stderr
     assert f"export CC={musl_env['CC']}" in proc.stdout
     assert "export KILN_HOST=x86_64-linux-musl" in proc.stdout
-    proc = run_kiln("env", "-p", "linuxu", "--", "sh", "-c", "echo $KILN_HOST; exit 3",
+    proc = run_kiln("env", "--plat", "linuxu", "--", "sh", "-c", "echo $KILN_HOST; exit 3",
                     cwd=app)
     assert proc.returncode == 3 and proc.stdout.strip() == "x86_64-linux-musl"

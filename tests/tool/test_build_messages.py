@@ -25,7 +25,7 @@ def make_app(folder, app_table: str, main: str = "int main(void) { return 0; }\n
 
 
 def build(folder):
-    return run_kiln("build", "-p", "linuxu", cwd=folder)
+    return run_kiln("build", "--plat", "linuxu", cwd=folder)
 
 
 def test_no_sources_says_there_is_no_main(tmp_path):

@@ -31,7 +31,7 @@ def sys_app(tmp_path):
 
 
 def build(folder, *args):
-    proc = run_kiln("build", "-p", "linuxu", *args, cwd=folder)
+    proc = run_kiln("build", "--plat", "linuxu", *args, cwd=folder)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     return proc
 
@@ -51,10 +51,10 @@ def test_every_generated_file_is_made_again(sys_app):
         proc = build(sys_app)
         assert (out / name).is_file(), f"{name} was not made again: {proc.stdout}"
     # and the image works: size finds its map, run its image
-    size = run_kiln("size", "-p", "linuxu", "--json", cwd=sys_app)
+    size = run_kiln("size", "--plat", "linuxu", "--json", cwd=sys_app)
     assert size.returncode == 0, size.stderr
     assert json.loads(size.stdout)["image_bytes"] == (out / "sysapp").stat().st_size
-    run = run_kiln("run", "-p", "linuxu", cwd=sys_app)
+    run = run_kiln("run", "--plat", "linuxu", cwd=sys_app)
     assert run.returncode == 0 and run.stdout == "version 1\n", run.stderr
     assert "building" not in run.stderr
 
@@ -85,19 +85,19 @@ def test_rootfs_dot_leaves_out_kilns_folders(sys_app):
 
 def test_run_rebuilds_an_out_of_date_image_first(sys_app):
     build(sys_app)
-    run = run_kiln("run", "-p", "linuxu", cwd=sys_app)
+    run = run_kiln("run", "--plat", "linuxu", cwd=sys_app)
     assert run.stdout == "version 1\n" and run.stderr == "", run.stderr
 
     main = sys_app / "main.c"
     main.write_text(main.read_text().replace("version 1", "version 2"))
-    dry = run_kiln("run", "-p", "linuxu", "--dry-run", cwd=sys_app)
+    dry = run_kiln("run", "--plat", "linuxu", "--dry-run", cwd=sys_app)
     assert dry.returncode == 0 and "is out of date (main.c changed)" in dry.stderr
-    run = run_kiln("run", "-p", "linuxu", cwd=sys_app)
+    run = run_kiln("run", "--plat", "linuxu", cwd=sys_app)
     assert run.returncode == 0, run.stderr
     assert run.stdout == "version 2\n"  # only the guest on stdout
     kiln_lines = [l for l in run.stderr.splitlines() if l.startswith("kiln:")]
     assert kiln_lines == ["kiln: building sysapp for linuxu first (main.c changed)"]
-    again = run_kiln("run", "-p", "linuxu", cwd=sys_app)
+    again = run_kiln("run", "--plat", "linuxu", cwd=sys_app)
     assert again.stdout == "version 2\n" and again.stderr == ""
 
 
@@ -106,7 +106,7 @@ def test_up_to_date_run_stays_light(sys_app):
     (under -S, so that site-packages' .pth files load nothing either)."""
     build(sys_app)
     proc = subprocess.run([sys.executable, "-S", "-X", "importtime", "-m", "kiln", "run",
-                           "-p", "linuxu"], cwd=sys_app, capture_output=True, text=True)
+                           "--plat", "linuxu"], cwd=sys_app, capture_output=True, text=True)
     assert proc.returncode == 0 and proc.stdout == "version 1\n", proc.stderr
     loaded = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
               if line.startswith("import time:")}
@@ -116,16 +116,16 @@ def test_up_to_date_run_stays_light(sys_app):
 
 def test_run_rebuilds_after_configure_and_rootfs_changes(sys_app):
     build(sys_app)
-    assert run_kiln("configure", "-p", "linuxu", "-s", "BOOT_MAX_ARGS=32",
+    assert run_kiln("configure", "--plat", "linuxu", "-s", "BOOT_MAX_ARGS=32",
                     cwd=sys_app).returncode == 0
-    run = run_kiln("run", "-p", "linuxu", cwd=sys_app)
+    run = run_kiln("run", "--plat", "linuxu", cwd=sys_app)
     assert run.returncode == 0, run.stderr
     assert "building sysapp for linuxu first (.kiln/linuxu.toml" in run.stderr
     config_h = sys_app / "build/linuxu/include/kn/config.h"
     assert "CONFIG_BOOT_MAX_ARGS 32" in config_h.read_text()
 
     write(sys_app / "root/etc/new", "added\n")
-    run = run_kiln("run", "-p", "linuxu", cwd=sys_app)
+    run = run_kiln("run", "--plat", "linuxu", cwd=sys_app)
     assert "building sysapp for linuxu first (root/etc changed)" in run.stderr, run.stderr
     initrd = (sys_app / "build/linuxu/initrd.cpio").read_bytes()
     assert "etc/new" in {e.path for e in unpack(initrd)}
@@ -134,7 +134,7 @@ def test_run_rebuilds_after_configure_and_rootfs_changes(sys_app):
 def test_failing_rebuild_fails_the_run(sys_app):
     build(sys_app)
     (sys_app / "main.c").write_text("int main(void) { return nope; }\n")
-    run = run_kiln("run", "-p", "linuxu", cwd=sys_app)
+    run = run_kiln("run", "--plat", "linuxu", cwd=sys_app)
     assert run.returncode == 1 and run.stdout == "", run.stdout
     errors = [l for l in run.stderr.splitlines() if l.startswith("kiln: error:")]
     assert errors == ["kiln: error: build failed (the compiler's messages are above)"]
@@ -149,7 +149,7 @@ def test_size_reports_on_the_current_sources(sys_app):
         static const char big[64 * 1024] = "x";
         int main(void) { kn_console_printf("%s\\n", big); return 0; }
     """)
-    size = run_kiln("size", "-p", "linuxu", "--json", cwd=sys_app)
+    size = run_kiln("size", "--plat", "linuxu", "--json", cwd=sys_app)
     assert size.returncode == 0, size.stderr
     assert "building sysapp for linuxu first (main.c changed)" in size.stderr
     report = json.loads(size.stdout)

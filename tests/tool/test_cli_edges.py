@@ -52,26 +52,26 @@ def _snapshot(folder: Path) -> dict:
 def test_read_only_app_runs_and_refuses_to_build(console_app, read_only_works):
     (console_app / ".kiln").mkdir()
     (console_app / ".kiln/linuxu.toml").write_text("[config]\nBOOT_MAX_ARGS = 16\n")
-    assert run_kiln("build", "-p", "linuxu", cwd=console_app).returncode == 0
+    assert run_kiln("build", "--plat", "linuxu", cwd=console_app).returncode == 0
     # The kept kiln.toml parse is missing: `run` would write it, and cannot.
     (console_app / "build/.kiln.toml.marshal").unlink(missing_ok=True)
     before = _snapshot(console_app)
 
-    run = _kiln_read_only(console_app, "run", "-p", "linuxu", "-a", "a b")
+    run = _kiln_read_only(console_app, "run", "--plat", "linuxu", "-a", "a b")
     # kn_printk writes kernel messages: the guest's stderr.
     assert run.returncode == 2 and run.stderr == "con says hi (2 args)\n", run.stderr
     assert run.stdout == ""
-    size = _kiln_read_only(console_app, "size", "-p", "linuxu")
+    size = _kiln_read_only(console_app, "size", "--plat", "linuxu")
     assert size.returncode == 0 and "console" in size.stdout, size.stderr
-    why = _kiln_read_only(console_app, "why", "console", "-p", "linuxu")
+    why = _kiln_read_only(console_app, "why", "console", "--plat", "linuxu")
     assert why.returncode == 0, why.stderr
 
-    for args in (["build", "-p", "linuxu"], ["build"], ["configure", "-p", "linuxu"],
-                 ["configure", "-p", "linuxu", "-s", "BOOT_MAX_ARGS=8"], ["clean"]):
+    for args in (["build", "--plat", "linuxu"], ["build"], ["configure", "--plat", "linuxu"],
+                 ["configure", "--plat", "linuxu", "-s", "BOOT_MAX_ARGS=8"], ["clean"]):
         assert_one_line_error(_kiln_read_only(console_app, *args), "read-only file system",
                               "writable folder")
     # A write no check foresaw fails in one line too, naming the file.
-    assert_one_line_error(_kiln_read_only(console_app, "configure", "-p", "linuxu", "--reset"),
+    assert_one_line_error(_kiln_read_only(console_app, "configure", "--plat", "linuxu", "--reset"),
                           ".kiln/linuxu.toml: Read-only file system", "writable folder")
     assert _snapshot(console_app) == before
 
@@ -99,7 +99,7 @@ def test_unwritable_error_is_only_for_places():
 
 
 def test_menuconfig_without_a_terminal_says_so(console_app):
-    proc = subprocess.run([sys.executable, "-m", "kiln", "menuconfig", "-p", "linuxu"],
+    proc = subprocess.run([sys.executable, "-m", "kiln", "menuconfig", "--plat", "linuxu"],
                           cwd=console_app, stdin=subprocess.DEVNULL, capture_output=True,
                           text=True, timeout=120)
     assert_one_line_error(proc, "needs a terminal", "kiln configure -s")
@@ -107,7 +107,7 @@ def test_menuconfig_without_a_terminal_says_so(console_app):
 
 
 def test_menuconfig_with_a_dumb_terminal_says_so(console_app):
-    status, output = _on_terminal(console_app, ["menuconfig", "-p", "linuxu"], 80,
+    status, output = _on_terminal(console_app, ["menuconfig", "--plat", "linuxu"], 80,
                                   {"TERM": "dumb"})
     assert status == 2, output
     assert "kiln: error: kiln menuconfig needs a terminal that draws menus" in output
@@ -117,11 +117,11 @@ def test_menuconfig_with_a_dumb_terminal_says_so(console_app):
 
 
 def test_unknown_option_on_the_command_line(console_app):
-    proc = run_kiln("configure", "-p", "linuxu", "-s", "BOOT_MAX_ARG=8", cwd=console_app)
+    proc = run_kiln("configure", "--plat", "linuxu", "-s", "BOOT_MAX_ARG=8", cwd=console_app)
     assert_one_line_error(proc, "unknown option BOOT_MAX_ARG", "did you mean BOOT_MAX_ARGS?",
                           "kiln configure --list")
     assert "--unset" not in proc.stderr  # nothing was saved, so nothing to unset
-    assert_one_line_error(run_kiln("configure", "-p", "linuxu", "-s", "NOSUCH=1",
+    assert_one_line_error(run_kiln("configure", "--plat", "linuxu", "-s", "NOSUCH=1",
                                    cwd=console_app), "no option of that name")
     assert not (console_app / ".kiln").exists()
 
@@ -130,7 +130,7 @@ def test_unknown_option_on_the_command_line(console_app):
                                         ("1", "y"), ("y", "y"), ("false", "n"),
                                         ("No", "n"), ("0", "n"), ("N", "n")])
 def test_boolean_words(console_app, word, value):
-    proc = run_kiln("configure", "-p", "linuxu", "-s", f"APP_BASE={word}", cwd=console_app)
+    proc = run_kiln("configure", "--plat", "linuxu", "-s", f"APP_BASE={word}", cwd=console_app)
     assert proc.returncode == 0, proc.stderr
     assert f"CONFIG_APP_BASE={value}" in (console_app / "build/linuxu/.config").read_text() \
         or (value == "n" and "# CONFIG_APP_BASE is not set"
@@ -138,7 +138,7 @@ def test_boolean_words(console_app, word, value):
 
 
 def test_bad_boolean_names_the_accepted_words(console_app):
-    assert_one_line_error(run_kiln("configure", "-p", "linuxu", "-s", "APP_BASE=maybe",
+    assert_one_line_error(run_kiln("configure", "--plat", "linuxu", "-s", "APP_BASE=maybe",
                                    cwd=console_app),
                           "APP_BASE must be y or n (or true/false, yes/no, 1/0), not 'maybe'")
 
@@ -163,7 +163,7 @@ def test_usage_errors_point_at_the_subcommand_help(tmp_path):
     from kiln.commands import cli
     for path, command in _commands(cli, []):
         # env passes unknown options on to its COMMAND: give it a bad value.
-        bad = (["-p", "nowhere"] if command.context_settings.get("ignore_unknown_options")
+        bad = (["--plat", "nowhere"] if command.context_settings.get("ignore_unknown_options")
                else ["--no-such-option"])
         proc = run_kiln(*path, *bad, cwd=tmp_path)
         assert_one_line_error(proc, f"(see `kiln {' '.join(path)} --help`)")
@@ -279,3 +279,14 @@ def test_setup_installs_the_bench_extra():
     assert subprocess.run(["bash", "-n", str(setup)]).returncode == 0
     assert '-e ".[test,bench]"' in setup.read_text()
     assert '"matplotlib>=3.5"' in (ROOT / "pyproject.toml").read_text()
+
+
+def test_short_p_is_refused_with_the_plat_hint_on_every_platform_command(tmp_path):
+    from kiln.commands import cli
+    taking = [tuple(path) for path, command in _commands(cli, [])
+              if any(p.name == "platform" for p in command.params)]
+    assert {("build",), ("run",), ("size",), ("configure",)} <= set(taking)
+    for path in taking:
+        proc = run_kiln(*path, "-p", "linuxu", cwd=tmp_path)
+        assert_one_line_error(proc, "-p linuxu: choose the platform with --plat linuxu")
+        assert proc.returncode == 2

@@ -138,24 +138,24 @@ def test_fetch_patch_build_link_and_run(tmp_path, cache):
         +#include "fake.h"
         +int fake_extra(void) { return FAKE_BASE + 1; }
     """)
-    proc = kiln(app, "build", "-p", "linuxu")
+    proc = kiln(app, "build", "--plat", "linuxu")
     assert proc.returncode == 0, proc.stdout + proc.stderr
     trees = sorted((root / "src").iterdir())
     assert [t.name.split("-")[0] for t in trees] == ["fake", "fake"]
     assert all((t / ".kiln-done").is_file() for t in trees)
     assert counter.read_text() == "built\n"
-    run = kiln(app, "run", "-p", "linuxu")
+    run = kiln(app, "run", "--plat", "linuxu")
     assert run.returncode == 0, run.stderr
     assert "fake 41 extra 101" in run.stdout  # the patch made FAKE_BASE 100
 
-    again = kiln(app, "build", "-p", "linuxu")
+    again = kiln(app, "build", "--plat", "linuxu")
     assert "nothing to do" in again.stdout
     assert "kiln: fetch " not in again.stdout
     # a clean build reuses the cache: the build commands do not run again
-    where = kiln(app, "fetch", "-p", "linuxu")
+    where = kiln(app, "fetch", "--plat", "linuxu")
     assert where.returncode == 0 and str(root / "src") in where.stdout, where.stderr
     assert kiln(app, "clean", "--all").returncode == 0
-    rebuilt = kiln(app, "build", "-p", "linuxu")
+    rebuilt = kiln(app, "build", "--plat", "linuxu")
     assert rebuilt.returncode == 0, rebuilt.stderr
     assert counter.read_text() == "built\n"
     assert (root / "downloads/fake_1.0-1/fake_1.0.orig.tar.gz").is_file()
@@ -163,15 +163,15 @@ def test_fetch_patch_build_link_and_run(tmp_path, cache):
     # a changed patch is a new tree, built once
     patch = app / "lib/fake/patches/0001-base.patch"
     patch.write_text(PATCH.replace("100", "200"))
-    changed = kiln(app, "build", "-p", "linuxu")
+    changed = kiln(app, "build", "--plat", "linuxu")
     assert changed.returncode == 0, changed.stderr
     assert counter.read_text() == "built\nbuilt\n"
-    assert "fake 41 extra 201" in kiln(app, "run", "-p", "linuxu").stdout
+    assert "fake 41 extra 201" in kiln(app, "run", "--plat", "linuxu").stdout
 
 
 def test_sha256_mismatch(tmp_path, cache):
     app = make_app(tmp_path / "app", "0" * 64)
-    proc = kiln(app, "build", "-p", "linuxu")
+    proc = kiln(app, "build", "--plat", "linuxu")
     assert proc.returncode == 2
     line = one_error_line(proc)
     assert "sha256 mismatch" in line and "expected " + "0" * 64 in line
@@ -181,7 +181,7 @@ def test_sha256_mismatch(tmp_path, cache):
 def test_patch_that_does_not_apply(tmp_path, cache):
     root, sha = cache
     app = make_app(tmp_path / "app", sha, patch=PATCH.replace("FAKE_BASE 0", "NOPE 0"))
-    proc = kiln(app, "build", "-p", "linuxu")
+    proc = kiln(app, "build", "--plat", "linuxu")
     assert proc.returncode == 2
     line = one_error_line(proc)
     assert "patch 0001-base.patch does not apply" in line
@@ -191,7 +191,7 @@ def test_patch_that_does_not_apply(tmp_path, cache):
 def test_failing_build_command_leaves_no_tree(tmp_path, cache):
     root, sha = cache
     app = make_app(tmp_path / "app", sha, build=("echo compiling; echo broken >&2; exit 3",))
-    proc = kiln(app, "build", "-p", "linuxu")
+    proc = kiln(app, "build", "--plat", "linuxu")
     assert proc.returncode == 2
     line = one_error_line(proc)
     assert "fetch fake: build command failed (exit 3): echo compiling" in line
@@ -203,7 +203,7 @@ def test_long_build_commands_report_progress_on_stderr(tmp_path, cache):
     """One line per step, and "still running" lines while a command runs
     (here every 0.1 s, for a command that takes a second)."""
     app = make_app(tmp_path / "app", cache[1], build=("make && sleep 1",))
-    proc = kiln(app, "build", "-p", "linuxu", env={"KILN_PROGRESS_INTERVAL": "0.1"})
+    proc = kiln(app, "build", "--plat", "linuxu", env={"KILN_PROGRESS_INTERVAL": "0.1"})
     assert proc.returncode == 0, proc.stdout + proc.stderr
     for step in ("kiln: fetch fake: unpacking fake_1.0.orig.tar.gz",
                  "kiln: fetch fake: applying 1 patch(es)",
@@ -217,7 +217,7 @@ def test_long_build_commands_report_progress_on_stderr(tmp_path, cache):
 
 def test_undeclared_fetch_reference(tmp_path, cache):
     app = make_app(tmp_path / "app", cache[1], sources='["main.c", "@nope/extra.c"]')
-    proc = kiln(app, "build", "-p", "linuxu")
+    proc = kiln(app, "build", "--plat", "linuxu")
     assert proc.returncode == 2
     line = one_error_line(proc)
     assert "'@nope/extra.c' refers to fetch 'nope', which no [[fetch]]" in line
@@ -236,7 +236,7 @@ def test_bad_fetch_entries(tmp_path, cache, change, message):
     lines = [l for l in text.splitlines() if not l.strip().startswith(f"{key} =")]
     lines.append("        " + change)
     (app / "kiln.toml").write_text("\n".join(lines) + "\n")
-    proc = kiln(app, "build", "-p", "linuxu")
+    proc = kiln(app, "build", "--plat", "linuxu")
     assert proc.returncode == 2
     line = one_error_line(proc)
     assert message in line and "kiln.toml:" in line
@@ -251,7 +251,7 @@ def test_missing_required_key(tmp_path, cache):
     lib = app / "lib/fake/library.toml"
     lib.write_text("\n".join(l for l in lib.read_text().splitlines()
                              if not l.strip().startswith("sha256")) + "\n")
-    proc = kiln(app, "build", "-p", "linuxu")
+    proc = kiln(app, "build", "--plat", "linuxu")
     assert proc.returncode == 2
     assert "[fetch] needs 'sha256'" in one_error_line(proc)
 
@@ -302,7 +302,7 @@ def apt_fetch_app(folder: Path, package: str, version: str, tarball: str, sha: s
 
 def test_package_not_in_archive(tmp_path, cache):
     app = apt_fetch_app(tmp_path / "app", "kiln-no-such-package", "1.0-1", "x.tar.gz", "0" * 64)
-    proc = kiln(app, "build", "-p", "linuxu")
+    proc = kiln(app, "build", "--plat", "linuxu")
     assert proc.returncode == 2
     line = one_error_line(proc)
     assert "source package 'kiln-no-such-package' is not in the Debian archive" in line
@@ -311,7 +311,7 @@ def test_package_not_in_archive(tmp_path, cache):
 
 def test_version_not_in_archive(tmp_path, cache):
     app = apt_fetch_app(tmp_path / "app", "lua5.4", "9.9-9", "x.tar.gz", "0" * 64)
-    proc = kiln(app, "build", "-p", "linuxu")
+    proc = kiln(app, "build", "--plat", "linuxu")
     assert proc.returncode == 2
     line = one_error_line(proc)
     assert "version 9.9-9 of source package 'lua5.4' is not in the Debian archive" in line
@@ -330,7 +330,7 @@ def test_tarball_not_in_source_package(tmp_path, cache):
     if version is None:
         pytest.skip("lua5.4's source package is not in the apt lists (deb-src off?)")
     app = apt_fetch_app(tmp_path / "app", "lua5.4", version, "lua_9.tar.gz", "0" * 64)
-    proc = kiln(app, "build", "-p", "linuxu")
+    proc = kiln(app, "build", "--plat", "linuxu")
     assert proc.returncode == 2
     line = one_error_line(proc)
     assert "has no file 'lua_9.tar.gz'" in line and "lua5.4_5.4" in line
@@ -361,11 +361,11 @@ def test_real_package_is_fetched_verified_and_unpacked(tmp_path, cache):
         pytest.skip("lua5.4's source package is not in the apt lists (deb-src off?)")
     tarball, sha = orig
     app = apt_fetch_app(tmp_path / "app", "lua5.4", version, tarball, sha)
-    proc = kiln(app, "fetch", "-p", "linuxu")
+    proc = kiln(app, "fetch", "--plat", "linuxu")
     assert proc.returncode == 0, proc.stderr
     tree = Path(proc.stdout.strip().splitlines()[-1].split("\t")[-1])
     assert (tree / "src/lua.c").is_file() and (tree / "Makefile").is_file()  # top dir stripped
     kept = cache[0] / "downloads" / f"lua5.4_{version}" / tarball
     assert kept.is_file() and sorted(p.name for p in kept.parent.iterdir()) == [tarball]
-    again = kiln(app, "fetch", "-p", "linuxu")
+    again = kiln(app, "fetch", "--plat", "linuxu")
     assert again.stdout == proc.stdout.splitlines()[-1] + "\n"  # no download, no work

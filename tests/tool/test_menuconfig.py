@@ -16,7 +16,7 @@ def drive(app_dir, keystrokes, pause=0.8):
         os.chdir(app_dir)
         os.environ["TERM"] = "xterm"
         os.environ["PYTHONPATH"] = str(ROOT / "src")
-        os.execvp(sys.executable, [sys.executable, "-m", "kiln", "menuconfig", "-p", "linuxu"])
+        os.execvp(sys.executable, [sys.executable, "-m", "kiln", "menuconfig", "--plat", "linuxu"])
     output = b""
 
     def pump(seconds):

@@ -36,8 +36,8 @@ def test_a_new_platform_is_one_folder(fake_tree, app, tmp_path):
     assert platforms.launchers() == {"kvm": "qemu", "toy": "linuxu"}
     assert catalog.discover().platform("toy").launcher == "linuxu"
     assert PLATFORM.choices == ("kvm", "toy")
-    assert parse_run(["run", "-p", "toy"])["platform"] == "toy"
-    assert parse_run(["run", "-p", "linuxu"]) is None  # not in this tree: click refuses it
+    assert parse_run(["run", "--plat", "toy"])["platform"] == "toy"
+    assert parse_run(["run", "--plat", "linuxu"]) is None  # not in this tree: click refuses it
     # What boot tests and benchmarks cover: each QEMU machine, one process.
     assert platforms.targets() == [("kvm", "microvm"), ("kvm", "pc"), ("toy", None)]
     write(app / "kiln.toml", '[app]\nname = "a"\n[run]\nplatform = "toy"\n')

@@ -46,8 +46,8 @@ def fast_reading(argv):
 
 @pytest.mark.parametrize("argv", [
     ["run"],
-    ["run", "-p", "linuxu", "--dry-run"],
-    ["--app", "x/y", "run", "-pkvm"],
+    ["run", "--plat", "linuxu", "--dry-run"],
+    ["--app", "x/y", "run", "-m64M"],
     ["--app=x", "run", "--platform=linuxu", "-m", "64M", "--memory=1G"],
     ["run", "--machine", "pc", "--accel", "tcg", "-a", "one two", "-a", "three"],
     ["run", "-k", "a.b=1", "--kernel-arg=c.d=2", "-ka.b=3", "-a", "-x", "-m=5M"],
@@ -55,7 +55,7 @@ def fast_reading(argv):
     ["run", "--timeout", "1e1", "-a", "", "--dry-run", "--dry-run"],
     ["--app", "--weird", "run", "-memory"],
     ["run", "--", "-a", "b", "--", "--timeout"],
-    ["run", "-p", "linuxu", "-a", "x", "--"],
+    ["run", "--plat", "linuxu", "-a", "x", "--"],
     ["run", "--timeout", "-1", "--", "--dry-run"],
     ["run", "-e", "A=1", "--env=B=x y", "-eC", "--env", "D"],
 ])
@@ -67,7 +67,8 @@ def test_fast_reading_is_clicks(argv, monkeypatch):
     (["run", "--no-such"], "No such option"),
     (["run", "-x"], "No such option"),
     (["run", "--machine", "q35"], "'q35' is not one of"),
-    (["run", "-p", "windows"], "'windows' is not one of"),
+    (["run", "--plat", "windows"], "'windows' is not one of"),
+    (["run", "-pkvm"], "-p kvm: choose the platform with --plat kvm"),
     (["run", "--timeout", "soon"], "'soon' is not a valid float"),
     (["run", "--memory"], "requires an argument"),
     (["run", "--dry-run=yes"], "does not take a value"),
@@ -117,7 +118,7 @@ def test_run_help_lists_every_option(tmp_path):
 
 
 def test_dry_run_through_the_fast_path(fake_built_app, tmp_path):
-    proc = run_kiln("--app", fake_built_app, "run", "-p", "linuxu", "--dry-run",
+    proc = run_kiln("--app", fake_built_app, "run", "--plat", "linuxu", "--dry-run",
                     "-m", "2M", "-k", "x.y=1", cwd=tmp_path)
     assert proc.returncode == 0, proc.stderr
     image = fake_built_app / "build/linuxu/fake"
@@ -134,7 +135,7 @@ def test_run_path_imports_stay_light(fake_built_app):
     """`kiln run` (here --dry-run, under -S so that site-packages' .pth
     files load nothing) imports none of HEAVY."""
     proc = subprocess.run([sys.executable, "-S", "-X", "importtime", "-m", "kiln", "run",
-                           "-p", "linuxu", "--dry-run"], cwd=fake_built_app,
+                           "--plat", "linuxu", "--dry-run"], cwd=fake_built_app,
                           capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     loaded = {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
@@ -145,7 +146,8 @@ def test_run_path_imports_stay_light(fake_built_app):
 
 def imported_by_dry_run(app) -> set[str]:
     proc = subprocess.run([sys.executable, "-S", "-X", "importtime", "-m", "kiln", "run",
-                           "-p", "linuxu", "--dry-run"], cwd=app, capture_output=True, text=True)
+                           "--plat", "linuxu", "--dry-run"],
+                          cwd=app, capture_output=True, text=True)
     assert proc.returncode == 0, proc.stderr
     return {line.rsplit("|", 1)[1].strip() for line in proc.stderr.splitlines()
             if line.startswith("import time:")}
@@ -159,7 +161,7 @@ def test_built_app_manifest_parse_is_kept(fake_built_app):
     assert "tomllib" not in imported_by_dry_run(fake_built_app)
     toml = fake_built_app / "kiln.toml"
     toml.write_text(toml.read_text().replace('"a b"', '"c d"'))
-    proc = run_kiln("run", "-p", "linuxu", "--dry-run", cwd=fake_built_app)
+    proc = run_kiln("run", "--plat", "linuxu", "--dry-run", cwd=fake_built_app)
     assert proc.stdout.rstrip().endswith("-- 'c d'"), proc.stdout
 
 
@@ -168,10 +170,10 @@ def test_bad_manifest_parse_cache_is_ignored(fake_built_app):
     nothing; a syntax error is still reported with its line."""
     cache = fake_built_app / "build/.kiln.toml.marshal"
     cache.write_bytes(b"garbage")
-    proc = run_kiln("run", "-p", "linuxu", "--dry-run", cwd=fake_built_app)
+    proc = run_kiln("run", "--plat", "linuxu", "--dry-run", cwd=fake_built_app)
     assert proc.returncode == 0 and proc.stdout.rstrip().endswith("-- 'a b'"), proc.stderr
     (fake_built_app / "kiln.toml").write_text('[app]\nname = "fake"\nbroken =\n')
-    proc = run_kiln("run", "-p", "linuxu", "--dry-run", cwd=fake_built_app)
+    proc = run_kiln("run", "--plat", "linuxu", "--dry-run", cwd=fake_built_app)
     assert proc.returncode == 2 and "kiln.toml:3: invalid TOML" in proc.stderr, proc.stderr
     assert "Traceback" not in proc.stderr
 
@@ -180,7 +182,7 @@ def test_unbuilt_app_writes_no_cache(tmp_path):
     app = tmp_path / "app"
     write(app / "kiln.toml", '[app]\nname = "fake"\n')
     write(app / "main.c", "int main(void) { return 0; }\n")
-    proc = run_kiln("run", "-p", "linuxu", "--dry-run", cwd=app)
+    proc = run_kiln("run", "--plat", "linuxu", "--dry-run", cwd=app)
     assert proc.returncode != 0 and "kiln build" in proc.stderr
     assert not (app / "build").exists()
 
@@ -190,7 +192,7 @@ def test_broken_pipe_is_quiet_exit_1(fake_built_app):
     read, write = os.pipe()
     os.close(read)
     try:
-        proc = subprocess.run([sys.executable, "-m", "kiln", "run", "-p", "linuxu",
+        proc = subprocess.run([sys.executable, "-m", "kiln", "run", "--plat", "linuxu",
                                "--dry-run"], cwd=fake_built_app, stdout=write,
                               stderr=subprocess.PIPE, text=True)
     finally:
@@ -204,7 +206,7 @@ def test_environment_goes_before_the_separator(fake_built_app, tmp_path):
     reads, after -k's."""
     toml = fake_built_app / "kiln.toml"
     toml.write_text(toml.read_text() + 'env = { A = "toml", B = "toml" }\n')
-    proc = run_kiln("--app", fake_built_app, "run", "-p", "linuxu", "--dry-run",
+    proc = run_kiln("--app", fake_built_app, "run", "--plat", "linuxu", "--dry-run",
                     "-k", "x.y=1", "-e", "B=cli", "-e", "FROMHOST", "-e", "EMPTYHOST",
                     "-e", "KILN_SURELY_UNSET", "-e", 'Q=say "hi" \\o/', cwd=tmp_path,
                     env={"FROMHOST": "h v", "EMPTYHOST": ""})
@@ -221,7 +223,7 @@ def test_environment_goes_before_the_separator(fake_built_app, tmp_path):
     ("=2", "an empty name"),
 ])
 def test_bad_env_option_is_one_line(fake_built_app, tmp_path, entry, fragment):
-    proc = run_kiln("--app", fake_built_app, "run", "-p", "linuxu", "--dry-run", "-e",
+    proc = run_kiln("--app", fake_built_app, "run", "--plat", "linuxu", "--dry-run", "-e",
                     entry, cwd=tmp_path)
     assert proc.returncode == 2, proc.stderr
     assert proc.stderr.count("\n") == 1 and fragment in proc.stderr

@@ -41,13 +41,13 @@ def one_line_error(proc, *fragments, status=2):
 
 
 def dry_run_argv(app, *args) -> list[str]:
-    proc = run_kiln("run", "-p", "linuxu", "--dry-run", *args, cwd=app)
+    proc = run_kiln("run", "--plat", "linuxu", "--dry-run", *args, cwd=app)
     assert proc.returncode == 0, proc.stderr
     return shlex.split(proc.stdout)
 
 
 def test_unbalanced_quote_in_args_is_a_usage_error(app):
-    one_line_error(run_kiln("run", "-p", "linuxu", "-a", "-e 'x", "--dry-run", cwd=app),
+    one_line_error(run_kiln("run", "--plat", "linuxu", "-a", "-e 'x", "--dry-run", cwd=app),
                    "-a \"-e 'x\"", "balance its quotes")
 
 
@@ -62,17 +62,17 @@ def test_words_after_double_dash_are_the_apps(app):
 
 
 def test_double_dash_is_never_a_kernel_parameter(app):
-    one_line_error(run_kiln("run", "-p", "linuxu", "-k", "--", "a", "--dry-run", cwd=app),
+    one_line_error(run_kiln("run", "--plat", "linuxu", "-k", "--", "a", "--dry-run", cwd=app),
                    "requires an argument")
     for word in ("-k--", "--kernel-arg=--", "-k-x"):
-        one_line_error(run_kiln("run", "-p", "linuxu", word, "--dry-run", cwd=app),
+        one_line_error(run_kiln("run", "--plat", "linuxu", word, "--dry-run", cwd=app),
                        "is not lib.name=value", "after `--`")
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "-0.5", "nan", "inf", "-inf"])
 @pytest.mark.parametrize("platform", ["linuxu", "kvm"])
 def test_bad_timeout_flag_is_refused(app, platform, value):
-    one_line_error(run_kiln("run", "-p", platform, f"--timeout={value}", "--dry-run", cwd=app),
+    one_line_error(run_kiln("run", "--plat", platform, f"--timeout={value}", "--dry-run", cwd=app),
                    "timeout", "more than 0")
 
 
@@ -82,32 +82,32 @@ def test_bad_timeout_flag_is_refused(app, platform, value):
 def test_bad_timeout_in_kiln_toml_is_refused(app, value, fragment):
     manifest = app / "kiln.toml"
     manifest.write_text(manifest.read_text() + f"\n[run]\ntimeout = {value}\n")
-    one_line_error(run_kiln("run", "-p", "linuxu", "--dry-run", cwd=app),
+    one_line_error(run_kiln("run", "--plat", "linuxu", "--dry-run", cwd=app),
                    "kiln.toml:5", "timeout", fragment)
 
 
 def test_fractional_timeout_in_kiln_toml_is_taken(app):
     manifest = app / "kiln.toml"
     manifest.write_text(manifest.read_text() + "\n[run]\ntimeout = 0.5\n")
-    assert run_kiln("run", "-p", "linuxu", "--dry-run", cwd=app).returncode == 0
+    assert run_kiln("run", "--plat", "linuxu", "--dry-run", cwd=app).returncode == 0
 
 
 @pytest.mark.parametrize("platform", ["linuxu", "kvm"])
 def test_memory_no_host_can_give_is_refused_alike(app, platform):
-    one_line_error(run_kiln("run", "-p", platform, "-m", "0", "--dry-run", cwd=app),
+    one_line_error(run_kiln("run", "--plat", platform, "-m", "0", "--dry-run", cwd=app),
                    "memory '0' is no memory")
-    one_line_error(run_kiln("run", "-p", platform, "-m", "99999G", "--dry-run", cwd=app),
+    one_line_error(run_kiln("run", "--plat", platform, "-m", "99999G", "--dry-run", cwd=app),
                    "memory 99999G is more than this host's RAM")
     manifest = app / "kiln.toml"
     manifest.write_text(manifest.read_text() + '\n[run]\nmemory = "99999G"\n')
-    one_line_error(run_kiln("run", "-p", platform, "--dry-run", cwd=app),
+    one_line_error(run_kiln("run", "--plat", platform, "--dry-run", cwd=app),
                    "memory 99999G is more than this host's RAM")
 
 
 def test_vm_smaller_than_the_image_is_refused_before_qemu(app):
     """The image loads up to 4 MiB: 4M leaves boot no room, 5M does."""
     for memory in ("1K", "512K", "1M", "1100K", "4M"):
-        one_line_error(run_kiln("run", "-p", "kvm", "-m", memory, "--dry-run", cwd=app),
+        one_line_error(run_kiln("run", "--plat", "kvm", "-m", memory, "--dry-run", cwd=app),
                        "needs RAM up to 0x400000", "at least 5M")
-    proc = run_kiln("run", "-p", "kvm", "-m", "5M", "--dry-run", cwd=app)
+    proc = run_kiln("run", "--plat", "kvm", "-m", "5M", "--dry-run", cwd=app)
     assert proc.returncode == 0 and "-m 5120K" in proc.stdout, proc.stderr

@@ -129,11 +129,11 @@ def test_kiln_syscalls_command(tmp_path):
     app = tmp_path / "sys"
     write(app / "kiln.toml", '[app]\nname = "sys"\nrequires = ["syscall"]\n')
     write(app / "main.c", "int main(void) { return 0; }\n")
-    proc = run_kiln("syscalls", "-p", "linuxu", "--json", cwd=app)
+    proc = run_kiln("syscalls", "--plat", "linuxu", "--json", cwd=app)
     assert proc.returncode == 0, proc.stderr
     data = json.loads(proc.stdout)
     assert data["total"] == len(linux_table()) and "read" in data["missing"] or data["count"]
-    text = run_kiln("syscalls", "-p", "linuxu", "--missing", cwd=app).stdout
+    text = run_kiln("syscalls", "--plat", "linuxu", "--missing", cwd=app).stdout
     assert "(ENOSYS)" in text and "system calls implemented" in text
 
 
@@ -148,12 +148,12 @@ def test_build_follows_a_new_definition(tmp_path):
     src = write(app / "lib/mysys/sys.c", "#include <kn/syscall.h>\n"
                                          "KN_SYSCALL(getpid)(void) { return 7; }\n")
     table = app / "build/linuxu/gen/syscall_table.c"
-    proc = run_kiln("build", "-p", "linuxu", cwd=app)
+    proc = run_kiln("build", "--plat", "linuxu", cwd=app)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "kn_sys_getpid," in table.read_text() and "kn_sys_getppid," not in table.read_text()
     src.write_text(src.read_text() + "KN_SYSCALL(getppid)(void) { return 1; }\n")
-    proc = run_kiln("build", "-p", "linuxu", cwd=app)
+    proc = run_kiln("build", "--plat", "linuxu", cwd=app)
     assert proc.returncode == 0, proc.stdout + proc.stderr
     assert "kn_sys_getppid," in table.read_text()
-    listed = run_kiln("syscalls", "-p", "linuxu", cwd=app).stdout
+    listed = run_kiln("syscalls", "--plat", "linuxu", cwd=app).stdout
     assert re.search(r"^ +110  getppid +mysys$", listed, re.M), listed

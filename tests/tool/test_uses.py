@@ -113,14 +113,14 @@ def plain_app(tmp_path):
 
 
 def test_why_shows_optional_edges(plain_app):
-    proc = run_kiln("why", "boot", "-p", "linuxu", cwd=plain_app)
+    proc = run_kiln("why", "boot", "--plat", "linuxu", cwd=plain_app)
     assert proc.returncode == 0, proc.stderr
     assert proc.stdout.splitlines() == ["boot <- app", "uses sched (not in this image)"]
     proc = run_kiln("why", "plat-kvm", cwd=plain_app)
     assert proc.stdout.splitlines() == [
         "plat-kvm <- app", "uses alloc (in this image: alloc-tlsf)",
         "uses sched (not in this image)", "uses console-input (not in this image)"]
-    proc = run_kiln("why", "sched-coop", "-p", "linuxu", cwd=plain_app)
+    proc = run_kiln("why", "sched-coop", "--plat", "linuxu", cwd=plain_app)
     assert "not in the linuxu image" in proc.stdout
     assert "would be used by arch-x86-64, plat-linuxu, boot (uses)" in proc.stdout
 

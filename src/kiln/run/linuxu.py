@@ -11,7 +11,7 @@ from ..errors import KilnError
 def check(boot) -> None:
     for option, value in (("--machine", boot.machine), ("--accel", boot.accel)):
         if value:
-            raise KilnError(f"{option} applies to the kvm platform only; drop it or use -p kvm")
+            raise KilnError(f"{option} applies to the kvm platform only; drop it or use --plat kvm")
 
 
 def _argv(boot) -> list[str]:

@@ -36,7 +36,7 @@ def _qemu_machines() -> tuple[str, ...]:
     return tuple(qemu.MACHINES)
 
 
-PLATFORM = Option("platform", ("-p", "--platform"), choices=platforms.names,
+PLATFORM = Option("platform", ("--plat", "--platform"), choices=platforms.names,
                   help="Target platform (default: kiln.toml's [run] platform).")
 
 RUN = (
