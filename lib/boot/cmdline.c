@@ -38,6 +38,33 @@ static char *next_word(char **p)
 	return word;
 }
 
+/* QEMU's microvm appends its virtio-mmio devices to the command line
+ * ("virtio_mmio.device=512@0xfeb00e00:12", as Linux reads them), so they
+ * land after "--" among the app's words. Trailing words of that form are
+ * moved back to the kernel parameters, in their order. */
+static int is_vmm_word(const char *w)
+{
+	static const char prefix[] = "virtio_mmio.device=";
+	for (unsigned i = 0; i < sizeof(prefix) - 1; i++)
+		if (w[i] != prefix[i])
+			return 0;
+	return 1;
+}
+
+static int take_vmm_words(char **argv, int argc, char **kargv, int kmax, int *kargc, int *kdropped)
+{
+	int first = argc;
+	while (first > 0 && is_vmm_word(argv[first - 1]))
+		first--;
+	for (int i = first; i < argc; i++) {
+		if (*kargc < kmax)
+			kargv[(*kargc)++] = argv[i];
+		else
+			(*kdropped)++;
+	}
+	return first;
+}
+
 int kn_boot_split_cmdline(const char *cmdline, char **kargv, int kmax, int *kargc, char **argv,
 			  int amax)
 {
@@ -75,6 +102,7 @@ int kn_boot_split_cmdline(const char *cmdline, char **kargv, int kmax, int *karg
 		else
 			adropped++;
 	}
+	argc = take_vmm_words(argv, argc, kargv, kmax, kargc, &kdropped);
 	if (kdropped)
 		kn_printk("kn: warning: %d kernel parameters dropped (at most %d)\n", kdropped,
 			  kmax);

@@ -134,6 +134,10 @@ int kn_boot_apply_param(const char *word)
 		*(uint64_t *)p->var = (uint64_t)n;
 		return 0;
 	case KN_PARAM_STR: *(const char **)p->var = val; return 0;
+	case KN_PARAM_CALL:
+		if ((*(kn_param_fn *)p->var)(val))
+			goto bad;
+		return 0;
 	}
 bad:
 	kn_printk("kn: warning: kernel parameter %s.%s: bad value '%s' ignored\n", p->lib, p->name,

@@ -31,7 +31,7 @@ struct kn_kvm_gate {
 extern uint64_t kn_kvm_gdt[];                 /* entry.S */
 extern const uintptr_t kn_kvm_trap_stubs[32]; /* traps.S */
 void kn_kvm_isr_timer(void);
-void kn_kvm_isr_serial(void);
+extern const uintptr_t kn_kvm_isr_slots[KN_KVM_IRQ_SLOTS]; /* traps.S */
 void kn_kvm_isr_ignore(void);
 
 static struct kn_kvm_tss kn_kvm_tss;
@@ -70,7 +70,8 @@ void kn_kvm_idt_init(void)
 	for (unsigned v = KN_KVM_VEC_PIC_BASE; v < KN_KVM_VEC_PIC_BASE + 16; v++)
 		kn_kvm_gate_set(v, (uintptr_t)kn_kvm_isr_ignore, 0);
 	kn_kvm_gate_set(KN_KVM_VEC_TIMER, (uintptr_t)kn_kvm_isr_timer, 0);
-	kn_kvm_gate_set(KN_KVM_VEC_SERIAL, (uintptr_t)kn_kvm_isr_serial, 0);
+	for (unsigned slot = 0; slot < KN_KVM_IRQ_SLOTS; slot++)
+		kn_kvm_gate_set(KN_KVM_VEC_SLOT(slot), kn_kvm_isr_slots[slot], 0);
 	kn_kvm_gate_set(KN_KVM_VEC_SPURIOUS, (uintptr_t)kn_kvm_isr_ignore, 0);
 
 	struct {

@@ -1,6 +1,7 @@
 /* Interrupt controllers: the legacy 8259 pair moved off the exception
  * vectors and masked; the local APIC (xAPIC, MMIO) enabled; devices
- * routed through the IOAPIC (ioapic.c), today COM1's receive interrupt.
+ * routed through the IOAPIC (ioapic.c): COM1's receive interrupt, and
+ * the lines drivers attach with kn_plat_irq_attach.
  *
  * Interrupts are enabled only while kn_plat_idle_until halts the CPU and
  * for one instruction in kn_plat_irq_poll, so a device's stub just marks
@@ -8,6 +9,7 @@
  * register free to use (SSE included), and may wake threads: the
  * scheduler calls both between two decisions. */
 #include <kn/console.h>
+#include <kn/errno.h>
 #include <kn/plat.h>
 #include "io.h"
 #include "kvm.h"
@@ -25,6 +27,13 @@
 #define LAPIC_SVR_ENABLE 0x100
 #define LAPIC_LVT_MASKED 0x10000
 #define RFLAGS_IF 0x200
+
+/* Slot 0 is COM1's; slots 1.. are handed out in attach order. */
+static struct {
+	void (*fn)(void *arg);
+	void *arg;
+} kn_kvm_irq_slots[KN_KVM_IRQ_SLOTS];
+static bool kn_kvm_have_ioapic;
 
 void kn_kvm_lapic_write(uint32_t reg, uint32_t v)
 {
@@ -60,7 +69,8 @@ void kn_kvm_irq_init(void)
 	kn_kvm_lapic_write(LAPIC_LVT_LINT0, LAPIC_LVT_MASKED);
 	kn_kvm_lapic_write(LAPIC_LVT_ERROR, LAPIC_LVT_MASKED);
 	kn_kvm_lapic_write(LAPIC_SVR, LAPIC_SVR_ENABLE | KN_KVM_VEC_SPURIOUS);
-	if (kn_kvm_ioapic_init() == 0)
+	kn_kvm_have_ioapic = kn_kvm_ioapic_init() == 0;
+	if (kn_kvm_have_ioapic)
 		kn_kvm_serial_irq_enable();
 	else
 		kn_printk("kn: no IOAPIC at 0xfec00000: console input cannot wake readers\n");
@@ -76,12 +86,33 @@ void kn_plat_irq_poll(void)
 		kn_kvm_irq_dispatch();
 }
 
+int kn_plat_irq_attach(unsigned irq, void (*fn)(void *arg), void *arg)
+{
+	if (!kn_kvm_have_ioapic)
+		return -KN_ENODEV;
+	unsigned slot = 1;
+	while (slot < KN_KVM_IRQ_SLOTS && kn_kvm_irq_slots[slot].fn)
+		slot++;
+	if (slot == KN_KVM_IRQ_SLOTS)
+		return -KN_ENOSPC;
+	kn_kvm_irq_slots[slot].arg = arg;
+	kn_kvm_irq_slots[slot].fn = fn;
+	if (kn_kvm_ioapic_route(irq, KN_KVM_VEC_SLOT(slot))) {
+		kn_kvm_irq_slots[slot].fn = NULL;
+		return -KN_ENODEV;
+	}
+	return 0;
+}
+
 void kn_kvm_irq_dispatch(void)
 {
 	uint32_t pending = kn_kvm_irq_pending;
 	kn_kvm_irq_pending = 0;
 	if (pending & KN_KVM_IRQ_SERIAL)
 		kn_kvm_serial_irq();
+	for (unsigned slot = 1; slot < KN_KVM_IRQ_SLOTS; slot++)
+		if (pending & (1U << slot) && kn_kvm_irq_slots[slot].fn)
+			kn_kvm_irq_slots[slot].fn(kn_kvm_irq_slots[slot].arg);
 }
 
 unsigned long kn_plat_irq_save(void)

@@ -20,7 +20,11 @@ extern char kn_kvm_boot_guard[], kn_kvm_boot_stack_top[];
 
 /* Interrupt vectors. The 8259s are moved to 0x20..0x2f and masked. */
 #define KN_KVM_VEC_PIC_BASE 0x20
-#define KN_KVM_VEC_SERIAL 0x30 /* COM1 through the IOAPIC */
+/* Device interrupt slots through the IOAPIC: slot 0 is COM1, the others
+ * go to kn_plat_irq_attach's callers. */
+#define KN_KVM_IRQ_SLOTS 9
+#define KN_KVM_VEC_SLOT(slot) (0x30 + (slot))
+#define KN_KVM_VEC_SERIAL KN_KVM_VEC_SLOT(0)
 #define KN_KVM_VEC_TIMER 0xef
 #define KN_KVM_VEC_SPURIOUS 0xff
 
@@ -92,7 +96,7 @@ KN_NORETURN void kn_kvm_trap(struct kn_kvm_trap_frame *f);
  * kn_plat_irq_poll, the only places interrupts are enabled, then run its
  * handler in ordinary C context. */
 void kn_kvm_irq_init(void);
-#define KN_KVM_IRQ_SERIAL 0x1
+#define KN_KVM_IRQ_SERIAL 0x1 /* slot 0's pending bit */
 extern volatile uint32_t kn_kvm_irq_pending;
 void kn_kvm_irq_dispatch(void);
 

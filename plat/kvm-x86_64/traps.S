@@ -57,18 +57,24 @@ kn_kvm_isr_timer:
 	popq %rax
 	iretq
 
-/* COM1 through the IOAPIC: mark it pending and acknowledge. The handler
- * runs in kn_plat_idle_until after the halt (irq.c says why). */
-	.globl kn_kvm_isr_serial
-	.hidden kn_kvm_isr_serial
+/* Device interrupts through the IOAPIC, one stub per slot (slot 0 is
+ * COM1, irq.c hands out the others): mark the slot pending and
+ * acknowledge. The handler runs in kn_plat_idle_until after the halt or
+ * in kn_plat_irq_poll (irq.c says why). */
+.macro DEVICE_STUB slot
 	.p2align 4
-kn_kvm_isr_serial:
+kn_kvm_isr_slot_\slot:
 	pushq %rax
-	orl $1, kn_kvm_irq_pending(%rip) /* KN_KVM_IRQ_SERIAL */
+	orl $(1 << \slot), kn_kvm_irq_pending(%rip)
 	movl $0xfee000b0, %eax          /* LAPIC EOI register */
 	movl $0, (%rax)
 	popq %rax
 	iretq
+.endm
+
+.irp s, 0,1,2,3,4,5,6,7,8
+	DEVICE_STUB \s
+.endr
 
 /* Spurious vectors: no EOI is due. */
 	.globl kn_kvm_isr_ignore
@@ -84,6 +90,14 @@ kn_kvm_isr_ignore:
 kn_kvm_trap_stubs:
 .irp v, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
 	.quad kn_kvm_trap_\v
+.endr
+
+	.p2align 3
+	.globl kn_kvm_isr_slots
+	.hidden kn_kvm_isr_slots
+kn_kvm_isr_slots:
+.irp s, 0,1,2,3,4,5,6,7,8
+	.quad kn_kvm_isr_slot_\s
 .endr
 
 	.section .note.GNU-stack, "", @progbits

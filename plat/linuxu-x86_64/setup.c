@@ -2,6 +2,7 @@
  * joined with spaces, quoted and escaped where needed, so boot parses kernel
  * parameters and application arguments exactly as on a VM. */
 #include <kn/boot.h>
+#include <kn/errno.h>
 #include <kn/plat.h>
 #include "linuxu.h"
 
@@ -57,6 +58,13 @@ unsigned long kn_plat_irq_save(void)
 
 void kn_plat_irq_restore(unsigned long flags)
 {
+}
+
+/* A process has file descriptors, not interrupt lines: its devices (a
+ * tap netdev) are read when they are ready. */
+int kn_plat_irq_attach(unsigned irq, void (*fn)(void *arg), void *arg)
+{
+	return -KN_ENODEV;
 }
 
 uintptr_t kn_linuxu_stack_top;

@@ -143,7 +143,8 @@ def write_ninja(project: Project, path: Path) -> None:
             sources = lib.sources_for(project.platform, project.with_ktests)
             if lib.name == syscalls.DISPATCH_LIBRARY:
                 sources.append(build / syscalls.GENERATED)  # written by build()
-            own = [f"-I{lib.path(d, 'app-include')}" for d in lib.app_include]
+            own = ([f"-I{lib.path(d, 'private-include')}" for d in lib.private_include]
+                   + [f"-I{lib.path(d, 'app-include')}" for d in lib.app_include])
             for src in sources:
                 obj = _object_name(lib.name, lib.dir, src, project.fetches)
                 variables = {"libflags": " ".join(LIBRARY_CFLAGS + lib.cflags),

@@ -18,7 +18,8 @@ _LIBRARY = {"name": STR, "summary": STR, "provides": STR_LIST, "requires": STR_L
             "sources": STR_LIST, "platform-sources": STR_LIST_MAP,
             "ktest-sources": STR_LIST, "cflags": STR_LIST, "kind": STR,
             "platform": STR, "launcher": STR, "platforms": STR_LIST, "link-script": STR,
-            "include": STR_LIST, "objects": STR_LIST, "app-include": STR_LIST}
+            "include": STR_LIST, "objects": STR_LIST, "app-include": STR_LIST,
+            "private-include": STR_LIST}
 _API = {"name": STR, "summary": STR, "header": STR, "default": STR,
         "shared-sources": STR_LIST, "shared-ktest-sources": STR_LIST}
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -66,6 +67,9 @@ class Library:
     include: list[str] = field(default_factory=list)  # extra exported include dirs
     objects: list[str] = field(default_factory=list)  # prebuilt objects/archives to link
     app_include: list[str] = field(default_factory=list)  # include dirs for the app only
+    # include dirs for this library's own sources only (an upstream tree's
+    # stand-ins for libc headers, which no other library must see)
+    private_include: list[str] = field(default_factory=list)
     launcher: str | None = None  # for platforms: its host side, a module of kiln.run
     fetches: list = field(default_factory=list)  # [[fetch]] entries (kiln.fetch.Fetch)
     # Every fetched tree of the image by name, set by `kiln build` before
@@ -197,6 +201,7 @@ def _load_library(path: Path) -> Library:
         link_script=data.get("link-script"), manifest=path, launcher=data.get("launcher"),
         include=data.get("include", []),
         objects=data.get("objects", []), app_include=data.get("app-include", []),
+        private_include=data.get("private-include", []),
         fetches=fetch_mod.parse(doc, path.parent, f"library {name}"),
         host_test=_load_host_test(doc, name), uses=data.get("uses", []),
         uses_line=doc.line_of(None, "uses"))

@@ -267,7 +267,7 @@ def check_refs(project) -> None:
     for lib in project.res.libraries:
         lists = {"sources": lib.sources, "ktest-sources": lib.ktest_sources,
                  "include": lib.include, "objects": lib.objects,
-                 "app-include": lib.app_include}
+                 "app-include": lib.app_include, "private-include": lib.private_include}
         for plat, files in lib.platform_sources.items():
             lists[f"platform-sources.{plat}"] = files
         for key, values in lists.items():

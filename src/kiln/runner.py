@@ -62,8 +62,11 @@ class Boot:
 
     def __init__(self, image: Path, memory_bytes: int | None, kernel_args: list[str],
                  app_args: list[str], initrd: Path | None, machine: str | None,
-                 default_machine: str, accel: str | None):
+                 default_machine: str, accel: str | None, nic: bool = False):
         self.image, self.memory_bytes, self.initrd = image, memory_bytes, initrd
+        # The image drives a network card: the VM gets one on QEMU's user
+        # network (the launcher picks the device its transport finds).
+        self.nic = nic
         self.kernel_args, self.app_args = kernel_args, app_args
         self.machine, self.default_machine, self.accel = machine, default_machine, accel
         # Both platforms hand boot one command line, so both refuse what
@@ -154,7 +157,16 @@ def _timeout(req: RunRequest, toml_timeout) -> float | None:
     return timeout
 
 
-def _initrd(req: RunRequest, app, image: Path) -> Path | None:
+def image_config(image: Path) -> str:
+    """The image's generated kn/config.h ("" when there is none), to see
+    which libraries it holds."""
+    try:
+        return (image.parent / "include/kn/config.h").read_text(errors="replace")
+    except OSError:
+        return ""
+
+
+def _initrd(req: RunRequest, app, image: Path, config: str) -> Path | None:
     initrd = req.initrd
     if not initrd and app.rootfs:  # built by `kiln build` from [app] rootfs
         initrd = str(image.parent / "initrd.cpio")
@@ -164,8 +176,7 @@ def _initrd(req: RunRequest, app, image: Path) -> Path | None:
         raise KilnError(f"initrd {initrd} does not exist; run `kiln build` first")
     if Path(initrd).stat().st_size == 0:  # QEMU would pass no initrd at all
         raise KilnError(f"initrd {initrd} is empty; give a cpio newc archive")
-    config_h = image.parent / "include/kn/config.h"
-    if config_h.is_file() and "CONFIG_LIB_VFS_INITRD" not in config_h.read_text(errors="replace"):
+    if config and "CONFIG_LIB_VFS_INITRD" not in config:
         print(f"kiln: warning: {app.name} has no vfs-initrd, so nothing unpacks the initrd; "
               f"add \"vfs-initrd\" to requires", file=sys.stderr)
     return Path(initrd)
@@ -182,10 +193,12 @@ def run_app(app_dir: Path, req: RunRequest) -> int:
     # The environment's words come last, so -e beats [run] env beats -k.
     kernel_args = (_kernel_args(app.run.kernel_args, req.kernel_args)
                    + guest_env.kernel_words(app.run.env, guest_env.from_cli(req.env)))
+    config = image_config(image)
     boot = Boot(image=image, memory_bytes=_memory(req.memory or app.run.memory),
                 kernel_args=kernel_args,
-                app_args=_app_args(req, app.run.args), initrd=_initrd(req, app, image),
-                machine=req.machine, default_machine=app.run.machine, accel=req.accel)
+                app_args=_app_args(req, app.run.args), initrd=_initrd(req, app, image, config),
+                machine=req.machine, default_machine=app.run.machine, accel=req.accel,
+                nic="CONFIG_LIB_VIRTIO_NET " in config)
     host_side = launcher(platform)
     host_side.check(boot)
     if req.dry_run:

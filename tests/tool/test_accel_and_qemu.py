@@ -78,6 +78,19 @@ def test_command_has_debug_exit_and_kernel(tmp_path, monkeypatch):
     assert argv[argv.index("-m") + 1] == "2M"
 
 
+def test_a_network_image_gets_a_card_on_the_user_network(tmp_path, monkeypatch):
+    """microvm runs without ACPI, so QEMU lists its virtio-mmio devices on
+    the command line; the card is added only for an image that drives one."""
+    monkeypatch.setattr(qemu, "qemu_binary", lambda: "qemu-system-x86_64")
+    monkeypatch.setattr(accel, "pick", lambda requested: ("tcg", "test"))
+    plain, _, _ = qemu.command(qemu.QemuConfig(image=tmp_path / "img"))
+    assert "acpi=off" in plain[plain.index("-M") + 1].split(",")
+    assert "-netdev" not in plain and "-device" in plain
+    with_nic, _, _ = qemu.command(qemu.QemuConfig(image=tmp_path / "img", nic=True))
+    assert with_nic[with_nic.index("-netdev") + 1] == "user,id=n0"
+    assert "virtio-net-device,netdev=n0" in with_nic
+
+
 def test_missing_qemu_is_one_line(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(KilnError, match="qemu-system-x86_64 is not installed.*apt-get install"):

@@ -20,10 +20,16 @@ from . import accel as accel_mod
 
 DEBUG_EXIT = "isa-debug-exit,iobase=0xf4,iosize=4"
 MACHINES = {
-    # Options that keep start-up short: no option ROMs on microvm.
-    "microvm": "microvm,x-option-roms=off,rtc=on",
+    # Options that keep start-up short: no option ROMs on microvm. Without
+    # ACPI, microvm lists its virtio-mmio devices on the kernel command
+    # line (virtio_mmio.device=...), where the virtio-mmio library finds
+    # them; Kiln reads no ACPI tables.
+    "microvm": "microvm,x-option-roms=off,rtc=on,acpi=off",
     "pc": "pc",
 }
+# The virtio-net device each machine's transport finds (pc's virtio-pci
+# transport is not written yet).
+NIC_DEVICES = {"microvm": "virtio-net-device"}
 DEFAULT_MEMORY = 64 << 20
 STATUS_RECORD = "kn-exit "
 # RAM boot needs past the image's end: the page tables (carved from the
@@ -40,8 +46,9 @@ class QemuConfig:
     def __init__(self, image: Path, machine: str = "microvm", accel: str = "auto",
                  memory: str = "64M", cmdline: str = "", initrd: Path | None = None,
                  extra: list[str] | None = None, err_path: str | None = None,
-                 status_path: str | None = None):
+                 status_path: str | None = None, nic: bool = False):
         self.image, self.machine, self.accel, self.memory = image, machine, accel, memory
+        self.nic = nic
         self.cmdline, self.initrd, self.extra = cmdline, initrd, list(extra or [])
         self.err_path, self.status_path = err_path, status_path
 
@@ -93,6 +100,8 @@ def command(cfg: QemuConfig) -> tuple[list[str], str, str]:
         argv += ["-append", cfg.cmdline]
     if cfg.initrd:
         argv += ["-initrd", str(cfg.initrd)]
+    if cfg.nic:
+        argv += ["-netdev", "user,id=n0", "-device", f"{NIC_DEVICES[cfg.machine]},netdev=n0"]
     return argv + cfg.extra, accel, why
 
 
@@ -100,7 +109,7 @@ def _config(boot, **channels) -> QemuConfig:
     memory = boot.memory_bytes or DEFAULT_MEMORY
     return QemuConfig(image=boot.image, machine=boot.machine or boot.default_machine,
                       accel=boot.accel or "auto", memory=f"{memory >> 10}K",
-                      cmdline=boot.cmdline, initrd=boot.initrd, **channels)
+                      cmdline=boot.cmdline, initrd=boot.initrd, nic=boot.nic, **channels)
 
 
 def image_end(image: Path) -> int | None:
@@ -140,6 +149,11 @@ def minimum_memory(image: Path) -> int | None:
 def check(boot) -> None:
     """A VM too small for the image would hang in the firmware or fault
     before the kernel can say so: refuse it before QEMU starts."""
+    machine = boot.machine or boot.default_machine
+    if boot.nic and machine not in NIC_DEVICES:
+        raise KilnError(f"the image's virtio-net finds its card over virtio-mmio, which "
+                        f"{machine} does not have (virtio-pci is not written yet); "
+                        f"run it with --machine {next(iter(NIC_DEVICES))}")
     memory = boot.memory_bytes or DEFAULT_MEMORY
     least = minimum_memory(boot.image)
     if least and memory < least:

@@ -8,13 +8,16 @@
 #include <stdint.h>
 #include <kn/compiler.h>
 
-enum kn_param_type { KN_PARAM_BOOL, KN_PARAM_INT, KN_PARAM_U64, KN_PARAM_STR };
+/* CALL: the parameter may come several times (a VMM's device list); each
+ * value goes to a function, which returns 0 or -1 for a bad value. */
+enum kn_param_type { KN_PARAM_BOOL, KN_PARAM_INT, KN_PARAM_U64, KN_PARAM_STR, KN_PARAM_CALL };
+typedef int (*kn_param_fn)(const char *value);
 
 struct kn_param {
 	const char *lib;
 	const char *name;
 	enum kn_param_type type;
-	void *var; /* BOOL, INT: int*; U64: uint64_t*; STR: const char ** */
+	void *var; /* BOOL, INT: int*; U64: uint64_t*; STR: const char **; CALL: kn_param_fn* */
 	const char *help;
 };
 

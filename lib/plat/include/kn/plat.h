@@ -78,6 +78,14 @@ void kn_plat_irq_restore(unsigned long flags);
  * so threads that never let the CPU idle do not hold up input. Thread
  * context, interrupts masked. */
 void kn_plat_irq_poll(void);
+/* Device interrupts: after interrupt line `irq` (the GSI the device's
+ * discovery reported, e.g. virtio_mmio.device=...:12) fires, fn(arg) runs
+ * like kn_plat_irq_poll's handlers: thread context, interrupts masked,
+ * free to wake threads. Lines are edge triggered, so a handler
+ * acknowledges its device before looking at its work. 0; -KN_ENOSPC when
+ * every slot is taken; -KN_ENODEV when the platform cannot route `irq`
+ * (no IOAPIC, no such pin, or a platform without device interrupts). */
+int kn_plat_irq_attach(unsigned irq, void (*fn)(void *arg), void *arg);
 
 /* Leaves the unikernel with an exit code for the VMM or the host. */
 KN_NORETURN void kn_plat_exit(int code);
