@@ -12,7 +12,9 @@ from .errors import KilnError
 def _boot(values: dict) -> int:
     from .manifest import app_dir
     from .runner import RunRequest, run_app
-    return run_app(app_dir(values.pop("app")), RunRequest.from_options(values))
+    folder = values.pop("app")
+    request = RunRequest.from_options(values)  # first: it checks -p (kiln.run.ports)
+    return run_app(app_dir(folder), request)
 
 
 def _dispatch(argv: list[str]) -> None:

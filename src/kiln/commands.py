@@ -41,14 +41,13 @@ def _options(table):
 
 def _refuse_short_platform(ctx, param, value):
     if value is not None:
-        raise click.UsageError(f"-p {value}: choose the platform with --plat {value} (as "
-                               f"kraft does); -p is kept for publishing ports "
-                               f"(HOST:GUEST, as docker)")
+        from .run.ports import platform_hint
+        raise click.UsageError(platform_hint(value))
 
 
 def _short_platform_refused(f):
     """-p refused with a hint: users of older kiln wrote -p for the
-    platform, users of docker and kraft mean ports."""
+    platform, users of docker and kraft mean ports (which `run` takes)."""
     return click.option("-p", "short_platform", hidden=True, expose_value=False,
                         callback=_refuse_short_platform)(f)
 
@@ -246,14 +245,14 @@ class _RunCommand(click.Command):
 
 @cli.command(cls=_RunCommand, context_settings={"ignore_unknown_options": False})
 @_options(opts.RUN)
-@_short_platform_refused
 @click.pass_context
 def run(ctx, **values):
     """Boot the image; its exit code becomes kiln's. Words after `--` are
     the app's arguments (instead of kiln.toml's [run] args)."""
     from .runner import RunRequest, run_app
     values["app_argv"] = ctx.meta["kiln.app_argv"]
-    sys.exit(run_app(_app_dir(ctx), RunRequest.from_options(values)))
+    request = RunRequest.from_options(values)  # first: it checks -p (kiln.run.ports)
+    sys.exit(run_app(_app_dir(ctx), request))
 
 
 @cli.command()

@@ -41,12 +41,15 @@ class RunRequest:
                  accel: str | None = None, memory: str | None = None,
                  args=(), kernel_args=(), initrd: str | None = None,
                  timeout: float | None = None, dry_run: bool = False, app_argv=None,
-                 env=()):
+                 env=(), publish=()):
         self.platform, self.machine, self.accel, self.memory = platform, machine, accel, memory
         self.args, self.kernel_args = list(args), list(kernel_args)
         self.initrd, self.timeout, self.dry_run = initrd, timeout, dry_run
         self.app_argv = None if app_argv is None else list(app_argv)
         self.env = list(env)  # "KEY=VALUE" or "KEY" (kiln.run.env)
+        # -p values, read at once: `-p kvm` gets its hint even outside an
+        # app folder.
+        self.ports = _published(publish)
 
     @classmethod
     def from_options(cls, values: dict) -> "RunRequest":
@@ -62,11 +65,13 @@ class Boot:
 
     def __init__(self, image: Path, memory_bytes: int | None, kernel_args: list[str],
                  app_args: list[str], initrd: Path | None, machine: str | None,
-                 default_machine: str, accel: str | None, nic: bool = False):
+                 default_machine: str, accel: str | None, nic: bool = False,
+                 ports=()):
         self.image, self.memory_bytes, self.initrd = image, memory_bytes, initrd
         # The image drives a network card: the VM gets one on QEMU's user
         # network (the launcher picks the device its transport finds).
         self.nic = nic
+        self.ports = list(ports)  # kiln.run.ports.Port: published on the host
         self.kernel_args, self.app_args = kernel_args, app_args
         self.machine, self.default_machine, self.accel = machine, default_machine, accel
         # Both platforms hand boot one command line, so both refuse what
@@ -182,7 +187,22 @@ def _initrd(req: RunRequest, app, image: Path, config: str) -> Path | None:
     return Path(initrd)
 
 
+def _published(values) -> list:
+    """kiln.run.ports.Port for each -p value."""
+    if not values:
+        return []
+    from .run import ports
+    return ports.parse_all(values)
+
+
+def _check_ports(ports, nic: bool, name: str) -> None:
+    if ports and not nic:
+        raise KilnError(f"-p {ports[0].host_port}:{ports[0].guest_port}: {name} has no network "
+                        f"card driver, so nothing in it can listen; add \"net\" to [app] requires")
+
+
 def run_app(app_dir: Path, req: RunRequest) -> int:
+    ports = req.ports
     app = load_app(app_dir)
     platform = req.platform or app.run.platform
     ensure_built(app, platform, req.dry_run)
@@ -194,16 +214,20 @@ def run_app(app_dir: Path, req: RunRequest) -> int:
     kernel_args = (_kernel_args(app.run.kernel_args, req.kernel_args)
                    + guest_env.kernel_words(app.run.env, guest_env.from_cli(req.env)))
     config = image_config(image)
+    nic = "CONFIG_LIB_VIRTIO_NET " in config
+    _check_ports(ports, nic, app.name)
     boot = Boot(image=image, memory_bytes=_memory(req.memory or app.run.memory),
                 kernel_args=kernel_args,
                 app_args=_app_args(req, app.run.args), initrd=_initrd(req, app, image, config),
                 machine=req.machine, default_machine=app.run.machine, accel=req.accel,
-                nic="CONFIG_LIB_VIRTIO_NET " in config)
+                nic=nic, ports=ports)
     host_side = launcher(platform)
     host_side.check(boot)
     if req.dry_run:
         print(host_side.dry_run(boot))
         return 0
+    for port in boot.ports:
+        print(f"kiln: published {port}", file=sys.stderr)
     return _finish(host_side, host_side.launch(boot), image, timeout)
 
 

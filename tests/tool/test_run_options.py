@@ -68,7 +68,6 @@ def test_fast_reading_is_clicks(argv, monkeypatch):
     (["run", "-x"], "No such option"),
     (["run", "--machine", "q35"], "'q35' is not one of"),
     (["run", "--plat", "windows"], "'windows' is not one of"),
-    (["run", "-pkvm"], "-p kvm: choose the platform with --plat kvm"),
     (["run", "--timeout", "soon"], "'soon' is not a valid float"),
     (["run", "--memory"], "requires an argument"),
     (["run", "--dry-run=yes"], "does not take a value"),

@@ -53,6 +53,8 @@ RUN = (
     Option("env", ("-e", "--env"), multiple=True, metavar="KEY[=VALUE]",
            help="Set a variable in the guest's environment (repeatable; KEY alone "
                 "takes the host's value); overrides kiln.toml's [run] env."),
+    Option("publish", ("-p", "--publish"), multiple=True, metavar="[ADDR:]HOST:GUEST[/udp]",
+           help="Publish a guest port on the host, as docker's -p (repeatable)."),
     Option("initrd", ("--initrd",), kind="file", help="An initrd to load."),
     Option("timeout", ("--timeout",), kind="float",
            help="Stop the guest after S seconds, S > 0 (exit 124)."),

@@ -46,9 +46,9 @@ class QemuConfig:
     def __init__(self, image: Path, machine: str = "microvm", accel: str = "auto",
                  memory: str = "64M", cmdline: str = "", initrd: Path | None = None,
                  extra: list[str] | None = None, err_path: str | None = None,
-                 status_path: str | None = None, nic: bool = False):
+                 status_path: str | None = None, nic: bool = False, ports=()):
         self.image, self.machine, self.accel, self.memory = image, machine, accel, memory
-        self.nic = nic
+        self.nic, self.ports = nic, list(ports)
         self.cmdline, self.initrd, self.extra = cmdline, initrd, list(extra or [])
         self.err_path, self.status_path = err_path, status_path
 
@@ -101,7 +101,10 @@ def command(cfg: QemuConfig) -> tuple[list[str], str, str]:
     if cfg.initrd:
         argv += ["-initrd", str(cfg.initrd)]
     if cfg.nic:
-        argv += ["-netdev", "user,id=n0", "-device", f"{NIC_DEVICES[cfg.machine]},netdev=n0"]
+        forwards = "".join(f",hostfwd={p.proto}:{p.host_addr}:{p.host_port}-:{p.guest_port}"
+                           for p in cfg.ports)
+        argv += ["-netdev", f"user,id=n0{forwards}",
+                 "-device", f"{NIC_DEVICES[cfg.machine]},netdev=n0"]
     return argv + cfg.extra, accel, why
 
 
@@ -109,7 +112,8 @@ def _config(boot, **channels) -> QemuConfig:
     memory = boot.memory_bytes or DEFAULT_MEMORY
     return QemuConfig(image=boot.image, machine=boot.machine or boot.default_machine,
                       accel=boot.accel or "auto", memory=f"{memory >> 10}K",
-                      cmdline=boot.cmdline, initrd=boot.initrd, nic=boot.nic, **channels)
+                      cmdline=boot.cmdline, initrd=boot.initrd, nic=boot.nic,
+                      ports=boot.ports, **channels)
 
 
 def image_end(image: Path) -> int | None:

@@ -1,0 +1,2 @@
+/* lwIP includes <stdio.h> only for its default diagnostics, which
+ * include/arch/cc.h replaces. */
