@@ -6,7 +6,7 @@
 
 int kn_vfs_unseekable(struct kn_file *f)
 {
-	return KN_S_ISFIFO(f->vn->mode);
+	return KN_S_ISFIFO(f->vn->mode) || KN_S_ISSOCK(f->vn->mode);
 }
 
 long kn_vfs_read_at(struct kn_file *f, void *buf, size_t n, uint64_t off)

@@ -19,11 +19,8 @@ int kn_vfs_walk(int dirfd, const char *path, int flags, struct kn_vnode **out);
  * name (NUL-terminated, may be "." or ".."). *trail is set when the path
  * ends with '/'. */
 int kn_vfs_walk_parent(int dirfd, const char *path, struct kn_vnode **dir, char *name, int *trail);
-/* A referenced file for fd, or NULL. */
-struct kn_file *kn_vfs_fget(int fd);
 /* chmod through the vnode's filesystem (07777 bits). */
 int kn_vfs_chmod(struct kn_vnode *vn, uint32_t mode);
-void kn_vfs_fput(struct kn_file *f);
 /* chown's effect for the one owner: clears setuid/setgid, moves ctime. */
 int kn_vfs_chown(struct kn_vnode *vn);
 struct kn_vnode *kn_vfs_cwd(void);
@@ -40,7 +37,8 @@ int kn_vfs_parent(struct kn_vnode *vn, struct kn_vnode **out);
 int kn_vfs_strcmp(const char *a, const char *b);
 /* The process's umask (vfs.c), applied to the mode of a new file. */
 uint32_t kn_vfs_umask(void);
-/* Pipes have no file position: positioned I/O and lseek fail on them. */
+/* Pipes and sockets have no file position: positioned I/O and lseek
+ * fail on them. */
 int kn_vfs_unseekable(struct kn_file *f);
 /* One read or write at an offset with the descriptor's access checks;
  * append moves *off to the end of a regular file first. */

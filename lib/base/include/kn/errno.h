@@ -134,5 +134,6 @@
 #define KN_ENOTRECOVERABLE 131
 #define KN_ERFKILL 132
 #define KN_EWOULDBLOCK 11
+#define KN_EOPNOTSUPP 95 /* = KN_ENOTSUP, as on Linux */
 
 #endif

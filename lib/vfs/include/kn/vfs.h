@@ -162,6 +162,12 @@ void kn_vnode_put(struct kn_vnode *vn);
  * pre-open 0/1/2. */
 int kn_vfs_open_vnode(struct kn_vnode *vn, int flags, int fd);
 
+/* The open file of descriptor fd, referenced (NULL when fd is not open);
+ * kn_vfs_fput drops the reference. For libraries whose files carry more
+ * than the vnode ops (sockets: bind, connect, ...). */
+struct kn_file *kn_vfs_fget(int fd);
+void kn_vfs_fput(struct kn_file *f);
+
 /* Readiness of descriptor fd: the KN_POLL* mask of its file, or
  * -KN_EBADF. With a poll table, the calling thread is also registered on
  * the file's wait queue (the table keeps a reference to the file). */

@@ -18,6 +18,7 @@
 #define KN_S_ISREG(m) (((m)&KN_S_IFMT) == KN_S_IFREG)
 #define KN_S_ISLNK(m) (((m)&KN_S_IFMT) == KN_S_IFLNK)
 #define KN_S_ISFIFO(m) (((m)&KN_S_IFMT) == KN_S_IFIFO)
+#define KN_S_ISSOCK(m) (((m)&KN_S_IFMT) == KN_S_IFSOCK)
 
 #define KN_DT_UNKNOWN 0
 #define KN_DT_CHR 2

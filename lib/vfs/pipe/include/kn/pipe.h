@@ -15,10 +15,10 @@
 
 #include <stdint.h>
 #include <kn/compiler.h>
+#include <kn/uapi/ioctl.h> /* KN_FIONREAD */
 
 #define KN_PIPE_SIZE 65536
 #define KN_PIPE_BUF 4096
-#define KN_FIONREAD 0x541b
 
 #define KN_EFD_SEMAPHORE 1
 #define KN_EFD_NONBLOCK 04000   /* KN_O_NONBLOCK */

@@ -1,0 +1,97 @@
+"""What the network boot tests share: a `kiln run` in the background whose
+output is read line by line, free host ports, and echo clients that check
+every byte."""
+
+import hashlib
+import queue
+import socket
+import subprocess
+import sys
+import threading
+
+import pytest
+
+# How long a state may take to come under a loaded TCG host; a test that
+# passes never waits this long.
+PATIENCE = 120
+
+
+def free_port(kind=socket.SOCK_STREAM) -> int:
+    with socket.socket(socket.AF_INET, kind) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Guest:
+    """`kiln run` in the background, its output read line by line."""
+
+    def __init__(self, folder, *args):
+        self.proc = subprocess.Popen([sys.executable, "-m", "kiln", "run", *args], cwd=folder,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                     stderr=subprocess.PIPE, text=True)
+        self.lines: queue.Queue = queue.Queue()
+        self.out: list[str] = []
+        self.err: list[str] = []
+        for stream, seen in ((self.proc.stdout, self.out), (self.proc.stderr, self.err)):
+            threading.Thread(target=self._pump, args=(stream, seen), daemon=True).start()
+
+    def _pump(self, stream, seen):
+        for line in stream:
+            seen.append(line.rstrip("\n"))
+            self.lines.put(line.rstrip("\n"))
+        self.lines.put(None)
+
+    def wait_for(self, wanted: str) -> None:
+        ended = 0
+        while wanted not in self.out + self.err:
+            try:
+                line = self.lines.get(timeout=PATIENCE)
+            except queue.Empty:
+                pytest.fail(f"no {wanted!r}: {self.out} {self.err}")
+            ended += line is None
+            if ended == 2:
+                pytest.fail(f"the guest ended before {wanted!r}: {self.out} {self.err}")
+
+    def finish(self) -> int:
+        self.proc.stdin.write("\n")
+        self.proc.stdin.close()
+        return self.proc.wait(timeout=PATIENCE)
+
+    def kill(self):
+        if self.proc.poll() is None:
+            self.proc.kill()
+            self.proc.wait()
+
+
+def echo_tcp(port: int, payload: bytes) -> str:
+    """Sends payload while reading the echo; the sha256 of what came back."""
+    with socket.create_connection(("127.0.0.1", port), timeout=PATIENCE) as s:
+        got = hashlib.sha256()
+        received = 0
+
+        def send():
+            s.sendall(payload)
+            s.shutdown(socket.SHUT_WR)
+        sender = threading.Thread(target=send)
+        sender.start()
+        while received < len(payload):
+            chunk = s.recv(1 << 16)
+            if not chunk:
+                break
+            got.update(chunk)
+            received += len(chunk)
+        sender.join()
+        return got.hexdigest()
+
+
+def echo_udp(port: int, payload: bytes) -> bytes:
+    """One datagram's echo; a lost one is sent again (UDP may drop)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as s:
+        s.settimeout(2)
+        for _ in range(PATIENCE // 2):
+            s.sendto(payload, ("127.0.0.1", port))
+            try:
+                return s.recv(65536)
+            except socket.timeout:
+                continue
+    pytest.fail(f"no UDP echo of {len(payload)} bytes")
