@@ -35,6 +35,13 @@ void kn_netdev_rx_event(struct kn_netdev *dev)
 		dev->rx_ready(dev);
 }
 
+void kn_netdev_tx_event(struct kn_netdev *dev)
+{
+	dev->ops->tx_intr_disable(dev);
+	if (dev->tx_ready)
+		dev->tx_ready(dev);
+}
+
 unsigned kn_netdev_poll(struct kn_netdev *dev, unsigned budget, kn_netdev_deliver deliver,
 			void *arg)
 {

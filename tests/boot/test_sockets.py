@@ -1,7 +1,7 @@
 """The socket layer through musl (tests/apps/sockets): its semantics
 checked against the host kernel (the same checks compiled natively must
-pass on Linux too), a poll-driven TCP and UDP echo server under
-concurrent, half-open and vanishing clients, and a client that connects
+pass on Linux too), a TCP and UDP echo server driven by poll() or by
+edge-triggered epoll under concurrent, half-open and vanishing clients, and a client that connects
 out to the host, sends with send() and sendfile(), half-closes, and gets
 ECONNREFUSED from a closed port."""
 
@@ -56,13 +56,16 @@ def _vanish(port: int, partial: bytes) -> None:
     s.close()
 
 
-def test_event_loop_server_under_load(app):
+@pytest.mark.parametrize("mode", ["server", "epoll-server"])
+def test_event_loop_server_under_load(app, mode):
+    """poll() with level-triggered readiness, or epoll with edge-triggered
+    connections (nginx's way), over the same clients."""
     tcp, udp = free_port(), free_port(socket.SOCK_DGRAM)
     guest = Guest(app, "--timeout", str(4 * PATIENCE), "-p", f"127.0.0.1:{tcp}:7",
-                  "-p", f"127.0.0.1:{udp}:7/udp", "--", "server", "7")
+                  "-p", f"127.0.0.1:{udp}:7/udp", "--", mode, "7")
     idle = []
     try:
-        guest.wait_for("server: listening on 7")
+        guest.wait_for("server: listening on 7" + (" (epoll)" if mode == "epoll-server" else ""))
         # Half-open clients that never send: the server keeps serving.
         idle = [socket.create_connection(("127.0.0.1", tcp), timeout=PATIENCE)
                 for _ in range(20)]

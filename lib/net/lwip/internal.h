@@ -16,5 +16,8 @@ void kn_net_kick(void);
 err_t kn_net_netif_init(struct netif *netif); /* netif->state: the netdev */
 /* Feeds at most `budget` received frames to lwIP; the count fed. */
 unsigned kn_net_netif_poll(struct netif *netif, unsigned budget);
+/* Sends the frames waiting for transmit room; how many still wait (the
+ * card then wakes the net thread through tx_ready). */
+int kn_net_netif_flush(struct netif *netif);
 
 #endif

@@ -8,6 +8,7 @@
 #include <kn/sched.h>
 #include <kn/time.h>
 #include "lwip/dhcp.h"
+#include "lwip/etharp.h"
 #include "lwip/init.h"
 #include "lwip/ip4_addr.h"
 #include "lwip/netif.h"
@@ -51,6 +52,8 @@ static void *kn_net_thread(void *arg)
 		for (unsigned i = 0; i < kn_net_nifs; i++)
 			busy |= kn_net_netif_poll(&kn_net_ifs[i], RX_BUDGET) == RX_BUDGET;
 		sys_check_timeouts();
+		for (unsigned i = 0; i < kn_net_nifs; i++)
+			kn_net_netif_flush(&kn_net_ifs[i]);
 		if (busy) { /* more frames wait: let others run, then go on */
 			kn_yield();
 			continue;
@@ -118,6 +121,7 @@ static int kn_net_init(void)
 			continue;
 		kn_net_nifs++;
 		dev->rx_ready = kn_net_rx_ready;
+		dev->tx_ready = kn_net_rx_ready; /* both wake the net thread */
 		netif_set_status_callback(netif, kn_net_status);
 	}
 	if (!kn_net_nifs) {

@@ -1,20 +1,31 @@
 /* An lwIP interface over a netdev: frames out through kn_netdev_transmit,
- * frames in copied into heap pbufs (zero copy comes later). */
+ * frames in copied into heap pbufs (zero copy comes later).
+ *
+ * Nothing here waits: lwIP is not reentrant, and a thread that yielded
+ * inside it would let the net thread in. When the card's transmit queue
+ * is full, frames wait in a backlog (a reference on their pbuf, which
+ * lwIP's TCP will not retransmit from meanwhile); the net thread sends
+ * them as the card frees room, woken by its transmit interrupt. */
+#include <kn/alloc.h>
 #include <kn/errno.h>
-#include <kn/sched.h>
 #include "lwip/etharp.h"
 #include "lwip/pbuf.h"
 #include "netif/ethernet.h"
 #include "internal.h"
 
 #define MAX_PIECES 16
-/* A full transmit queue is waited out by yielding this many times
- * before the frame is dropped (TCP sends it again). */
-#define TX_RETRIES 1000
+/* Frames; the ring holds only references to pbufs TCP keeps anyway
+ * (unacknowledged segments), so it can cover all of them. Beyond it a
+ * frame is dropped and TCP sends it again after its timeout. */
+#define BACKLOG 4096
 
-static err_t kn_net_linkoutput(struct netif *netif, struct pbuf *p)
+struct backlog {
+	struct pbuf *ring[BACKLOG];
+	unsigned head, len;
+};
+
+static int send_now(struct kn_netdev *dev, struct pbuf *p)
 {
-	struct kn_netdev *dev = netif->state;
 	struct kn_netdev_piece pieces[MAX_PIECES];
 	unsigned n = 0;
 	struct pbuf *q;
@@ -25,23 +36,60 @@ static err_t kn_net_linkoutput(struct netif *netif, struct pbuf *p)
 	if (q) { /* a long chain: one copy */
 		flat = pbuf_clone(PBUF_RAW, PBUF_RAM, p);
 		if (!flat)
-			return ERR_MEM;
+			return -KN_ENOMEM;
 		pieces[0] = (struct kn_netdev_piece){flat->payload, flat->len};
 		n = 1;
 	}
-	int err;
-	for (int tries = 0;
-	     (err = kn_netdev_transmit(dev, pieces, n)) == -KN_EAGAIN && tries < TX_RETRIES;
-	     tries++)
-		kn_yield();
+	int err = kn_netdev_transmit(dev, pieces, n);
 	if (flat)
 		pbuf_free(flat);
-	return err ? ERR_MEM : ERR_OK;
+	return err;
+}
+
+static err_t kn_net_linkoutput(struct netif *netif, struct pbuf *p)
+{
+	struct kn_netdev *dev = netif->state;
+	struct backlog *b = dev->stack_data;
+	if (!b->len) {
+		int err = send_now(dev, p);
+		if (err != -KN_EAGAIN)
+			return err ? ERR_IF : ERR_OK;
+	}
+	if (b->len == BACKLOG) {
+		dev->stats.tx_busy++;
+		return ERR_MEM;
+	}
+	pbuf_ref(p);
+	b->ring[(b->head + b->len++) % BACKLOG] = p;
+	kn_net_kick(); /* the net thread sends it when there is room */
+	return ERR_OK;
+}
+
+int kn_net_netif_flush(struct netif *netif)
+{
+	struct kn_netdev *dev = netif->state;
+	struct backlog *b = dev->stack_data;
+	for (;;) {
+		while (b->len) {
+			struct pbuf *p = b->ring[b->head];
+			if (send_now(dev, p) == -KN_EAGAIN)
+				break;
+			pbuf_free(p);
+			b->head = (b->head + 1) % BACKLOG;
+			b->len--;
+		}
+		/* Frames left: wait for the card's room, unless it came meanwhile. */
+		if (!b->len || !dev->ops->tx_intr_enable(dev))
+			return (int)b->len;
+	}
 }
 
 err_t kn_net_netif_init(struct netif *netif)
 {
 	struct kn_netdev *dev = netif->state;
+	dev->stack_data = kn_calloc(1, sizeof(struct backlog));
+	if (!dev->stack_data)
+		return ERR_MEM;
 	netif->name[0] = 'e';
 	netif->name[1] = 'n';
 	netif->hwaddr_len = ETH_HWADDR_LEN;

@@ -2,6 +2,7 @@
  * function its core calls. Memory comes from the heap (lwipopts.h). */
 #include <kn/time.h>
 #include "lwip/sys.h"
+#include "kn_lwip_hooks.h"
 #ifdef CONFIG_HAVE_POSIX_PROCESS
 #include <kn/posix_process.h>
 #endif
@@ -53,4 +54,13 @@ int kn_lwip_atoi(const char *s)
 	while (*s >= '0' && *s <= '9')
 		n = n * 10 + (*s++ - '0');
 	return n;
+}
+
+/* RFC 6528 asks for an unpredictable number per connection; a fresh
+ * random one per connection is that, and TIME_WAIT's recycling (short
+ * MSL) needs nothing more of it. */
+u32_t kn_lwip_tcp_isn(const ip_addr_t *local_ip, u16_t local_port, const ip_addr_t *remote_ip,
+		      u16_t remote_port)
+{
+	return kn_lwip_rand();
 }

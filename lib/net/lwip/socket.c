@@ -38,6 +38,11 @@ struct lsock {
 	int peer_closed, shut_rd, shut_wr;
 	int linger_abort; /* SO_LINGER on with 0 s: reset on close */
 	int rcvbuf, sndbuf;
+	/* A send failed for want of lwIP's shared segments or memory, not
+	 * of this socket's buffer: the next segment freed anywhere wakes it
+	 * (its own sends may have nothing in flight to free). */
+	int mem_wait;
+	struct lsock *next_mem_wait;
 	struct tcp_pcb *tcp;
 	struct udp_pcb *udp;
 	/* TCP: received, unread (rx_off bytes of the first pbuf read). */
@@ -58,9 +63,9 @@ static struct lsock *of(struct kn_socket *s)
 	return (struct lsock *)s;
 }
 
-static void wake(struct lsock *ls)
+static void wake(struct lsock *ls, unsigned key)
 {
-	kn_socket_wake(&ls->s);
+	kn_socket_wake(&ls->s, key);
 }
 
 static int errno_of(err_t err)
@@ -127,13 +132,47 @@ static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 		pbuf_cat(ls->rx, p);
 	else
 		ls->rx = p;
-	wake(ls);
+	wake(ls, KN_POLLIN | KN_POLLRDNORM | (p ? 0 : POLLRDHUP));
 	return ERR_OK;
+}
+
+static struct lsock *mem_waiters;
+
+static void mem_wait_add(struct lsock *ls)
+{
+	if (ls->mem_wait)
+		return;
+	ls->mem_wait = 1;
+	ls->next_mem_wait = mem_waiters;
+	mem_waiters = ls;
+}
+
+static void mem_wait_remove(struct lsock *ls)
+{
+	for (struct lsock **p = &mem_waiters; *p; p = &(*p)->next_mem_wait)
+		if (*p == ls) {
+			*p = ls->next_mem_wait;
+			break;
+		}
+	ls->mem_wait = 0;
+}
+
+/* Segments came free (acknowledged, or their connection gone): whoever
+ * waited for them may send again. */
+static void mem_waiters_wake(void)
+{
+	while (mem_waiters) {
+		struct lsock *ls = mem_waiters;
+		mem_waiters = ls->next_mem_wait;
+		ls->mem_wait = 0;
+		wake(ls, KN_POLLOUT | KN_POLLWRNORM);
+	}
 }
 
 static err_t on_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 {
-	wake(arg);
+	wake(arg, KN_POLLOUT | KN_POLLWRNORM);
+	mem_waiters_wake();
 	return ERR_OK;
 }
 
@@ -146,14 +185,15 @@ static void on_err(void *arg, err_t err)
 								 : errno_of(err);
 	ls->tcp = NULL;
 	ls->state = S_CLOSED;
-	wake(ls);
+	wake(ls, 0);
+	mem_waiters_wake();
 }
 
 static err_t on_connected(void *arg, struct tcp_pcb *pcb, err_t err)
 {
 	struct lsock *ls = arg;
 	ls->state = S_CONNECTED;
-	wake(ls);
+	wake(ls, 0);
 	return ERR_OK;
 }
 
@@ -192,7 +232,7 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 		tail = &(*tail)->next;
 	*tail = conn;
 	ls->queued++;
-	wake(ls);
+	wake(ls, KN_POLLIN | KN_POLLRDNORM);
 	return ERR_OK;
 }
 
@@ -317,8 +357,11 @@ static long tcp_send_op(struct kn_socket *s, const struct kn_iovec *iov, int cnt
 				goto out;
 			u16_t n = (u16_t)(left < room ? left : room);
 			u8_t more = (n < left || i + 1 < cnt) ? TCP_WRITE_FLAG_MORE : 0;
-			if (tcp_write(ls->tcp, p, n, TCP_WRITE_FLAG_COPY | more) != ERR_OK)
+			if (tcp_write(ls->tcp, p, n, TCP_WRITE_FLAG_COPY | more) != ERR_OK) {
+				if (!done)
+					mem_wait_add(ls);
 				goto out;
+			}
 			p += n;
 			left -= n;
 			done += n;
@@ -406,7 +449,7 @@ static int tcp_shutdown_op(struct kn_socket *s, int how)
 		tcp_shutdown(ls->tcp, 0, 1);
 		kn_net_kick();
 	}
-	wake(ls);
+	wake(ls, 0);
 	return 0;
 }
 
@@ -445,7 +488,7 @@ static unsigned tcp_poll_op(struct kn_socket *s)
 			mask |= POLLRDHUP;
 		if (ls->peer_closed && ls->shut_wr)
 			mask |= KN_POLLHUP;
-		if (!ls->shut_wr && tcp_sndbuf(ls->tcp) > TCP_SNDLOWAT &&
+		if (!ls->shut_wr && !ls->mem_wait && tcp_sndbuf(ls->tcp) > TCP_SNDLOWAT &&
 		    tcp_sndqueuelen(ls->tcp) < TCP_SNDQUEUELOWAT)
 			mask |= KN_POLLOUT | KN_POLLWRNORM;
 		break;
@@ -628,6 +671,8 @@ static int tcp_getopt_op(struct kn_socket *s, int level, int name, void *val, un
 static void tcp_close_op(struct kn_socket *s)
 {
 	struct lsock *ls = of(s);
+	if (ls->mem_wait)
+		mem_wait_remove(ls);
 	if (ls->state == S_LISTENING) {
 		while (ls->queue) { /* connections nobody accepted: reset */
 			struct lsock *conn = ls->queue;
@@ -653,6 +698,7 @@ static void tcp_close_op(struct kn_socket *s)
 	if (ls->rx)
 		pbuf_free(ls->rx);
 	kn_free(ls);
+	mem_waiters_wake();
 	kn_net_kick();
 }
 
@@ -693,7 +739,7 @@ static void on_udp(void *arg, struct udp_pcb *pcb, struct pbuf *p, const ip_addr
 		ls->dq_head = d;
 	ls->dq_tail = d;
 	ls->dq_count++;
-	wake(ls);
+	wake(ls, KN_POLLIN | KN_POLLRDNORM);
 }
 
 static int udp_bind_op(struct kn_socket *s, const void *addr, unsigned len)
@@ -810,7 +856,7 @@ static int udp_shutdown_op(struct kn_socket *s, int how)
 		return -KN_ENOTCONN;
 	if (how != KN_SHUT_WR)
 		ls->shut_rd = 1;
-	wake(ls);
+	wake(ls, 0);
 	return 0;
 }
 

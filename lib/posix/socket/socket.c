@@ -7,9 +7,9 @@
 #endif
 #include "internal.h"
 
-void kn_socket_wake(struct kn_socket *s)
+void kn_socket_wake(struct kn_socket *s, unsigned key)
 {
-	kn_waitq_wake(&s->waiters, 0x7fffffff);
+	kn_waitq_wake_key(&s->waiters, 0x7fffffff, key);
 }
 
 struct kn_socket *kn_sock_get(int fd, struct kn_file **f, long *err)

@@ -13,6 +13,7 @@ int kn_coop_irq_waiters;
 void kn_waitq_add(struct kn_waitq *q, struct kn_wait_entry *e)
 {
 	e->thread = kn_coop_current;
+	e->notify = NULL;
 	e->q = q;
 	e->next = NULL;
 	e->prev = q->tail;
@@ -103,10 +104,28 @@ static int wake_thread(struct kn_thread *t)
 	return 1;
 }
 
-int kn_waitq_wake(struct kn_waitq *q, int n)
+void kn_waitq_add_notify(struct kn_waitq *q, struct kn_wait_entry *e,
+			 void (*notify)(struct kn_wait_entry *e, unsigned key))
+{
+	kn_waitq_add(q, e);
+	e->thread = NULL;
+	e->notify = notify;
+}
+
+int kn_waitq_wake_key(struct kn_waitq *q, int n, unsigned key)
 {
 	int woken = 0;
-	for (struct kn_wait_entry *e = q->head; e && woken < n; e = e->next)
-		woken += wake_thread(e->thread);
+	for (struct kn_wait_entry *e = q->head, *next; e; e = next) {
+		next = e->next;
+		if (e->notify)
+			e->notify(e, key);
+		else if (woken < n)
+			woken += wake_thread(e->thread);
+	}
 	return woken;
+}
+
+int kn_waitq_wake(struct kn_waitq *q, int n)
+{
+	return kn_waitq_wake_key(q, n, 0);
 }

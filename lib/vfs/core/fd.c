@@ -37,6 +37,10 @@ struct kn_file *kn_vfs_fget(int fd)
 void kn_vfs_fput(struct kn_file *f)
 {
 	if (--f->refs == 0) {
+#ifdef CONFIG_HAVE_VFS_POLL
+		if (f->epoll_items)
+			kn_vfs_epoll_release(f);
+#endif
 		kn_vnode_put(f->vn);
 		kn_free(f);
 	}

@@ -36,6 +36,8 @@ int kn_poll_table_init(struct kn_poll_table *pt, unsigned files)
 	pt->used = 0;
 	pt->registering = 1;
 	pt->error = 0;
+	pt->attach = NULL;
+	pt->owner = NULL;
 	pt->entry = pt->inline_entry;
 	pt->max = KN_POLL_INLINE;
 	if (files > KN_POLL_INLINE) {
@@ -54,6 +56,10 @@ void kn_poll_register(struct kn_poll_table *pt, struct kn_waitq *q)
 #endif
 	if (!pt || !pt->file)
 		return;
+	if (pt->attach) {
+		pt->attach(pt, q);
+		return;
+	}
 	if (pt->used == pt->max) { /* a file registering twice: refused, not lost */
 		pt->error = -KN_ENOMEM;
 		return;

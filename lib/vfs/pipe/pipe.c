@@ -36,9 +36,10 @@ static struct pipe *pipe_of(struct kn_vnode *vn)
 	return vn->priv;
 }
 
-static void changed(struct pipe *p)
+/* key: what changed (KN_POLL* bits, 0 for anything), for epoll. */
+static void changed(struct pipe *p, unsigned key)
 {
-	kn_waitq_wake(&p->waiters, 0x7fffffff);
+	kn_waitq_wake_key(&p->waiters, 0x7fffffff, key);
 }
 
 /* Moves the k oldest bytes out of the ring. */
@@ -67,7 +68,7 @@ static long p_read(struct kn_vnode *vn, struct kn_file *f, void *buf, size_t n, 
 	}
 	size_t k = n < p->count ? n : p->count;
 	take(p, buf, k);
-	changed(p);
+	changed(p, KN_POLLOUT | KN_POLLWRNORM); /* room for writers */
 	return (long)k;
 }
 
@@ -113,7 +114,7 @@ static long p_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, siz
 		size_t k = n - done < room ? n - done : room;
 		put(p, src + done, k);
 		done += k;
-		changed(p);
+		changed(p, KN_POLLIN | KN_POLLRDNORM);
 		if (done == n)
 			return (long)n;
 	}
@@ -172,7 +173,7 @@ static long resize(struct pipe *p, unsigned long want)
 	p->size = size;
 	p->head = 0;
 	p->count = n;
-	changed(p);
+	changed(p, 0);
 	return (long)size;
 }
 
@@ -196,7 +197,7 @@ static void p_release(struct kn_vnode *vn)
 	struct pipe *p = pipe_of(vn);
 	p->open[vn == &p->end[READ_END] ? READ_END : WRITE_END] = 0;
 	if (p->open[READ_END] || p->open[WRITE_END]) {
-		changed(p); /* EOF for readers, EPIPE for writers */
+		changed(p, 0); /* EOF for readers, EPIPE for writers */
 		return;
 	}
 	kn_free(p->buf);

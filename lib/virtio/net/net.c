@@ -6,8 +6,9 @@
  * the ring look full). A slot holds the 10-byte virtio-net header at 0
  * and the frame at 16; each is its own descriptor, which legacy devices
  * without ANY_LAYOUT require. Received frames are lent to the stack in
- * place; sent frames are copied in. Transmit interrupts stay off: used
- * transmit slots are taken back when the next frame needs one. */
+ * place; sent frames are copied in. Transmit interrupts stay off (used
+ * transmit slots are taken back when the next frame needs one) except
+ * while the stack waits for room (tx_intr_enable). */
 #include <kn/alloc.h>
 #include <kn/console.h>
 #include <kn/errno.h>
@@ -134,12 +135,28 @@ static bool kn_vnet_rx_intr_enable(struct kn_netdev *ndev)
 	return kn_virtq_enable_intr(&of(ndev)->rx);
 }
 
+static bool kn_vnet_tx_intr_enable(struct kn_netdev *ndev)
+{
+	struct kn_vnet *vn = of(ndev);
+	unsigned long flags = kn_plat_irq_save();
+	bool room = vn->tx_nfree || kn_virtq_enable_intr(&vn->tx);
+	kn_plat_irq_restore(flags);
+	return room;
+}
+
+static void kn_vnet_tx_intr_disable(struct kn_netdev *ndev)
+{
+	kn_virtq_disable_intr(&of(ndev)->tx);
+}
+
 static const struct kn_netdev_ops kn_vnet_ops = {
 	.transmit = kn_vnet_transmit,
 	.receive = kn_vnet_receive,
 	.release = kn_vnet_release,
 	.rx_intr_disable = kn_vnet_rx_intr_disable,
 	.rx_intr_enable = kn_vnet_rx_intr_enable,
+	.tx_intr_enable = kn_vnet_tx_intr_enable,
+	.tx_intr_disable = kn_vnet_tx_intr_disable,
 };
 
 static void *slots_alloc(unsigned slots)
@@ -215,6 +232,8 @@ static void kn_vnet_queue_event(struct kn_virtio_dev *d)
 	struct kn_vnet *vn = d->driver_data;
 	if (kn_virtq_has_used(&vn->rx))
 		kn_netdev_rx_event(&vn->ndev);
+	if (!vn->tx.intr_off && kn_virtq_has_used(&vn->tx))
+		kn_netdev_tx_event(&vn->ndev);
 }
 
 static void kn_vnet_config_event(struct kn_virtio_dev *d)

@@ -26,7 +26,7 @@ extern int checks_failed, checks_run;
 	} while (0)
 
 int run_checks(void);
-int run_server(int port);
+int run_server(int port, int use_epoll);
 int run_client(int port);
 
 #endif

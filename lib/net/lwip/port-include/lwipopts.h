@@ -45,7 +45,12 @@
 #define MEMP_NUM_TCP_SEG (2 * TCP_SND_QUEUELEN)
 #define MEMP_NUM_REASSDATA 8
 #define IP_REASS_MAX_PBUFS 32
-#define MEMP_NUM_ARP_QUEUE 64
+/* Packets to an address being resolved wait for the reply (without
+ * queueing, lwIP keeps only the last one: a burst of SYN-ACKs after boot
+ * lost all but one and waited for TCP's 3 s retransmission). */
+#define ARP_QUEUEING 1
+#define ARP_QUEUE_LEN 64
+#define MEMP_NUM_ARP_QUEUE 256
 #define MEMP_NUM_SYS_TIMEOUT (LWIP_NUM_SYS_TIMEOUT_INTERNAL + 8)
 /* Received frames are copied into heap pbufs (PBUF_RAM): the pool is
  * left small. */
@@ -78,6 +83,10 @@
 #define LWIP_TCP_KEEPALIVE 1
 #endif
 #define LWIP_RANDOMIZE_INITIAL_LOCAL_PORTS 1
+/* Initial sequence numbers from the random generator (port.c), not
+ * lwIP's predictable counter. */
+#define LWIP_HOOK_FILENAME "kn_lwip_hooks.h"
+#define LWIP_HOOK_TCP_ISN kn_lwip_tcp_isn
 #define SO_REUSE 1 /* SO_REUSEADDR */
 
 #ifndef CONFIG_LWIP_CHECKSUM_CHECK

@@ -7,7 +7,9 @@
  * calls kn_netdev_poll, which takes at most a budget of frames, and turns
  * interrupts back on only when it ran dry, re-checking for frames that
  * raced the re-enable. Sending copies the frame into the driver's own
- * buffer, so the caller's memory is free again on return.
+ * buffer, so the caller's memory is free again on return; a full
+ * transmit queue says -KN_EAGAIN at once (a stack keeps the frame and
+ * asks for tx_ready, never waits inside its own code).
  *
  * Calls on one device come from one thread at a time (the stack's), or
  * from interrupt handling, which runs between two scheduler decisions. */
@@ -57,6 +59,10 @@ struct kn_netdev_ops {
 	void (*rx_intr_disable)(struct kn_netdev *dev);
 	/* Returns true when frames arrived that no interrupt will announce. */
 	bool (*rx_intr_enable)(struct kn_netdev *dev);
+	/* Asks for tx_ready once the device has sent frames (room in the
+	 * transmit queue); returns true when there is room already. */
+	bool (*tx_intr_enable)(struct kn_netdev *dev);
+	void (*tx_intr_disable)(struct kn_netdev *dev);
 };
 
 struct kn_netdev {
@@ -69,6 +75,9 @@ struct kn_netdev {
 	/* Set by the stack before it polls: called from the driver's
 	 * interrupt with receive interrupts off. Only wakes a thread. */
 	void (*rx_ready)(struct kn_netdev *dev);
+	/* Set by the stack: called from the driver's interrupt once sent
+	 * frames freed transmit room it asked for (tx_intr_enable). */
+	void (*tx_ready)(struct kn_netdev *dev);
 	void *stack_data;
 	struct kn_netdev_stats stats;
 };
@@ -82,6 +91,9 @@ int kn_netdev_register(struct kn_netdev *dev);
 /* For drivers' interrupts: frames arrived. Turns receive interrupts off
  * and tells the stack, if one listens. */
 void kn_netdev_rx_event(struct kn_netdev *dev);
+/* For drivers' interrupts: sent frames made room. Turns transmit
+ * interrupts off and tells the stack. */
+void kn_netdev_tx_event(struct kn_netdev *dev);
 
 /* The index-th device (0: eth0), or NULL. */
 struct kn_netdev *kn_netdev_get(unsigned index);

@@ -69,6 +69,10 @@ struct kn_wait_entry {
 	struct kn_wait_entry *prev, *next;
 	struct kn_waitq *q;       /* NULL when not queued */
 	struct kn_thread *thread; /* the thread it wakes */
+	/* Instead of a thread: called at every wake of the queue (epoll's
+	 * items, which must notice changes while nobody waits) with the
+	 * wake's key. It must not add or remove entries of that queue. */
+	void (*notify)(struct kn_wait_entry *e, unsigned key);
 };
 struct kn_waitq {
 	struct kn_wait_entry *head, *tail;
@@ -90,8 +94,16 @@ int kn_waitq_wait(struct kn_waitq *q, uint64_t deadline_ns);
 /* Wakes up to n threads waiting on q (in FIFO order); returns how many
  * were woken. A thread already woken (by this or another queue) or timed
  * out is skipped and not counted. Entries stay queued: their owners
- * remove them. */
+ * remove them. Notify entries are called at every wake, uncounted. */
 int kn_waitq_wake(struct kn_waitq *q, int n);
+/* The same, saying what changed: `key` is the readiness bits (KN_POLL*)
+ * the change concerns, 0 for anything. Threads are woken whatever the
+ * key; notify entries get it, so an edge-triggered epoll item ignores a
+ * read from its pipe (a POLLOUT change) as Linux's does. */
+int kn_waitq_wake_key(struct kn_waitq *q, int n, unsigned key);
+/* Queues a notify entry (no thread): notify(e, key) runs at each wake of q. */
+void kn_waitq_add_notify(struct kn_waitq *q, struct kn_wait_entry *e,
+			 void (*notify)(struct kn_wait_entry *e, unsigned key));
 
 /* Waiting on several queues, in this order (poll's loop):
  *   kn_wait_prepare();            wakes from here on end the wait

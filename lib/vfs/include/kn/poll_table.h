@@ -25,6 +25,11 @@ struct kn_poll_table {
 	unsigned used, max;
 	int registering; /* 0 after the first scan: registered */
 	int error;       /* -KN_ENOMEM: a registration did not fit */
+	/* Set by epoll, whose items stay registered between calls: each
+	 * queue the file registers goes to attach (pt->file is the file)
+	 * instead of this table's entries. */
+	void (*attach)(struct kn_poll_table *pt, struct kn_waitq *q);
+	void *owner; /* attach's */
 	struct kn_poll_entry inline_entry[KN_POLL_INLINE];
 };
 

@@ -123,6 +123,10 @@ struct kn_file {
 	uint64_t off;
 	int flags; /* open flags, without O_CLOEXEC */
 	long refs;
+	/* The epoll items watching this file (vfs-poll's): they hold no
+	 * reference, and leave their sets when the file is released, as
+	 * Linux's do. */
+	void *epoll_items;
 };
 
 /* A filesystem type: mount() makes an instance and returns its root. */
@@ -167,6 +171,10 @@ int kn_vfs_open_vnode(struct kn_vnode *vn, int flags, int fd);
  * than the vnode ops (sockets: bind, connect, ...). */
 struct kn_file *kn_vfs_fget(int fd);
 void kn_vfs_fput(struct kn_file *f);
+
+/* vfs-poll's, called by vfs-core when a file's last reference goes: its
+ * epoll items leave their sets. */
+void kn_vfs_epoll_release(struct kn_file *f);
 
 /* Readiness of descriptor fd: the KN_POLL* mask of its file, or
  * -KN_EBADF. With a poll table, the calling thread is also registered on

@@ -53,4 +53,5 @@ static inline long host_ret(long r)
 
 void pipe_scenarios(const char *name, int *found);
 void poll_scenarios(const char *name, int *found);
+void epoll_scenarios(const char *name, int *found);
 #endif

@@ -1,5 +1,5 @@
 """Host checks of vfs-pipe and vfs-poll ([host-test.pipe_poll] in
-../library.toml): pipes, eventfd, poll/ppoll/select/pselect6 on vfs-core +
+../library.toml): pipes, eventfd, poll/ppoll/select/pselect6 and epoll on vfs-core +
 ramfs + devfs, compared call by call with the host kernel. One thread and
 a fake clock: a blocking call runs a scripted "other thread" or jumps the
 clock to its deadline, so timeouts are exact and nothing can hang.
@@ -16,7 +16,9 @@ SCENARIOS = ["pipe_basic", "pipe_errors", "pipe_capacity", "pipe_epipe", "pipe_r
              "pipe_blocking", "eventfd_counter", "eventfd_blocking", "poll_masks", "poll_many",
              "poll_wakes",
              "select_sets", "select_timeouts", "poll_not_woken_by_others", "poll_three_pipes",
-             "poll_timeout_leaves_nothing"]
+             "poll_timeout_leaves_nothing", "epoll_level", "epoll_edge", "epoll_oneshot",
+             "epoll_hangup", "epoll_errors", "epoll_nested", "epoll_close_removes",
+             "epoll_wakes"]
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)

@@ -53,6 +53,7 @@ void kn_waitq_add(struct kn_waitq *q, struct kn_wait_entry *e)
 	entries_live++;
 	e->q = q;
 	e->thread = 0;
+	e->notify = 0;
 	e->next = 0;
 	e->prev = q->tail;
 	if (q->tail)
@@ -80,15 +81,25 @@ void kn_waitq_del(struct kn_wait_entry *e)
 	entries_live--;
 }
 
-int kn_waitq_wake(struct kn_waitq *q, int n)
+void kn_waitq_add_notify(struct kn_waitq *q, struct kn_wait_entry *e,
+			 void (*notify)(struct kn_wait_entry *e, unsigned key))
+{
+	kn_waitq_add(q, e);
+	e->notify = notify;
+}
+
+int kn_waitq_wake_key(struct kn_waitq *q, int n, unsigned key)
 {
 	int woken = 0;
-	for (struct kn_wait_entry *e = q->head; e; e = e->next) {
+	for (struct kn_wait_entry *e = q->head, *next; e; e = next) {
+		next = e->next;
 		if (live_index(e) < 0 || e->q != q) {
 			printf("FAIL: a wake found a dangling wait entry\n");
 			exit(3);
 		}
-		if (state == WAITING && woken < n) {
+		if (e->notify)
+			e->notify(e, key);
+		else if (state == WAITING && woken < n) {
 			state = WOKEN;
 			wakeups++;
 			woken++;
@@ -127,4 +138,9 @@ int kn_waitq_wait(struct kn_waitq *q, uint64_t deadline_ns)
 	int r = kn_wait_block(deadline_ns);
 	kn_waitq_del(&e);
 	return r;
+}
+
+int kn_waitq_wake(struct kn_waitq *q, int n)
+{
+	return kn_waitq_wake_key(q, n, 0);
 }

@@ -20,6 +20,7 @@ int main(int argc, char **argv)
 	int found = 0;
 	pipe_scenarios(argv[1], &found);
 	poll_scenarios(argv[1], &found);
+	epoll_scenarios(argv[1], &found);
 	if (!found) {
 		fprintf(stderr, "unknown scenario %s\n", argv[1]);
 		return 2;

@@ -70,8 +70,10 @@ struct kn_socket_family {
 		KN_SECTION(".kn_socket_families")
 
 KN_API_BEGIN
-/* For families: readiness changed (data, room, a connection, an error). */
-void kn_socket_wake(struct kn_socket *s);
+/* For families: readiness changed (data, room, a connection, an error);
+ * key: the KN_POLL* bits concerned (0 for anything), which lets an
+ * edge-triggered epoll item ignore changes it does not watch. */
+void kn_socket_wake(struct kn_socket *s, unsigned key);
 /* Socket syscalls, callable from other libraries. */
 long kn_sys_socket(int domain, int type, int protocol);
 long kn_sys_bind(int fd, const void *addr, unsigned len);

@@ -9,6 +9,7 @@
 
 #include <stdint.h>
 #include <kn/compiler.h>
+#include <kn/uapi/epoll.h>
 #include <kn/vfs.h>
 
 /* pselect6's sixth argument. */
@@ -24,6 +25,16 @@ long kn_sys_ppoll(struct kn_pollfd *fds, unsigned long nfds, struct kn_timespec 
 long kn_sys_select(int nfds, kn_fd_set *in, kn_fd_set *out, kn_fd_set *ex, struct kn_timeval *tv);
 long kn_sys_pselect6(int nfds, kn_fd_set *in, kn_fd_set *out, kn_fd_set *ex, struct kn_timespec *ts,
 		     const struct kn_sigset_arg *sig);
+/* epoll (epoll.c): items stay registered on their files between calls,
+ * so epoll_wait looks only at what changed. */
+long kn_sys_epoll_create(int size);
+long kn_sys_epoll_create1(int flags);
+long kn_sys_epoll_ctl(int epfd, int op, int fd, struct kn_epoll_event *event);
+long kn_sys_epoll_wait(int epfd, struct kn_epoll_event *events, int max, int timeout_ms);
+long kn_sys_epoll_pwait(int epfd, struct kn_epoll_event *events, int max, int timeout_ms,
+			const void *sigmask, size_t sigsetsize);
+long kn_sys_epoll_pwait2(int epfd, struct kn_epoll_event *events, int max,
+			 const struct kn_timespec *timeout, const void *sigmask, size_t sigsetsize);
 KN_API_END
 
 #endif
