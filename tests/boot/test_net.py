@@ -53,6 +53,7 @@ class Guest:
         self.lines: queue.Queue = queue.Queue()
         self.out: list[str] = []
         self.err: list[str] = []
+        self.ended = 0  # streams at their end
         for stream, seen in ((self.proc.stdout, self.out), (self.proc.stderr, self.err)):
             threading.Thread(target=self._pump, args=(stream, seen), daemon=True).start()
 
@@ -63,15 +64,14 @@ class Guest:
         self.lines.put(None)
 
     def wait_for(self, wanted: str) -> None:
-        ended = 0
         while wanted not in self.out + self.err:
+            if self.ended == 2:
+                pytest.fail(f"the guest ended before {wanted!r}: {self.out} {self.err}")
             try:
                 line = self.lines.get(timeout=PATIENCE)
             except queue.Empty:
                 pytest.fail(f"no {wanted!r}: {self.out} {self.err}")
-            ended += line is None
-            if ended == 2:
-                pytest.fail(f"the guest ended before {wanted!r}: {self.out} {self.err}")
+            self.ended += line is None
 
     def finish(self) -> int:
         self.proc.stdin.write("\n")
@@ -123,11 +123,14 @@ def test_dhcp_tcp_and_udp_echo_through_published_ports(app):
     guest = Guest(app, "--timeout", str(4 * PATIENCE), "-k", "net.echo=7",
                   "-p", f"127.0.0.1:{tcp}:7", "-p", f"127.0.0.1:{udp}:7/udp")
     try:
-        guest.wait_for("netecho: up at 10.0.2.15")
-        assert f"kiln: published tcp 127.0.0.1:{tcp} -> guest port 7" in guest.err
-        assert f"kiln: published udp 127.0.0.1:{udp} -> guest port 7" in guest.err
-        assert "kn: eth0: 10.0.2.15/24 gateway 10.0.2.2 (DHCP)" in guest.err
-        assert "kn: net: echo on TCP and UDP port 7" in guest.err
+        # stdout and stderr are two pipes: a line on one says nothing of
+        # how far the other has come, so each line is waited for.
+        for line in ("netecho: up at 10.0.2.15",
+                     f"kiln: published tcp 127.0.0.1:{tcp} -> guest port 7",
+                     f"kiln: published udp 127.0.0.1:{udp} -> guest port 7",
+                     "kn: eth0: 10.0.2.15/24 gateway 10.0.2.2 (DHCP)",
+                     "kn: net: echo on TCP and UDP port 7"):
+            guest.wait_for(line)
         sizes = [1, 7, 1460, 1461, 65535, 65536, 100_000, 1 << 20, 4 << 20, 3]
         payloads = [bytes((i * 131 + n) & 0xff for i in range(n)) for n in sizes[:-2]]
         payloads += [b"\xa5" * sizes[-2], b"bye"]
@@ -150,7 +153,7 @@ def test_static_address_from_kernel_parameters(app):
                   "-p", f"127.0.0.1:{tcp}:7")
     try:
         guest.wait_for("netecho: up at 10.0.2.15")
-        assert "kn: eth0: 10.0.2.15/24 gateway 10.0.2.2 (static)" in guest.err
+        guest.wait_for("kn: eth0: 10.0.2.15/24 gateway 10.0.2.2 (static)")
         payload = bytes(range(256)) * 1000
         assert echo_tcp(tcp, payload) == hashlib.sha256(payload).hexdigest()
         assert guest.finish() == 0
