@@ -32,6 +32,7 @@ class Guest:
         self.lines: queue.Queue = queue.Queue()
         self.out: list[str] = []
         self.err: list[str] = []
+        self.ended = 0  # streams at their end
         for stream, seen in ((self.proc.stdout, self.out), (self.proc.stderr, self.err)):
             threading.Thread(target=self._pump, args=(stream, seen), daemon=True).start()
 
@@ -42,20 +43,27 @@ class Guest:
         self.lines.put(None)
 
     def wait_for(self, wanted: str) -> None:
-        ended = 0
         while wanted not in self.out + self.err:
+            if self.ended == 2:
+                pytest.fail(f"the guest ended before {wanted!r}: {self.out} {self.err}")
             try:
                 line = self.lines.get(timeout=PATIENCE)
             except queue.Empty:
                 pytest.fail(f"no {wanted!r}: {self.out} {self.err}")
-            ended += line is None
-            if ended == 2:
-                pytest.fail(f"the guest ended before {wanted!r}: {self.out} {self.err}")
+            self.ended += line is None
+
+    def wait(self) -> int:
+        """The guest's exit status, once all it printed is read."""
+        status = self.proc.wait(timeout=PATIENCE)
+        while self.ended < 2:
+            self.ended += self.lines.get(timeout=PATIENCE) is None
+        return status
 
     def finish(self) -> int:
+        """Ends the guest with a line on its stdin."""
         self.proc.stdin.write("\n")
         self.proc.stdin.close()
-        return self.proc.wait(timeout=PATIENCE)
+        return self.wait()
 
     def kill(self):
         if self.proc.poll() is None:

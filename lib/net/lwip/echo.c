@@ -2,7 +2,10 @@
  * parameter net.echo=PORT: a way to see a VM's network work end to end
  * (`kiln run -p 7777:7 -k net.echo=7`, then `nc 127.0.0.1 7777`) that
  * needs no app. The TCP echo keeps lwIP's flow control: data is
- * acknowledged to the peer (tcp_recved) only once it is queued back. */
+ * acknowledged to the peer (tcp_recved) only once it is queued back, and
+ * a peer that is done sending is closed only once all it sent is queued
+ * back (closing earlier would lose that data, and lwIP resets a
+ * connection closed with data not yet taken). */
 #include <kn/alloc.h>
 #include <kn/console.h>
 #include <kn/init.h>
@@ -19,11 +22,32 @@ struct echo_conn {
 	struct tcp_pcb *pcb;
 	struct pbuf *pending; /* received, not yet queued back */
 	size_t offset;        /* bytes of pending->payload already queued */
+	int peer_closed;      /* the peer's FIN came */
 };
 
 static unsigned long connections, echoed;
 
-static void echo_flush(struct echo_conn *c)
+/* Returns what the lwIP callback that closed must return. */
+static err_t echo_close(struct echo_conn *c)
+{
+	struct tcp_pcb *pcb = c->pcb;
+	err_t err = ERR_OK;
+	tcp_arg(pcb, NULL);
+	tcp_recv(pcb, NULL);
+	tcp_sent(pcb, NULL);
+	tcp_err(pcb, NULL);
+	tcp_poll(pcb, NULL, 0);
+	if (c->pending)
+		pbuf_free(c->pending);
+	kn_free(c);
+	if (tcp_close(pcb) != ERR_OK) {
+		tcp_abort(pcb);
+		err = ERR_ABRT;
+	}
+	return err;
+}
+
+static err_t echo_flush(struct echo_conn *c)
 {
 	while (c->pending) {
 		struct pbuf *p = c->pending;
@@ -46,41 +70,35 @@ static void echo_flush(struct echo_conn *c)
 			c->offset = 0;
 		}
 	}
+	if (c->peer_closed && !c->pending)
+		return echo_close(c);
 	tcp_output(c->pcb);
-}
-
-static void echo_close(struct echo_conn *c)
-{
-	tcp_arg(c->pcb, NULL);
-	tcp_recv(c->pcb, NULL);
-	tcp_sent(c->pcb, NULL);
-	tcp_err(c->pcb, NULL);
-	if (tcp_close(c->pcb) != ERR_OK)
-		tcp_abort(c->pcb);
-	if (c->pending)
-		pbuf_free(c->pending);
-	kn_free(c);
+	return ERR_OK;
 }
 
 static err_t echo_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
 	struct echo_conn *c = arg;
-	if (!p) { /* the peer closed */
-		echo_close(c);
-		return ERR_OK;
-	}
-	if (c->pending)
+	if (!p) /* the peer is done sending */
+		c->peer_closed = 1;
+	else if (c->pending)
 		pbuf_cat(c->pending, p);
 	else
 		c->pending = p;
-	echo_flush(c);
-	return ERR_OK;
+	return echo_flush(c);
 }
 
 static err_t echo_sent(void *arg, struct tcp_pcb *pcb, u16_t len)
 {
-	echo_flush(arg);
-	return ERR_OK;
+	return echo_flush(arg);
+}
+
+/* Segments are a pool all connections share: a write refused for want
+ * of one (ERR_MEM) is tried again from here when nothing of this
+ * connection is in flight to bring echo_sent. */
+static err_t echo_poll(void *arg, struct tcp_pcb *pcb)
+{
+	return echo_flush(arg);
 }
 
 static void echo_err(void *arg, err_t err)
@@ -106,6 +124,7 @@ static err_t echo_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	tcp_recv(pcb, echo_recv);
 	tcp_sent(pcb, echo_sent);
 	tcp_err(pcb, echo_err);
+	tcp_poll(pcb, echo_poll, 1);
 	return ERR_OK;
 }
 
