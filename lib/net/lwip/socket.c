@@ -45,9 +45,12 @@ struct lsock {
 	struct lsock *next_mem_wait;
 	struct tcp_pcb *tcp;
 	struct udp_pcb *udp;
-	/* TCP: received, unread (rx_off bytes of the first pbuf read). */
-	struct pbuf *rx;
+	/* TCP: received, unread (rx_off bytes of the first pbuf read):
+	 * a chain counted here, as its tot_len (16 bits) cannot count a
+	 * window above 64 KiB. */
+	struct pbuf *rx, *rx_last;
 	u16_t rx_off;
+	size_t rx_len;
 	/* Listening: connections not accepted yet. */
 	struct lsock *queue, *next;
 	int queued, backlog;
@@ -126,13 +129,22 @@ static void addr_to(void *addr, unsigned *alen, const ip_addr_t *ip, u16_t port)
 static err_t on_recv(void *arg, struct tcp_pcb *pcb, struct pbuf *p, err_t err)
 {
 	struct lsock *ls = arg;
-	if (!p)
+	if (!p) {
 		ls->peer_closed = 1;
-	else if (ls->rx)
-		pbuf_cat(ls->rx, p);
+		wake(ls, KN_POLLIN | KN_POLLRDNORM | POLLRDHUP);
+		return ERR_OK;
+	}
+	if (ls->rx)
+		ls->rx_last->next = p; /* p's reference passes to the chain */
 	else
 		ls->rx = p;
-	wake(ls, KN_POLLIN | KN_POLLRDNORM | (p ? 0 : POLLRDHUP));
+	for (;; p = p->next) {
+		ls->rx_len += p->len;
+		if (!p->next)
+			break;
+	}
+	ls->rx_last = p;
+	wake(ls, KN_POLLIN | KN_POLLRDNORM);
 	return ERR_OK;
 }
 
@@ -377,7 +389,7 @@ out:
 
 static long rx_bytes(struct lsock *ls)
 {
-	return ls->rx ? (long)ls->rx->tot_len - ls->rx_off : 0;
+	return (long)ls->rx_len;
 }
 
 static long tcp_recv_op(struct kn_socket *s, const struct kn_iovec *iov, int cnt, int flags,
@@ -426,6 +438,7 @@ static long tcp_recv_op(struct kn_socket *s, const struct kn_iovec *iov, int cnt
 		pbuf_free(first);
 	}
 	ls->rx_off = off;
+	ls->rx_len -= done;
 	if (ls->tcp) {
 		for (size_t left = done; left;) {
 			u16_t n = (u16_t)(left < 0xffff ? left : 0xffff);

@@ -21,12 +21,15 @@ class Launch:
     guest's stderr, or None when the process's own stderr is the guest's;
     status_fd: the read end of a pipe carrying the guest's exit status
     record, or None when the process's exit status is the guest's.
-    write_fds: the pipes' write ends, handed to the process."""
+    write_fds: the pipes' write ends, handed to the process. on_start:
+    called with the process once it runs, on a thread of its own."""
 
     def __init__(self, argv: list[str], err_fd: int | None = None,
-                 status_fd: int | None = None, write_fds: tuple[int, ...] = ()):
+                 status_fd: int | None = None, write_fds: tuple[int, ...] = (),
+                 on_start=None):
         self.argv, self.err_fd, self.status_fd = argv, err_fd, status_fd
         self.write_fds = tuple(write_fds)
+        self.on_start = on_start
 
 
 class Outcome:
@@ -103,6 +106,8 @@ class _Run:
         finally:
             for fd in launch.write_fds:  # the guest's now: EOF when it ends
                 os.close(fd)
+        if launch.on_start:
+            threading.Thread(target=launch.on_start, args=(self.proc,), daemon=True).start()
 
     def _annotate(self, line: str) -> str:
         return self.symbolizer.annotate(line) if self.symbolizer else name_syscall(line)

@@ -177,14 +177,17 @@ def launch(boot):
     """Pipes for COM2 and COM3, which QEMU opens by their /dev/fd names."""
     import sys
 
+    from . import listenq
     from .process import Launch
     err_read, err_write = os.pipe()
     status_read, status_write = os.pipe()
     argv, accel, why = command(_config(boot, err_path=f"/dev/fd/{err_write}",
                                        status_path=f"/dev/fd/{status_write}"))
     print(f"kiln: accelerator {accel}: {why}", file=sys.stderr)
+    tcp = {p.host_port for p in boot.ports if p.proto == "tcp"} if boot.nic else set()
     return Launch(argv, err_fd=err_read, status_fd=status_read,
-                  write_fds=(err_write, status_write))
+                  write_fds=(err_write, status_write),
+                  on_start=(lambda proc: listenq.deepen(proc, tcp)) if tcp else None)
 
 
 def recorded_status(record: bytes) -> int | None:
