@@ -42,8 +42,13 @@ class Guest:
             self.lines.put(line.rstrip("\n"))
         self.lines.put(None)
 
-    def wait_for(self, wanted: str) -> None:
-        while wanted not in self.out + self.err:
+    def wait_for(self, wanted: str, within_line: bool = False) -> None:
+        """Waits for a line that is `wanted`, or that holds it with
+        within_line (for lines with a timestamp, as Redis's log)."""
+        def seen():
+            lines = self.out + self.err
+            return any(wanted in line for line in lines) if within_line else wanted in lines
+        while not seen():
             if self.ended == 2:
                 pytest.fail(f"the guest ended before {wanted!r}: {self.out} {self.err}")
             try:
