@@ -122,6 +122,15 @@ def test_commands(client):
     assert c.call("DBSIZE") == 0
 
 
+def test_info_memory(client):
+    """Redis reads its resident size in /proc/self/stat (vfs-procfs): all
+    it allocated is part of it."""
+    fields = dict(line.split(":", 1) for line in
+                  client.call("INFO", "memory").decode().split("\r\n") if ":" in line)
+    assert 0 < int(fields["used_memory"]) <= int(fields["used_memory_rss"])
+    assert int(fields["allocator_resident"]) < 1 << 40  # not an underflow
+
+
 def test_pipeline_of_10000_commands(client):
     c = client
     commands = []
