@@ -56,8 +56,8 @@ def test_hello(built, platform, machine):
     assert "hello from musl: argc 3 argv[0] musl-hello" in out
     assert "env HOME=/home/kiln KILN_TEST=yes" in out
     assert "musl-hello: all passed" in out
-    for check in MALLOC_CHECKS + ("argv-writable", "mmap", "file-roundtrip", "strtod", "snprintf-float",
-                                  "qsort", "math", "getenv"):
+    for check in MALLOC_CHECKS + ("argv-writable", "mmap", "file-roundtrip", "strtod",
+                                  "snprintf-float", "qsort", "math", "getenv"):
         assert f"ok {check}\n" in out
     assert "heap: kiln\n" in out
     # atexit handlers run in reverse order even when main returns.
