@@ -190,8 +190,40 @@ static void test_io_ports(void)
 	CHECK(kn_vpci_ports_take(&w, 32) == 0xffe0);
 }
 
+/* qboot notes IRQ 11 for slot 2's INTA; the PIIX3 router says 10. */
+static void test_intx_routing(void)
+{
+	CHECK(kn_vpci_i440fx_pirq(2, 1) == 1);
+	CHECK(kn_vpci_i440fx_pirq(1, 1) == 0);
+	CHECK(kn_vpci_i440fx_pirq(4, 4) == 2);
+	nfunctions = 0;
+	add(BDF(0, 0, 0), 0x8086, 0x1237, 0);
+	struct function *piix = add(BDF(0, 1, 0), 0x8086, 0x7000, 0x80);
+	put32(piix->cfg, 0x60, 0x0b0b0a0a); /* PIRQA..D -> 10, 10, 11, 11 */
+	struct function *net = add(BDF(0, 2, 0), 0x1af4, 0x1000, 0);
+	put32(net->cfg, KN_PCI_INTERRUPT, 1 << 8 | 11);
+	struct function *blk = add(BDF(0, 4, 0), 0x1af4, 0x1001, 0);
+	put32(blk->cfg, KN_PCI_INTERRUPT, 1 << 8 | 10);
+	struct function *far = add(BDF(1, 2, 0), 0x1af4, 0x1001, 0);
+	put32(far->cfg, KN_PCI_INTERRUPT, 2 << 8 | 5);
+	struct function *none = add(BDF(0, 5, 0), 0x1af4, 0x1001, 0);
+	put32(none->cfg, KN_PCI_INTERRUPT, 0 << 8 | 10);
+	CHECK(kn_vpci_intx_line(sim_read32, net->bdf) == 10);
+	CHECK(kn_vpci_intx_line(sim_read32, blk->bdf) == 11);
+	CHECK(kn_vpci_intx_line(sim_read32, far->bdf) == 5); /* behind a bridge: the note */
+	CHECK(kn_vpci_intx_line(sim_read32, none->bdf) == 0); /* no pin */
+	piix->cfg[0x61] = 0x80; /* PIRQB routed nowhere */
+	CHECK(kn_vpci_intx_line(sim_read32, net->bdf) == 0);
+	/* Another board: the firmware's note, when it names an IOAPIC pin. */
+	put32(functions[0].cfg, KN_PCI_ID, 0x29c08086);
+	CHECK(kn_vpci_intx_line(sim_read32, net->bdf) == 11);
+	put32(net->cfg, KN_PCI_INTERRUPT, 1 << 8 | 0xff);
+	CHECK(kn_vpci_intx_line(sim_read32, net->bdf) == 0);
+}
+
 int main(void)
 {
+	test_intx_routing();
 	test_io_ports();
 	test_pc_with_a_bridge();
 	test_bridge_loops_end();
