@@ -7,14 +7,14 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#define KN_PCI_ID 0x00         /* device << 16 | vendor */
-#define KN_PCI_COMMAND 0x04    /* 16 bits; status above it */
-#define KN_PCI_HEADER 0x0c     /* header type in bits 16..23 */
+#define KN_PCI_ID 0x00      /* device << 16 | vendor */
+#define KN_PCI_COMMAND 0x04 /* 16 bits; status above it */
+#define KN_PCI_HEADER 0x0c  /* header type in bits 16..23 */
 #define KN_PCI_BAR0 0x10
-#define KN_PCI_BUSES 0x18      /* bridges: secondary bus in bits 8..15 */
-#define KN_PCI_SUBSYSTEM 0x2c  /* subsystem ID << 16 | subsystem vendor */
-#define KN_PCI_CAPS 0x34       /* first capability's offset, bits 0..7 */
-#define KN_PCI_INTERRUPT 0x3c  /* pin << 8 | line */
+#define KN_PCI_BUSES 0x18             /* bridges: secondary bus in bits 8..15 */
+#define KN_PCI_SUBSYSTEM 0x2c         /* subsystem ID << 16 | subsystem vendor */
+#define KN_PCI_CAPS 0x34              /* first capability's offset, bits 0..7 */
+#define KN_PCI_INTERRUPT 0x3c         /* pin << 8 | line */
 #define KN_PCI_STATUS_CAPS (1U << 20) /* in the COMMAND dword */
 
 #define KN_PCI_BAR_IO 0x1 /* an I/O port BAR; the address is bits 2.. */

@@ -110,8 +110,7 @@ static int kn_vpci_irq_attach(struct kn_virtio_dev *d)
 {
 	struct kn_vpci *p = of(d);
 	if (!p->irq) {
-		kn_printk("kn: virtio-pci: %s has no routed interrupt line\n",
-			  d->name);
+		kn_printk("kn: virtio-pci: %s has no routed interrupt line\n", d->name);
 		return -KN_ENODEV;
 	}
 	return kn_plat_irq_attach(p->irq, KN_PLAT_IRQ_LEVEL, kn_vpci_irq, p);

@@ -9,12 +9,12 @@
  * function, so the host tests run it (tests/walk_test.c). */
 #include "bus.h"
 
-#define I440FX_ID 0x12378086       /* host bridge at 00:00.0 */
-#define PIIX3_ID 0x70008086        /* its ISA bridge at 00:01.0 */
+#define I440FX_ID 0x12378086 /* host bridge at 00:00.0 */
+#define PIIX3_ID 0x70008086  /* its ISA bridge at 00:01.0 */
 #define PIIX3_BDF (1 << 3)
-#define PIIX_PIRQ_ROUTE 0x60       /* PIRQA..D, one byte each */
+#define PIIX_PIRQ_ROUTE 0x60 /* PIRQA..D, one byte each */
 #define PIIX_PIRQ_DISABLED 0x80
-#define LINE_MAX 23                /* the IOAPIC's last pin */
+#define LINE_MAX 23 /* the IOAPIC's last pin */
 
 unsigned kn_vpci_i440fx_pirq(unsigned slot, unsigned pin)
 {

@@ -210,9 +210,9 @@ static void test_intx_routing(void)
 	put32(none->cfg, KN_PCI_INTERRUPT, 0 << 8 | 10);
 	CHECK(kn_vpci_intx_line(sim_read32, net->bdf) == 10);
 	CHECK(kn_vpci_intx_line(sim_read32, blk->bdf) == 11);
-	CHECK(kn_vpci_intx_line(sim_read32, far->bdf) == 5); /* behind a bridge: the note */
+	CHECK(kn_vpci_intx_line(sim_read32, far->bdf) == 5);  /* behind a bridge: the note */
 	CHECK(kn_vpci_intx_line(sim_read32, none->bdf) == 0); /* no pin */
-	piix->cfg[0x61] = 0x80; /* PIRQB routed nowhere */
+	piix->cfg[0x61] = 0x80;                               /* PIRQB routed nowhere */
 	CHECK(kn_vpci_intx_line(sim_read32, net->bdf) == 0);
 	/* Another board: the firmware's note, when it names an IOAPIC pin. */
 	put32(functions[0].cfg, KN_PCI_ID, 0x29c08086);
