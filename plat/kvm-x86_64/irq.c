@@ -44,6 +44,12 @@ static struct {
 	unsigned slot;
 } kn_kvm_irq_handlers[KN_KVM_IRQ_HANDLERS];
 volatile uint32_t kn_kvm_irq_level;
+volatile uint32_t kn_kvm_irq_entries;
+/* Between two dispatches a vector can arrive about twice (once in
+ * service, once pending), so far more entries than slots means a line
+ * that is delivered again as soon as it is acknowledged: a level line
+ * taken for an edge one, or a device nobody quiets. */
+#define KN_KVM_IRQ_STORM (8 * KN_KVM_IRQ_SLOTS)
 static bool kn_kvm_have_ioapic;
 
 void kn_kvm_lapic_write(uint32_t reg, uint32_t v)
@@ -145,10 +151,24 @@ int kn_plat_irq_attach(unsigned irq, enum kn_plat_irq_trigger trigger, void (*fn
 	return 0;
 }
 
+static void kn_kvm_irq_storm_check(uint32_t pending)
+{
+	static bool said;
+	uint32_t entries = kn_kvm_irq_entries;
+	kn_kvm_irq_entries = 0;
+	if (entries <= KN_KVM_IRQ_STORM || said)
+		return;
+	said = true;
+	kn_printk("kn: interrupt storm: %u deliveries before one dispatch (pending slots %#x); "
+		  "a level-triggered line attached as edge?\n",
+		  entries, pending);
+}
+
 void kn_kvm_irq_dispatch(void)
 {
 	uint32_t pending = kn_kvm_irq_pending;
 	kn_kvm_irq_pending = 0;
+	kn_kvm_irq_storm_check(pending);
 	if (pending & KN_KVM_IRQ_SERIAL)
 		kn_kvm_serial_irq();
 	for (unsigned h = 0; h < KN_KVM_IRQ_HANDLERS; h++)

@@ -100,6 +100,8 @@ void kn_kvm_irq_init(void);
 extern volatile uint32_t kn_kvm_irq_pending;
 /* Slots whose stub leaves the EOI to kn_kvm_irq_dispatch (level lines). */
 extern volatile uint32_t kn_kvm_irq_level;
+/* Stub entries since the last dispatch (a storm detector). */
+extern volatile uint32_t kn_kvm_irq_entries;
 void kn_kvm_irq_dispatch(void);
 
 /* ioapic.c: the IOAPIC at its fixed address; -1 when there is none. */

@@ -68,6 +68,7 @@ kn_kvm_isr_timer:
 kn_kvm_isr_slot_\slot:
 	pushq %rax
 	orl $(1 << \slot), kn_kvm_irq_pending(%rip)
+	incl kn_kvm_irq_entries(%rip)
 	testl $(1 << \slot), kn_kvm_irq_level(%rip)
 	jnz 1f
 	movl $0xfee000b0, %eax          /* LAPIC EOI register */
