@@ -17,7 +17,9 @@
 #define KN_PCI_INTERRUPT 0x3c         /* pin << 8 | line */
 #define KN_PCI_STATUS_CAPS (1U << 20) /* in the COMMAND dword */
 
-#define KN_PCI_BAR_IO 0x1 /* an I/O port BAR; the address is bits 2.. */
+#define KN_PCI_BAR_IO 0x1       /* an I/O port BAR; the address is bits 2.. */
+#define KN_PCI_BAR_MEM_TYPE 0x6 /* a memory BAR's width */
+#define KN_PCI_BAR_MEM_64 0x4
 
 #define KN_PCI_CMD_IO 0x1
 #define KN_PCI_CMD_BUS_MASTER 0x4

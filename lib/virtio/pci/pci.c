@@ -3,9 +3,9 @@
  *
  * Devices are found by walking configuration space (walk.c); a BAR0
  * the firmware left without ports (qboot does) gets some here (ports.c),
- * and the interrupt line comes from the board's router (route.c). The line is level triggered and may be
- * shared: reading the ISR status register acknowledges the device and
- * lowers it. MSI-X stays off, so the device-specific configuration
+ * and the interrupt line comes from the board's router (route.c). The
+ * line is level triggered and may be shared: reading the ISR status
+ * register acknowledges the device and lowers it. MSI-X stays off, so the device-specific configuration
  * starts right after the common registers. */
 #include <kn/console.h>
 #include <kn/errno.h>
@@ -188,6 +188,8 @@ static void kn_vpci_reserve_bars(unsigned bdf)
 		uint32_t v = kn_vpci_cfg_read32(bdf, KN_PCI_BAR0 + 4 * bar);
 		if (v & KN_PCI_BAR_IO)
 			kn_vpci_ports_reserve(&kn_vpci_ports, v & ~3U);
+		else if ((v & KN_PCI_BAR_MEM_TYPE) == KN_PCI_BAR_MEM_64)
+			bar++; /* its upper half is an address, not a BAR */
 	}
 }
 
