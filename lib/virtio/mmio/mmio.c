@@ -134,7 +134,7 @@ static void kn_vmmio_irq(void *arg)
 
 static int kn_vmmio_irq_attach(struct kn_virtio_dev *d)
 {
-	return kn_plat_irq_attach(of(d)->irq, kn_vmmio_irq, of(d));
+	return kn_plat_irq_attach(of(d)->irq, KN_PLAT_IRQ_EDGE, kn_vmmio_irq, of(d));
 }
 
 static const struct kn_virtio_transport kn_vmmio_transport = {
