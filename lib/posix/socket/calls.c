@@ -22,6 +22,9 @@ static const struct kn_socket_family *family(int domain)
 	return NULL;
 }
 
+/* Linux's SOCK_MAX: types past SOCK_PACKET are no type at all. */
+#define SOCK_TYPE_END 11
+
 static long create(int domain, int type, int protocol, struct kn_socket **out)
 {
 	if (type & ~(KN_SOCK_TYPE_MASK | KN_SOCK_NONBLOCK | KN_SOCK_CLOEXEC))
@@ -29,6 +32,8 @@ static long create(int domain, int type, int protocol, struct kn_socket **out)
 	const struct kn_socket_family *fam = family(domain);
 	if (!fam)
 		return -KN_EAFNOSUPPORT;
+	if ((type & KN_SOCK_TYPE_MASK) >= SOCK_TYPE_END)
+		return -KN_EINVAL;
 	struct kn_socket *s;
 	int r = fam->create(type & KN_SOCK_TYPE_MASK, protocol, &s);
 	if (r)
@@ -46,6 +51,61 @@ KN_SYSCALL(socket)(int domain, int type, int protocol)
 	if (r)
 		return r;
 	return kn_sock_install(s, type & (KN_SOCK_NONBLOCK | KN_SOCK_CLOEXEC));
+}
+
+/* Both sockets of a pair, or -KN_EOPNOTSUPP from a family without pairs
+ * once it has accepted type and protocol (Linux makes a socket first). */
+static long create_pair(int domain, int type, int protocol, struct kn_socket *out[2])
+{
+	const struct kn_socket_family *fam = family(domain);
+	if (!fam)
+		return -KN_EAFNOSUPPORT;
+	type &= KN_SOCK_TYPE_MASK;
+	if (type >= SOCK_TYPE_END)
+		return -KN_EINVAL;
+	long r;
+	if (!fam->pair) {
+		r = fam->create(type, protocol, &out[0]);
+		if (r)
+			return r;
+		out[0]->ops->close(out[0]);
+		return -KN_EOPNOTSUPP;
+	}
+	r = fam->pair(type, protocol, out);
+	if (r)
+		return r;
+	for (int i = 0; i < 2; i++) {
+		out[i]->domain = domain;
+		out[i]->type = type;
+	}
+	return 0;
+}
+
+KN_SYSCALL(socketpair)(int domain, int type, int protocol, int *sv)
+{
+	/* Linux's order: the flags, then sv, then the family's answer. */
+	if (type & ~(KN_SOCK_TYPE_MASK | KN_SOCK_NONBLOCK | KN_SOCK_CLOEXEC))
+		return -KN_EINVAL;
+	if (kn_user_writable(sv, 2 * sizeof(int)))
+		return -KN_EFAULT;
+	struct kn_socket *s[2];
+	long r = create_pair(domain, type, protocol, s);
+	if (r)
+		return r;
+	int flags = type & (KN_SOCK_NONBLOCK | KN_SOCK_CLOEXEC);
+	long fd0 = kn_sock_install(s[0], flags);
+	if (fd0 < 0) {
+		s[1]->ops->close(s[1]);
+		return fd0;
+	}
+	long fd1 = kn_sock_install(s[1], flags);
+	if (fd1 < 0) {
+		kn_sys_close((int)fd0);
+		return fd1;
+	}
+	sv[0] = (int)fd0;
+	sv[1] = (int)fd1;
+	return 0;
 }
 
 /* An address coming in: readable and of a sane length. */
