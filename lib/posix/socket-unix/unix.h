@@ -23,8 +23,8 @@ struct kn_unix_chunk {
 
 struct kn_unix_end {
 	struct kn_socket s;
-	struct kn_unix_end *peer; /* NULL once the peer closed, or never had one */
-	int connected;            /* one of a pair: stays so after the peer closed */
+	struct kn_unix_end *peer;          /* NULL once the peer closed, or never had one */
+	int connected;                     /* one of a pair: stays so after the peer closed */
 	struct kn_unix_chunk *head, *tail; /* what this end has to read */
 	size_t queued;                     /* bytes in them */
 	size_t charged;                    /* and what they cost the writer */

@@ -31,8 +31,8 @@ static long try_recv(struct kn_socket *s, void *ctx)
  * the rest until all of it moved, the peer is gone, an error or the
  * timeout (Linux's stream sends, and receives with MSG_WAITALL): the
  * result is what moved. */
-static long finish(struct kn_socket *s, struct io *io, uint64_t timeout_ns,
-		   kn_sock_attempt attempt, long done)
+static long finish(struct kn_socket *s, struct io *io, uint64_t timeout_ns, kn_sock_attempt attempt,
+		   long done)
 {
 	uint64_t deadline = timeout_ns ? kn_time_monotonic_ns() + timeout_ns : 0;
 	size_t skip = (size_t)done;

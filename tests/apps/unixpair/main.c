@@ -193,7 +193,7 @@ static void broken_pipe(void)
 /* The other side of a wake-up channel, on its own thread. */
 struct side {
 	int fd;
-	size_t n;  /* bytes to move */
+	size_t n;   /* bytes to move */
 	size_t got; /* what the reader took */
 };
 

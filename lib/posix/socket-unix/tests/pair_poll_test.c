@@ -5,8 +5,8 @@
 #include <poll.h>
 #include <sys/epoll.h>
 
-#define ALL_EVENTS (POLLIN | POLLPRI | POLLOUT | POLLRDNORM | POLLRDBAND | POLLWRNORM | \
-		    POLLWRBAND | POLLRDHUP)
+#define ALL_EVENTS                                                                                 \
+	(POLLIN | POLLPRI | POLLOUT | POLLRDNORM | POLLRDBAND | POLLWRNORM | POLLWRBAND | POLLRDHUP)
 
 void pairs_same_poll(struct pairs *p, int at)
 {

@@ -60,16 +60,16 @@ static void pair_errors(void)
 	try_pair(AF_UNIX, SOCK_STREAM, 0, k, h);
 	try_pair(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0, k, h);
 	try_pair(AF_UNIX, SOCK_STREAM, AF_UNIX, k, h);
-	try_pair(AF_UNIX, SOCK_STREAM | O_APPEND, 0, k, h);    /* EINVAL */
+	try_pair(AF_UNIX, SOCK_STREAM | O_APPEND, 0, k, h);     /* EINVAL */
 	try_pair(AF_UNIX, SOCK_STREAM | O_APPEND, 0, bad, bad); /* EINVAL before EFAULT */
 	try_pair(AF_UNIX, SOCK_STREAM, 0, bad, bad);            /* EFAULT */
 	try_pair(4242, SOCK_STREAM, 0, bad, bad);               /* EFAULT before the family */
 	try_pair(4242, SOCK_STREAM, 0, k, h);                   /* EAFNOSUPPORT */
 	try_pair(-1, SOCK_STREAM, 0, k, h);
-	try_pair(AF_UNIX, SOCK_STREAM, 2, k, h);  /* EPROTONOSUPPORT */
-	try_pair(AF_UNIX, 10, 0, k, h);           /* SOCK_PACKET: ESOCKTNOSUPPORT */
-	try_pair(AF_UNIX, 12, 0, k, h);           /* past SOCK_MAX: EINVAL */
-	try_pair(AF_UNIX, 10, 2, k, h);           /* the protocol first */
+	try_pair(AF_UNIX, SOCK_STREAM, 2, k, h); /* EPROTONOSUPPORT */
+	try_pair(AF_UNIX, 10, 0, k, h);          /* SOCK_PACKET: ESOCKTNOSUPPORT */
+	try_pair(AF_UNIX, 12, 0, k, h);          /* past SOCK_MAX: EINVAL */
+	try_pair(AF_UNIX, 10, 2, k, h);          /* the protocol first */
 	/* Linux has these; Kiln does not build them, and says so. */
 	EQ(kn_sys_socketpair(AF_UNIX, SOCK_DGRAM, 0, k), -KN_ESOCKTNOSUPPORT);
 	EQ(kn_sys_socketpair(AF_UNIX, SOCK_SEQPACKET, 0, k), -KN_ESOCKTNOSUPPORT);
@@ -77,7 +77,8 @@ static void pair_errors(void)
 	struct pairs p;
 	pairs_open(&p, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	for (int i = 0; i < 2; i++) {
-		SAME(kn_sys_fcntl(p.k[i], F_GETFL, 0) & O_NONBLOCK, fcntl(p.h[i], F_GETFL) & O_NONBLOCK);
+		SAME(kn_sys_fcntl(p.k[i], F_GETFL, 0) & O_NONBLOCK,
+		     fcntl(p.h[i], F_GETFL) & O_NONBLOCK);
 		SAME(kn_sys_fcntl(p.k[i], F_GETFD, 0), fcntl(p.h[i], F_GETFD));
 	}
 	pairs_close(&p);
@@ -119,7 +120,8 @@ static void pair_io(void)
 	SAME(kn_sys_sendmsg(p.k[0], (struct kn_msghdr *)&msg, 0), HOST(sendmsg, p.h[0], &msg, 0));
 	char k1[3], k2[9], h1[3], h2[9];
 	struct iovec kin[2] = {{k1, 3}, {k2, 9}}, hin[2] = {{h1, 3}, {h2, 9}};
-	struct msghdr km = {.msg_iov = kin, .msg_iovlen = 2}, hm = {.msg_iov = hin, .msg_iovlen = 2};
+	struct msghdr km = {.msg_iov = kin, .msg_iovlen = 2},
+		      hm = {.msg_iov = hin, .msg_iovlen = 2};
 	SAME(kn_sys_recvmsg(p.k[1], (struct kn_msghdr *)&km, MSG_PEEK),
 	     HOST(recvmsg, p.h[1], &hm, MSG_PEEK));
 	SAME(kn_sys_readv(p.k[1], (struct kn_iovec *)kin, 2), readv(p.h[1], hin, 2));
@@ -149,7 +151,7 @@ static void pair_shutdown(void)
 	SAME(kn_sys_sendto(p.k[0], "", 0, MSG_NOSIGNAL, NULL, 0),
 	     HOST(sendto, p.h[0], "", 0, MSG_NOSIGNAL, NULL, 0)); /* EPIPE, even empty */
 	pairs_take(&p, 1, 64);
-	pairs_take(&p, 1, 64); /* end of file, not EAGAIN */
+	pairs_take(&p, 1, 64);    /* end of file, not EAGAIN */
 	pairs_put(&p, 1, "back"); /* the other way still works */
 	pairs_take(&p, 0, 64);
 	pairs_put(&p, 1, "queued");
@@ -159,7 +161,7 @@ static void pair_shutdown(void)
 	pairs_put(&p, 1, "late"); /* EPIPE */
 	pairs_take(&p, 0, 3);     /* queued data survives SHUT_RD */
 	pairs_take(&p, 0, 64);
-	pairs_take(&p, 0, 64);    /* then end of file */
+	pairs_take(&p, 0, 64); /* then end of file */
 	SAME(kn_sys_shutdown(p.k[0], SHUT_RDWR), shutdown(p.h[0], SHUT_RDWR));
 	SAME(kn_sys_shutdown(p.k[0], 3), shutdown(p.h[0], 3));
 	pairs_same_poll(&p, 0);
@@ -193,11 +195,11 @@ static void pair_close(void)
 	pairs_put(&p, 0, "mine");
 	SAME(kn_sys_close(p.k[0]), close(p.h[0]));
 	p.k[0] = p.h[0] = -1;
-	pairs_same_poll(&p, 1);   /* POLLERR too */
-	pairs_take(&p, 1, 64);    /* its own queue first */
-	pairs_take(&p, 1, 64);    /* ECONNRESET */
+	pairs_same_poll(&p, 1); /* POLLERR too */
+	pairs_take(&p, 1, 64);  /* its own queue first */
+	pairs_take(&p, 1, 64);  /* ECONNRESET */
 	pairs_same_poll(&p, 1);
-	pairs_take(&p, 1, 64);    /* then end of file */
+	pairs_take(&p, 1, 64); /* then end of file */
 	pairs_close(&p);
 
 	pairs_open(&p, SOCK_NONBLOCK);
@@ -278,8 +280,8 @@ static void pair_options(void)
 {
 	struct pairs p;
 	pairs_open(&p, 0);
-	int names[] = {SO_TYPE, SO_DOMAIN, SO_PROTOCOL, SO_ERROR, SO_ACCEPTCONN, SO_SNDBUF,
-		       SO_RCVBUF, SO_REUSEADDR, SO_KEEPALIVE, SO_PASSCRED};
+	int names[] = {SO_TYPE,   SO_DOMAIN, SO_PROTOCOL,  SO_ERROR,     SO_ACCEPTCONN,
+		       SO_SNDBUF, SO_RCVBUF, SO_REUSEADDR, SO_KEEPALIVE, SO_PASSCRED};
 	for (unsigned i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		same_int_opt(&p, SOL_SOCKET, names[i]);
 	set_int_opt(&p, SOL_SOCKET, SO_SNDBUF, 10000);
@@ -289,9 +291,9 @@ static void pair_options(void)
 	set_int_opt(&p, SOL_SOCKET, SO_REUSEADDR, 1);
 	set_int_opt(&p, SOL_SOCKET, SO_KEEPALIVE, 5);
 	set_int_opt(&p, SOL_SOCKET, SO_KEEPALIVE, 0);
-	set_int_opt(&p, SOL_SOCKET, SO_TYPE, 1);        /* ENOPROTOOPT */
-	set_int_opt(&p, SOL_SOCKET, 99, 1);             /* ENOPROTOOPT */
-	set_int_opt(&p, IPPROTO_TCP, 1, 1);             /* EOPNOTSUPP */
+	set_int_opt(&p, SOL_SOCKET, SO_TYPE, 1); /* ENOPROTOOPT */
+	set_int_opt(&p, SOL_SOCKET, 99, 1);      /* ENOPROTOOPT */
+	set_int_opt(&p, IPPROTO_TCP, 1, 1);      /* EOPNOTSUPP */
 	short s = 1;
 	SAME(kn_sys_setsockopt(p.k[0], SOL_SOCKET, SO_SNDBUF, &s, sizeof(s)),
 	     setsockopt(p.h[0], SOL_SOCKET, SO_SNDBUF, &s, sizeof(s))); /* EINVAL */
@@ -309,9 +311,11 @@ static void pair_names(void)
 		memset(&ha, 0x55, sizeof(ha));
 		socklen_t kl = sizeof(ka), hl = sizeof(ha);
 		if (peer)
-			SAME(kn_sys_getpeername(p.k[0], &ka, &kl), getpeername(p.h[0], (void *)&ha, &hl));
+			SAME(kn_sys_getpeername(p.k[0], &ka, &kl),
+			     getpeername(p.h[0], (void *)&ha, &hl));
 		else
-			SAME(kn_sys_getsockname(p.k[0], &ka, &kl), getsockname(p.h[0], (void *)&ha, &hl));
+			SAME(kn_sys_getsockname(p.k[0], &ka, &kl),
+			     getsockname(p.h[0], (void *)&ha, &hl));
 		EQ(kl, hl);
 		EQ(memcmp(&ka, &ha, sizeof(ka)), 0);
 	}
