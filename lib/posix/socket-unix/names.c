@@ -94,7 +94,8 @@ int kn_unix_name(struct kn_socket *s, void *addr, unsigned *alen, int peer)
 	char unnamed[2];
 	*(uint16_t *)unnamed = KN_AF_UNIX;
 	const struct kn_unix_end *named = peer ? u->peer : u;
-	/* After the peer closed Linux still answers, with its name gone. */
+	/* After the peer closed: unnamed (Linux would still give a bound
+	 * peer's name; we no longer have it). */
 	const char *src = named && named->addr_len ? named->addr : unnamed;
 	unsigned len = named && named->addr_len ? named->addr_len : 2;
 	__builtin_memcpy(addr, src, *alen < len ? *alen : len);

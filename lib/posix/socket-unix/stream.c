@@ -129,6 +129,8 @@ long kn_unix_recv(struct kn_socket *s, const struct kn_iovec *iov, int cnt, int 
 		return -KN_EINVAL;
 	if (!u->connected)
 		return -KN_EINVAL;
+	if (alen)
+		*alen = 0; /* an unnamed sender: no address, as Linux */
 	if (!u->queued) {
 		/* Linux's order once the queue is empty: the pending error
 		 * (once), then end of file. */
@@ -141,8 +143,6 @@ long kn_unix_recv(struct kn_socket *s, const struct kn_iovec *iov, int cnt, int 
 			return 0;
 		return -KN_EAGAIN;
 	}
-	if (alen)
-		*alen = 0; /* an unnamed sender: no address, as Linux */
 	int freed = 0;
 	size_t done = dequeue(u, iov, cnt, flags & KN_MSG_PEEK, &freed);
 	/* Linux wakes writers when a whole write is gone, if that made

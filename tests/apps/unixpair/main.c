@@ -13,6 +13,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
+#include <sys/select.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/uio.h>
@@ -119,6 +120,15 @@ static void data_path(void)
 			      {s[1], POLLIN | POLLOUT | POLLRDHUP, 0}};
 	CHECK(poll(p, 2, 0) == 2);
 	CHECK(p[0].revents == POLLOUT && p[1].revents == (POLLIN | POLLOUT));
+	fd_set rd, wr;
+	FD_ZERO(&rd);
+	FD_ZERO(&wr);
+	FD_SET(s[0], &rd);
+	FD_SET(s[1], &rd);
+	FD_SET(s[0], &wr);
+	struct timeval now = {0, 0};
+	CHECK(select(s[1] + 1, &rd, &wr, NULL, &now) == 2);
+	CHECK(!FD_ISSET(s[0], &rd) && FD_ISSET(s[1], &rd) && FD_ISSET(s[0], &wr));
 	/* Filled without blocking: a partial write, then EAGAIN. */
 	static char big[1 << 20];
 	long w = write(s[1], big, sizeof(big));
