@@ -22,24 +22,37 @@ static const struct kn_socket_family *family(int domain)
 	return NULL;
 }
 
-/* Linux's SOCK_MAX: types past SOCK_PACKET are no type at all. */
+/* Linux's AF_MAX and SOCK_MAX: no family or type at all past them. */
+#define DOMAIN_END 46
 #define SOCK_TYPE_END 11
+
+/* The family of domain for a socket of type (without flags), checked in
+ * Linux's order: the domain's range, the type's, then the family. */
+static long lookup(int domain, int type, const struct kn_socket_family **fam)
+{
+	if (domain < 0 || domain >= DOMAIN_END)
+		return -KN_EAFNOSUPPORT;
+	if (type >= SOCK_TYPE_END)
+		return -KN_EINVAL;
+	*fam = family(domain);
+	return *fam ? 0 : -KN_EAFNOSUPPORT;
+}
 
 static long create(int domain, int type, int protocol, struct kn_socket **out)
 {
 	if (type & ~(KN_SOCK_TYPE_MASK | KN_SOCK_NONBLOCK | KN_SOCK_CLOEXEC))
 		return -KN_EINVAL;
-	const struct kn_socket_family *fam = family(domain);
-	if (!fam)
-		return -KN_EAFNOSUPPORT;
-	if ((type & KN_SOCK_TYPE_MASK) >= SOCK_TYPE_END)
-		return -KN_EINVAL;
+	type &= KN_SOCK_TYPE_MASK;
+	const struct kn_socket_family *fam;
+	long r = lookup(domain, type, &fam);
+	if (r)
+		return r;
 	struct kn_socket *s;
-	int r = fam->create(type & KN_SOCK_TYPE_MASK, protocol, &s);
+	r = fam->create(type, protocol, &s);
 	if (r)
 		return r;
 	s->domain = domain;
-	s->type = type & KN_SOCK_TYPE_MASK;
+	s->type = type;
 	*out = s;
 	return 0;
 }
@@ -57,13 +70,11 @@ KN_SYSCALL(socket)(int domain, int type, int protocol)
  * once it has accepted type and protocol (Linux makes a socket first). */
 static long create_pair(int domain, int type, int protocol, struct kn_socket *out[2])
 {
-	const struct kn_socket_family *fam = family(domain);
-	if (!fam)
-		return -KN_EAFNOSUPPORT;
 	type &= KN_SOCK_TYPE_MASK;
-	if (type >= SOCK_TYPE_END)
-		return -KN_EINVAL;
-	long r;
+	const struct kn_socket_family *fam;
+	long r = lookup(domain, type, &fam);
+	if (r)
+		return r;
 	if (!fam->pair) {
 		r = fam->create(type, protocol, &out[0]);
 		if (r)

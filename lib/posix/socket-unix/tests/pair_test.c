@@ -70,6 +70,8 @@ static void pair_errors(void)
 	try_pair(AF_UNIX, 10, 0, k, h);          /* SOCK_PACKET: ESOCKTNOSUPPORT */
 	try_pair(AF_UNIX, 12, 0, k, h);          /* past SOCK_MAX: EINVAL */
 	try_pair(AF_UNIX, 10, 2, k, h);          /* the protocol first */
+	try_pair(AF_PACKET, 12, 0, k, h);        /* the type's range before the family */
+	try_pair(4242, 12, 0, k, h);             /* the domain's range before the type's */
 	/* Linux has these; Kiln does not build them, and says so. */
 	EQ(kn_sys_socketpair(AF_UNIX, SOCK_DGRAM, 0, k), -KN_ESOCKTNOSUPPORT);
 	EQ(kn_sys_socketpair(AF_UNIX, SOCK_SEQPACKET, 0, k), -KN_ESOCKTNOSUPPORT);
