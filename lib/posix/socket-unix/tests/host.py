@@ -12,7 +12,7 @@ from hostc import host_for
 
 HOST = host_for(__file__)
 SCENARIOS = ["pair_errors", "pair_io", "pair_shutdown", "pair_close", "pair_capacity",
-             "pair_options", "pair_names", "pair_blocking", "pair_poll_masks",
+             "pair_options", "pair_names", "unconnected", "pair_blocking", "pair_poll_masks",
              "pair_nginx_rdhup_probe", "pair_epoll_edges", "pair_epoll_wakes"]
 
 

@@ -352,6 +352,30 @@ static void pair_names(void)
 	pairs_close(&p);
 }
 
+/* socket(AF_UNIX): an end with no peer, which nothing can connect to. */
+static void unconnected(void)
+{
+	struct pairs p;
+	p.k[0] = (int)kn_sys_socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	p.h[0] = (int)HOST(socket, AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	p.k[1] = p.h[1] = -1;
+	EQ(p.k[0] >= 0 && p.h[0] >= 0, 1);
+	pairs_same_poll(&p, 0);
+	char b[4];
+	SAME(kn_sys_sendto(p.k[0], "x", 1, MSG_NOSIGNAL, NULL, 0),
+	     HOST(sendto, p.h[0], "x", 1, MSG_NOSIGNAL, NULL, 0));
+	SAME(kn_sys_recvfrom(p.k[0], b, 1, 0, NULL, NULL),
+	     HOST(recvfrom, p.h[0], b, 1, 0, NULL, NULL));
+	struct sockaddr_un a;
+	socklen_t kl = sizeof(a), hl = sizeof(a);
+	SAME(kn_sys_getpeername(p.k[0], &a, &kl), getpeername(p.h[0], (void *)&a, &hl));
+	SAME(kn_sys_listen(p.k[0], 1), listen(p.h[0], 1));
+	struct sockaddr_un to = {.sun_family = AF_UNIX, .sun_path = "/no/such/socket"};
+	SAME(kn_sys_connect(p.k[0], &to, sizeof(to)), connect(p.h[0], (void *)&to, sizeof(to)));
+	SAME(kn_sys_socket(AF_UNIX, SOCK_DGRAM + 8, 0), HOST(socket, AF_UNIX, SOCK_DGRAM + 8, 0));
+	pairs_close(&p);
+}
+
 /* What only Kiln can show on one thread: calls that block until the
  * scripted other thread acts. */
 static int blocked_fd;
@@ -435,7 +459,8 @@ void pair_scenarios(const char *name, int *found)
 		{"pair_errors", pair_errors},     {"pair_io", pair_io},
 		{"pair_shutdown", pair_shutdown}, {"pair_close", pair_close},
 		{"pair_capacity", pair_capacity}, {"pair_options", pair_options},
-		{"pair_names", pair_names},       {"pair_blocking", pair_blocking},
+		{"pair_names", pair_names},       {"unconnected", unconnected},
+		{"pair_blocking", pair_blocking},
 	};
 	for (unsigned i = 0; i < sizeof(all) / sizeof(all[0]); i++)
 		if (!strcmp(name, all[i].name)) {
