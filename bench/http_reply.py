@@ -30,9 +30,15 @@ APP_DIR = places.REPO / "apps" / APP
 MEMORY = "128M"          # the Debian kernel does not decompress in 64 MiB
 BODY = 612
 CONNECTIONS = 30
-READY = b"httpreply: serving 612 bytes on port 80"
 GOAL = 2.8               # the paper's nginx result: Unikraft over a Linux VM
+READY = b"httpreply: serving 612 bytes on port 80"
 BOOT_TIMEOUT = 180
+
+
+def page() -> bytes:
+    """httpreply's page: its alphabet over and over."""
+    alphabet = b"0123456789abcdefghijklmnopqrstuvwxyz\n"
+    return (alphabet * (BODY // len(alphabet) + 1))[:BODY]
 
 
 def free_port() -> int:
@@ -73,19 +79,15 @@ def guests(args, port: int) -> dict[str, list[str]]:
     return found
 
 
-def start(name: str, argv: list[str], port: int) -> subprocess.Popen:
-    """The guest, once it serves (its ready line came and a GET is answered
-    with the page), its published port's listen queue deepened as `kiln
-    run` deepens it."""
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, cwd=APP_DIR)
-    listenq.deepen(proc, {port})
+def wait_ready(name: str, proc: subprocess.Popen) -> None:
+    """Reads the guest's stdout up to its ready line (it listens then)."""
     sel = selectors.DefaultSelector()
     sel.register(proc.stdout, selectors.EVENT_READ)
     seen = b""
     deadline = time.monotonic() + BOOT_TIMEOUT
     while READY not in seen:
-        if time.monotonic() > deadline or not sel.select(deadline - time.monotonic()):
+        left = deadline - time.monotonic()
+        if left <= 0 or not sel.select(left):
             proc.kill()
             raise RuntimeError(f"{name}: not serving after {BOOT_TIMEOUT} s: {seen[-500:]!r}")
         chunk = proc.stdout.read1(65536)
@@ -94,14 +96,26 @@ def start(name: str, argv: list[str], port: int) -> subprocess.Popen:
                                f"{proc.stderr.read()[-500:]!r}")
         seen += chunk
     sel.close()
+
+
+def start(name: str, argv: list[str], port: int) -> tuple[subprocess.Popen, dict]:
+    """The guest, once it serves its page, and the times from QEMU's start
+    to its ready line and to the first page served through -p. Its
+    published port's listen queue is deepened as `kiln run` deepens it."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=APP_DIR)
+    listenq.deepen(proc, {port})
+    wait_ready(name, proc)
+    ready = time.perf_counter() - t0
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request("GET", "/")
     body = conn.getresponse().read()
     conn.close()
-    if len(body) != BODY:
+    if body != page():
         proc.kill()
-        raise RuntimeError(f"{name}: GET / gave {len(body)} bytes, not {BODY}")
-    return proc
+        raise RuntimeError(f"{name}: GET / gave {len(body)} bytes, not the page")
+    return proc, {"ready_s": ready, "first_reply_s": time.perf_counter() - t0}
 
 
 def wrk(port: int, seconds: int) -> dict:
@@ -130,10 +144,10 @@ def measure(args) -> tuple[dict, dict]:
     samples: dict[str, list[dict]] = {name: [] for name in argvs}
     for i in range(args.runs):
         for name, argv in argvs.items():
-            proc = start(name, argv, ports[name])
+            proc, times = start(name, argv, ports[name])
             try:
                 wrk(ports[name], 1)  # warm-up: connections, caches, the ARP entry
-                samples[name].append(wrk(ports[name], args.seconds))
+                samples[name].append({**wrk(ports[name], args.seconds), **times})
             finally:
                 proc.kill()
                 proc.wait()
@@ -160,22 +174,30 @@ def main():
     for name, runs in samples.items():
         rates = [r["rps"] for r in runs]
         figures[name] = {"rps": timing.median(rates), "samples": rates,
+                         **{key: timing.median([r[key] for r in runs])
+                            for key in ("ready_s", "first_reply_s")},
                          "errors": [r["errors"] for r in runs],
                          "non2xx": [r["non2xx"] for r in runs]}
         low, high = timing.spread(rates)
         rows.append([name, len(rates), report.fmt(figures[name]["rps"], 0),
                      f"{low:,.0f}-{high:,.0f}", "; ".join(filter(None, figures[name]["errors"]))
-                     or "none"])
-    print(report.table(["guest", "runs", "requests/s (median)", "min-max", "socket errors"],
-                       rows))
+                     or "none", report.fmt(figures[name]["ready_s"] * 1000, 0),
+                     report.fmt(figures[name]["first_reply_s"] * 1000, 0)])
+    print(report.table(["guest", "runs", "requests/s (median)", "min-max", "socket errors",
+                        "to listening, ms", "to first reply, ms"], rows))
     ratio = timing.ratio(figures.get("Kiln", {}).get("rps"),
                          figures.get("Linux VM", {}).get("rps"))
     met = None if ratio is None else ratio >= GOAL
     print()
     print(f"Kiln / Linux VM: {report.fmt_ratio(ratio)}  (goal {GOAL}x: {report.verdict(met)})")
+    boot = timing.ratio(figures.get("Linux VM", {}).get("first_reply_s"),
+                        figures.get("Kiln", {}).get("first_reply_s"))
+    print(f"QEMU's start to the first page served through -p, Linux VM / Kiln: "
+          f"{report.fmt_ratio(boot, 1)} (boot, network set-up and the first connection)")
     print("(both through QEMU's single-threaded user network under TCG: the figures are the"
           " whole path's, guest and slirp; tap is the way to take slirp out)")
     report.save_results("http_reply", {"figures": figures, "ratio": ratio, "goal": GOAL,
+                                       "first_reply_ratio": boot,
                                        "met": met, "argv": argvs,
                                        "connections": CONNECTIONS, "seconds": args.seconds})
 
