@@ -36,9 +36,12 @@ static uint64_t tsc_to_us(uint64_t cycles)
 	return cycles * 1000000 / kn_boot_times.tsc_hz;
 }
 
-static void run_init_table(void)
+/* Runs the init table's entries from *next on, up to the first of class
+ * `stop` (the table is sorted by class); *next is left there. */
+static void run_init_table(const struct kn_init_entry **next, int stop)
 {
-	for (const struct kn_init_entry *e = __kn_init_start; e < __kn_init_end; e++) {
+	const struct kn_init_entry *e;
+	for (e = *next; e < __kn_init_end && e->cls != stop; e++) {
 		uint64_t t0 = boot_trace ? kn_time_monotonic_ns() : 0;
 		int rc = e->fn();
 		if (boot_trace)
@@ -47,7 +50,10 @@ static void run_init_table(void)
 		if (rc < 0)
 			kn_panic("init step %s failed (error %d)", e->name, -rc);
 	}
+	*next = e;
 }
+
+static const struct kn_init_entry *kn_boot_next_init = __kn_init_start;
 
 /* Never inlined, with or without a scheduler: crash backtraces name it,
  * and bench/boot_time.py stops its instruction count at its entry. */
@@ -64,6 +70,7 @@ static KN_NOINLINE void *main_thread(void *arg)
 			kn_printk("kn: boot: first instruction to main: %lu cycles\n",
 				  (unsigned long)cycles);
 	}
+	run_init_table(&kn_boot_next_init, 0); /* the rest: class THREAD */
 	int status = main(app_argc, app_argv);
 	if (kn_libc_exit)
 		kn_libc_exit(status);
@@ -87,7 +94,7 @@ void kn_boot(void)
 	}
 	kn_boot_env_finish(kargv, envc);
 
-	run_init_table();
+	run_init_table(&kn_boot_next_init, KN_INIT_THREAD);
 	for (void (*const *c)(void) = __init_array_start; c < __init_array_end; c++)
 		(*c)();
 

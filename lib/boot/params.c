@@ -34,55 +34,52 @@ static int parse_bool(const char *v, int *out)
 	return -1;
 }
 
-/* Decimal or 0x-hex, optional sign, optional K/M/G suffix (binary). */
-static int parse_number(const char *v, int64_t *out)
+int kn_param_parse_u64(const char **s, uint64_t *out)
 {
-	int neg = 0;
-	if (*v == '-' || *v == '+')
-		neg = *v++ == '-';
+	const char *v = *s;
 	unsigned base = 10;
 	if (v[0] == '0' && (v[1] == 'x' || v[1] == 'X')) {
 		base = 16;
 		v += 2;
 	}
-	if (!*v)
-		return -1;
+	const char *digits = v;
 	uint64_t n = 0;
-	for (; *v; v++) {
+	for (;; v++) {
 		unsigned d;
 		if (*v >= '0' && *v <= '9')
-			d = *v - '0';
-		else if (base == 16 && *v >= 'a' && *v <= 'f')
-			d = *v - 'a' + 10;
-		else if (base == 16 && *v >= 'A' && *v <= 'F')
-			d = *v - 'A' + 10;
+			d = (unsigned)(*v - '0');
+		else if (base == 16 && (*v | 0x20) >= 'a' && (*v | 0x20) <= 'f')
+			d = (unsigned)((*v | 0x20) - 'a' + 10);
 		else
 			break;
 		if (n > (UINT64_MAX - d) / base)
 			return -1;
 		n = n * base + d;
 	}
-	unsigned shift = 0;
-	switch (*v) {
-	case 'k':
-	case 'K':
-		shift = 10;
-		v++;
-		break;
-	case 'm':
-	case 'M':
-		shift = 20;
-		v++;
-		break;
-	case 'g':
-	case 'G':
-		shift = 30;
-		v++;
-		break;
-	}
-	if (*v || (shift && n > (UINT64_MAX >> shift)))
+	if (v == digits)
 		return -1;
-	n <<= shift;
+	char suffix = (char)(*v | 0x20);
+	unsigned shift = suffix == 'k' ? 10 : suffix == 'm' ? 20 : suffix == 'g' ? 30 : 0;
+	if (shift) {
+		if (n > UINT64_MAX >> shift)
+			return -1;
+		n <<= shift;
+		v++;
+	}
+	*s = v;
+	*out = n;
+	return 0;
+}
+
+/* A whole value: a number as above with an optional sign. */
+static int parse_number(const char *v, int64_t *out)
+{
+	int neg = 0;
+	if (*v == '-' || *v == '+')
+		neg = *v++ == '-';
+	uint64_t n;
+	if (kn_param_parse_u64(&v, &n) || *v)
+		return -1;
 	*out = neg ? -(int64_t)n : (int64_t)n;
 	return 0;
 }

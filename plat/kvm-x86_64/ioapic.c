@@ -7,7 +7,8 @@
  * The version register proves it is there (an empty MMIO slot reads all
  * ones). ISA interrupt n arrives at pin n on all three, except the PIT's
  * IRQ 0 (pin 2), which Kiln does not use: no interrupt source override
- * matters for the pins routed here. */
+ * matters for the pins routed here, beyond the trigger mode of PCI lines,
+ * which their drivers state (kn_plat_irq_attach). */
 #include "io.h"
 #include "kvm.h"
 
@@ -17,6 +18,7 @@
 #define REG_VERSION 0x01
 #define REG_REDIR(pin) (0x10 + 2 * (pin))
 #define REDIR_MASKED (1U << 16)
+#define REDIR_LEVEL (1U << 15)
 #define LAPIC_ID 0x20
 
 static unsigned kn_kvm_ioapic_pins; /* 0: no IOAPIC */
@@ -45,13 +47,15 @@ int kn_kvm_ioapic_init(void)
 	return 0;
 }
 
-int kn_kvm_ioapic_route(unsigned irq, unsigned vector)
+int kn_kvm_ioapic_route(unsigned irq, unsigned vector, bool level)
 {
 	if (irq >= kn_kvm_ioapic_pins)
 		return -1;
 	uint32_t apic_id = kn_kvm_lapic_read(LAPIC_ID) >> 24;
 	kn_kvm_ioapic_write(REG_REDIR(irq) + 1, apic_id << 24);
-	/* Fixed delivery, physical destination, edge, active high, unmasked. */
-	kn_kvm_ioapic_write(REG_REDIR(irq), vector);
+	/* Fixed delivery, physical destination, active high, unmasked.
+	 * Active high for PCI lines too: QEMU's MADT marks its PCI lines
+	 * (5, 9, 10, 11 on pc) level triggered, active high. */
+	kn_kvm_ioapic_write(REG_REDIR(irq), vector | (level ? REDIR_LEVEL : 0));
 	return 0;
 }

@@ -98,13 +98,18 @@ KN_NORETURN void kn_kvm_trap(struct kn_kvm_trap_frame *f);
 void kn_kvm_irq_init(void);
 #define KN_KVM_IRQ_SERIAL 0x1 /* slot 0's pending bit */
 extern volatile uint32_t kn_kvm_irq_pending;
+/* Slots whose stub leaves the EOI to kn_kvm_irq_dispatch (level lines). */
+extern volatile uint32_t kn_kvm_irq_level;
+/* Stub entries since the last dispatch (a storm detector). */
+extern volatile uint32_t kn_kvm_irq_entries;
 void kn_kvm_irq_dispatch(void);
 
 /* ioapic.c: the IOAPIC at its fixed address; -1 when there is none. */
 int kn_kvm_ioapic_init(void);
-/* Delivers ISA interrupt `irq` as `vector` to this CPU (edge, active
- * high, as ISA interrupts are); -1 without an IOAPIC. */
-int kn_kvm_ioapic_route(unsigned irq, unsigned vector);
+/* Delivers interrupt line `irq` as `vector` to this CPU, active high:
+ * edge triggered as ISA interrupts are, or level triggered as QEMU's
+ * PCI interrupt lines are; -1 without an IOAPIC or such a pin. */
+int kn_kvm_ioapic_route(unsigned irq, unsigned vector, bool level);
 /* Picks how the FS base is loaded (WRFSBASE when CPUID offers it). */
 void kn_kvm_tls_init(void);
 void kn_kvm_lapic_write(uint32_t reg, uint32_t v);

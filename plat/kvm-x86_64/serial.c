@@ -133,7 +133,7 @@ static size_t kn_kvm_uart_drain(uint8_t *buf, size_t n)
 
 void kn_kvm_serial_irq_enable(void)
 {
-	if (kn_kvm_ioapic_route(COM1_IRQ, KN_KVM_VEC_SERIAL))
+	if (kn_kvm_ioapic_route(COM1_IRQ, KN_KVM_VEC_SERIAL, false))
 		return;
 	kn_kvm_outb(COM1 + UART_MCR, MCR_DTR_RTS | MCR_OUT2);
 	kn_kvm_outb(COM1 + UART_IER, IER_RDA);

@@ -60,15 +60,20 @@ kn_kvm_isr_timer:
 /* Device interrupts through the IOAPIC, one stub per slot (slot 0 is
  * COM1, irq.c hands out the others): mark the slot pending and
  * acknowledge. The handler runs in kn_plat_idle_until after the halt or
- * in kn_plat_irq_poll (irq.c says why). */
+ * in kn_plat_irq_poll (irq.c says why). A level-triggered slot is
+ * acknowledged only after its handlers quieted the device (irq.c): an
+ * EOI now would deliver the still-high line again at once, forever. */
 .macro DEVICE_STUB slot
 	.p2align 4
 kn_kvm_isr_slot_\slot:
 	pushq %rax
 	orl $(1 << \slot), kn_kvm_irq_pending(%rip)
+	incl kn_kvm_irq_entries(%rip)
+	testl $(1 << \slot), kn_kvm_irq_level(%rip)
+	jnz 1f
 	movl $0xfee000b0, %eax          /* LAPIC EOI register */
 	movl $0, (%rax)
-	popq %rax
+1:	popq %rax
 	iretq
 .endm
 

@@ -62,7 +62,8 @@ void kn_plat_irq_restore(unsigned long flags)
 
 /* A process has file descriptors, not interrupt lines: its devices (a
  * tap netdev) are read when they are ready. */
-int kn_plat_irq_attach(unsigned irq, void (*fn)(void *arg), void *arg)
+int kn_plat_irq_attach(unsigned irq, enum kn_plat_irq_trigger trigger, void (*fn)(void *arg),
+		       void *arg)
 {
 	return -KN_ENODEV;
 }

@@ -43,14 +43,16 @@ def _stamp(project: Project) -> str:
     """A digest of everything configuration and the ninja file depend on."""
     h = hashlib.sha256()
     h.update(f"{__version__}\n{project.platform}\n".encode())
-    # The generators themselves: a newer kiln regenerates the build files.
+    # The generators themselves: a newer kiln, or another checkout of it
+    # (whose libraries live elsewhere), regenerates the build files.
+    h.update(str(Path(__file__).resolve().parent).encode())
     for source in sorted(Path(__file__).parent.glob("*.py")):
         h.update(source.read_bytes())
     h.update(project.app.doc.text.encode())
     h.update(repr(sorted(project.overrides.config.items())).encode())
     h.update(repr(sorted(project.overrides.use.items())).encode())
     for lib in project.res.libraries:
-        h.update(lib.name.encode() + b"\0" + lib.manifest.read_bytes())
+        h.update(f"{lib.name}\0{lib.manifest}\0".encode() + lib.manifest.read_bytes())
         if lib.kconfig:
             h.update(lib.kconfig.read_bytes())
     app_kconfig = project.app.dir / "Kconfig"

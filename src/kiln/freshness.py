@@ -17,7 +17,10 @@ import os
 from pathlib import Path
 
 RECORD = "kiln.inputs"  # no app name has a dot: never the image's name
-_HEADER = "# kiln.inputs 1: <mtime_ns | - (absent) | ? (changed during the build) | out>\t<path>"
+# Names the kiln that built: another checkout or install of kiln builds
+# from its own library tree, so its images are not this one's.
+_HEADER = (f"# kiln.inputs 1 by {Path(__file__).resolve().parent}: "
+           f"<mtime_ns | - (absent) | ? (changed during the build) | out>\t<path>")
 
 
 def _mtime(path: str) -> int | None:

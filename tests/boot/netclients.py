@@ -64,6 +64,23 @@ class Guest:
             self.ended += self.lines.get(timeout=PATIENCE) is None
         return status
 
+    def ask(self, line: str, prefix: str) -> str:
+        """Writes line to the guest's stdin; the next line of its output
+        that starts with prefix."""
+        seen = len(self.out)
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        while True:
+            fresh = [l for l in self.out[seen:] if l.startswith(prefix)]
+            if fresh:
+                return fresh[0]
+            if self.ended == 2:
+                pytest.fail(f"the guest ended before answering {line!r}: {self.out}")
+            try:
+                self.ended += self.lines.get(timeout=PATIENCE) is None
+            except queue.Empty:
+                pytest.fail(f"no answer to {line!r}: {self.out} {self.err}")
+
     def finish(self) -> int:
         """Ends the guest with a line on its stdin."""
         self.proc.stdin.write("\n")

@@ -31,9 +31,12 @@ def app(tmp_path_factory):
 
 
 
-def test_dhcp_tcp_and_udp_echo_through_published_ports(app):
+# microvm's card is found over virtio-mmio, pc's over virtio-pci.
+@pytest.mark.parametrize("machine", ["microvm", "pc"])
+def test_dhcp_tcp_and_udp_echo_through_published_ports(app, machine):
     tcp, udp = free_port(), free_port(socket.SOCK_DGRAM)
-    guest = Guest(app, "--timeout", str(4 * PATIENCE), "-k", "net.echo=7",
+    guest = Guest(app, "--machine", machine, "--timeout", str(4 * PATIENCE),
+                  "-k", "net.echo=7",
                   "-p", f"127.0.0.1:{tcp}:7", "-p", f"127.0.0.1:{udp}:7/udp")
     try:
         # stdout and stderr are two pipes: a line on one says nothing of
@@ -59,9 +62,11 @@ def test_dhcp_tcp_and_udp_echo_through_published_ports(app):
         guest.kill()
 
 
-def test_static_address_from_kernel_parameters(app):
+@pytest.mark.parametrize("machine", ["microvm", "pc"])
+def test_static_address_from_kernel_parameters(app, machine):
     tcp = free_port()
-    guest = Guest(app, "--timeout", str(4 * PATIENCE), "-k", "net.echo=7",
+    guest = Guest(app, "--machine", machine, "--timeout", str(4 * PATIENCE),
+                  "-k", "net.echo=7",
                   "-k", "net.ip=10.0.2.15/24", "-k", "net.gw=10.0.2.2",
                   "-p", f"127.0.0.1:{tcp}:7")
     try:
@@ -80,6 +85,9 @@ def test_dry_run_shows_the_forwards(app):
     assert proc.returncode == 0, proc.stderr
     assert "user,id=n0,hostfwd=tcp::8080-:80,hostfwd=udp:127.0.0.1:5353-:53" in proc.stdout
     assert "virtio-net-device,netdev=n0" in proc.stdout
+    proc = run_kiln("run", "--dry-run", "--machine", "pc", "-p", "8080:80", cwd=app)
+    assert proc.returncode == 0, proc.stderr
+    assert "user,id=n0,hostfwd=tcp::8080-:80 -device virtio-net-pci,netdev=n0" in proc.stdout
 
 
 def test_publishing_needs_a_network_card(images):

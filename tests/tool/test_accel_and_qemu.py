@@ -91,6 +91,21 @@ def test_a_network_image_gets_a_card_on_the_user_network(tmp_path, monkeypatch):
     assert "virtio-net-device,netdev=n0" in with_nic
 
 
+def test_pc_gets_a_pci_card_with_the_same_forwards(tmp_path, monkeypatch):
+    """pc's card is a transitional virtio-net-pci, found by the virtio-pci
+    transport; every machine kiln runs has a card for network images."""
+    monkeypatch.setattr(qemu, "qemu_binary", lambda: "qemu-system-x86_64")
+    monkeypatch.setattr(accel, "pick", lambda requested: ("tcg", "test"))
+    assert set(qemu.NIC_DEVICES) == set(qemu.MACHINES)
+    port = type("Port", (), dict(proto="tcp", host_addr="127.0.0.1", host_port=8080,
+                                 guest_port=80))
+    argv, _, _ = qemu.command(qemu.QemuConfig(image=tmp_path / "img", machine="pc", nic=True,
+                                              ports=[port]))
+    assert argv[argv.index("-netdev") + 1] == "user,id=n0,hostfwd=tcp:127.0.0.1:8080-:80"
+    assert argv[argv.index("-netdev") + 2:argv.index("-netdev") + 4] == \
+        ["-device", "virtio-net-pci,netdev=n0"]
+
+
 def test_missing_qemu_is_one_line(monkeypatch):
     monkeypatch.setenv("PATH", "/nonexistent")
     with pytest.raises(KilnError, match="qemu-system-x86_64 is not installed.*apt-get install"):

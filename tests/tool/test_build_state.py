@@ -2,6 +2,7 @@
 out-of-date image: real apps built for linuxu (no VM needed)."""
 
 import json
+import shutil
 import subprocess
 import sys
 
@@ -155,3 +156,21 @@ def test_size_reports_on_the_current_sources(sys_app):
     report = json.loads(size.stdout)
     assert report["image_bytes"] > before + 60000
     assert report["symbols"][0]["symbol"] == "big"
+
+
+def test_another_kiln_checkout_rebuilds_from_its_own_libraries(sys_app, tmp_path):
+    """An image built by one checkout of kiln is stale for another: the
+    other's libraries are other files, whatever their times say."""
+    from conftest import ROOT
+    other = tmp_path / "other-kiln"
+    for part in ("src", "lib", "plat"):
+        shutil.copytree(ROOT / part, other / part,
+                        ignore=shutil.ignore_patterns("build", "__pycache__"))
+    build(sys_app)
+    env = {"PYTHONPATH": str(other / "src")}
+    dry = run_kiln("run", "--plat", "linuxu", "--dry-run", cwd=sys_app, env=env)
+    assert "is out of date (its build record is from another kiln)" in dry.stderr, dry.stderr
+    again = run_kiln("build", "--plat", "linuxu", cwd=sys_app, env=env)
+    assert again.returncode == 0, again.stderr
+    assert "nothing to do" not in again.stdout
+    assert str(other / "lib") in (sys_app / "build/linuxu/build.ninja").read_text()

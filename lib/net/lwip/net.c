@@ -26,6 +26,9 @@ static struct kn_waitq kn_net_up = KN_WAITQ_INIT;       /* kn_net_wait_up's */
 static const char *kn_net_ip, *kn_net_gw;
 KN_PARAM(net, ip, KN_PARAM_STR, kn_net_ip, "eth0's static address, ADDR/PREFIX (default: DHCP)");
 KN_PARAM(net, gw, KN_PARAM_STR, kn_net_gw, "the default gateway with net.ip");
+static int kn_net_wait_s = 30;
+KN_PARAM(net, wait, KN_PARAM_INT, kn_net_wait_s,
+	 "seconds main waits for eth0's address (DHCP), as a Linux boot does (0: no wait)");
 
 static void kn_net_rx_ready(struct kn_netdev *dev)
 {
@@ -150,6 +153,21 @@ static int kn_net_init(void)
 	return 0;
 }
 KN_INIT(kn_net_init, KN_INIT_LIB, 50);
+
+/* An app expects the network configured when it starts, as on Linux: a
+ * connect() before DHCP has answered would fail with EHOSTUNREACH. */
+static int kn_net_wait_for_address(void)
+{
+	if (!kn_net_nifs || kn_net_wait_s <= 0)
+		return 0;
+	uint64_t deadline = kn_time_monotonic_ns() + (uint64_t)kn_net_wait_s * KN_NSEC_PER_SEC;
+	if (kn_net_wait_up(deadline) == -KN_ETIMEDOUT)
+		kn_printk("kn: net: eth0 has no address after %d s (no DHCP answer?); main starts "
+			  "anyway (give one with -k net.ip=ADDR/PREFIX)\n",
+			  kn_net_wait_s);
+	return 0;
+}
+KN_INIT(kn_net_wait_for_address, KN_INIT_THREAD, 50);
 
 int kn_net_wait_up(uint64_t deadline_ns)
 {

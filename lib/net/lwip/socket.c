@@ -53,7 +53,7 @@ struct lsock {
 	size_t rx_len;
 	/* Listening: connections not accepted yet. */
 	struct lsock *queue, *next;
-	int queued, backlog;
+	int backlog;
 	/* UDP: datagrams not read yet. */
 	struct dgram *dq_head, *dq_tail;
 	int dq_count;
@@ -231,11 +231,15 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	struct lsock *ls = arg;
 	if (err != ERR_OK || !pcb)
 		return ERR_VAL;
-	struct lsock *conn = ls->queued < ls->backlog ? lsock_new(&tcp_ops) : NULL;
-	if (!conn) { /* backlog full or no memory: refuse it */
+	struct lsock *conn = lsock_new(&tcp_ops);
+	if (!conn) { /* no memory: refuse it */
 		tcp_abort(pcb);
 		return ERR_ABRT;
 	}
+	/* It counts against the backlog until accept() takes it: beyond
+	 * the backlog, lwIP ignores new SYNs and peers try again later, as
+	 * with Linux's full queue (a reset would fail them). */
+	tcp_backlog_delayed(pcb);
 	conn->state = S_CONNECTED;
 	conn->reported = 1;
 	attach(conn, pcb);
@@ -243,7 +247,6 @@ static err_t on_accept(void *arg, struct tcp_pcb *pcb, err_t err)
 	while (*tail)
 		tail = &(*tail)->next;
 	*tail = conn;
-	ls->queued++;
 	wake(ls, KN_POLLIN | KN_POLLRDNORM);
 	return ERR_OK;
 }
@@ -264,23 +267,31 @@ static int tcp_bind_op(struct kn_socket *s, const void *addr, unsigned len)
 	return err == ERR_OK ? 0 : -errno_of(err);
 }
 
+/* As Linux's, a queue holds one more than the backlog; lwIP counts in 8
+ * bits. */
+static u8_t lwip_backlog(int backlog)
+{
+	return (u8_t)(backlog < 254 ? backlog + 1 : 255);
+}
+
 static int tcp_listen_op(struct kn_socket *s, int backlog)
 {
 	struct lsock *ls = of(s);
 	if (ls->state == S_LISTENING) {
-		ls->backlog = backlog < 1 || backlog > SOMAXCONN ? SOMAXCONN : backlog;
+		ls->backlog = backlog < 0 || backlog > SOMAXCONN ? SOMAXCONN : backlog;
+		((struct tcp_pcb_listen *)ls->tcp)->backlog = lwip_backlog(ls->backlog);
 		return 0;
 	}
 	if (ls->state != S_NEW || !ls->tcp)
 		return -KN_EINVAL;
 	if (!ls->tcp->local_port && tcp_bind(ls->tcp, IP_ANY_TYPE, 0) != ERR_OK)
 		return -KN_EADDRINUSE;
-	struct tcp_pcb *lpcb = tcp_listen_with_backlog(ls->tcp, 255);
+	ls->backlog = backlog < 0 || backlog > SOMAXCONN ? SOMAXCONN : backlog;
+	struct tcp_pcb *lpcb = tcp_listen_with_backlog(ls->tcp, lwip_backlog(ls->backlog));
 	if (!lpcb)
 		return -KN_ENOBUFS;
 	ls->tcp = lpcb;
 	ls->state = S_LISTENING;
-	ls->backlog = backlog < 1 || backlog > SOMAXCONN ? SOMAXCONN : backlog;
 	tcp_arg(lpcb, ls);
 	tcp_accept(lpcb, on_accept);
 	return 0;
@@ -296,7 +307,8 @@ static int tcp_accept_op(struct kn_socket *s, struct kn_socket **out)
 		return -KN_EAGAIN;
 	ls->queue = conn->next;
 	conn->next = NULL;
-	ls->queued--;
+	if (conn->tcp)
+		tcp_backlog_accepted(conn->tcp);
 	*out = &conn->s;
 	return 0;
 }

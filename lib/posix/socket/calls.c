@@ -22,19 +22,37 @@ static const struct kn_socket_family *family(int domain)
 	return NULL;
 }
 
+/* Linux's AF_MAX and SOCK_MAX: no family or type at all past them. */
+#define DOMAIN_END 46
+#define SOCK_TYPE_END 11
+
+/* The family of domain for a socket of type (without flags), checked in
+ * Linux's order: the domain's range, the type's, then the family. */
+static long lookup(int domain, int type, const struct kn_socket_family **fam)
+{
+	if (domain < 0 || domain >= DOMAIN_END)
+		return -KN_EAFNOSUPPORT;
+	if (type >= SOCK_TYPE_END)
+		return -KN_EINVAL;
+	*fam = family(domain);
+	return *fam ? 0 : -KN_EAFNOSUPPORT;
+}
+
 static long create(int domain, int type, int protocol, struct kn_socket **out)
 {
 	if (type & ~(KN_SOCK_TYPE_MASK | KN_SOCK_NONBLOCK | KN_SOCK_CLOEXEC))
 		return -KN_EINVAL;
-	const struct kn_socket_family *fam = family(domain);
-	if (!fam)
-		return -KN_EAFNOSUPPORT;
+	type &= KN_SOCK_TYPE_MASK;
+	const struct kn_socket_family *fam;
+	long r = lookup(domain, type, &fam);
+	if (r)
+		return r;
 	struct kn_socket *s;
-	int r = fam->create(type & KN_SOCK_TYPE_MASK, protocol, &s);
+	r = fam->create(type, protocol, &s);
 	if (r)
 		return r;
 	s->domain = domain;
-	s->type = type & KN_SOCK_TYPE_MASK;
+	s->type = type;
 	*out = s;
 	return 0;
 }
@@ -46,6 +64,59 @@ KN_SYSCALL(socket)(int domain, int type, int protocol)
 	if (r)
 		return r;
 	return kn_sock_install(s, type & (KN_SOCK_NONBLOCK | KN_SOCK_CLOEXEC));
+}
+
+/* Both sockets of a pair, or -KN_EOPNOTSUPP from a family without pairs
+ * once it has accepted type and protocol (Linux makes a socket first). */
+static long create_pair(int domain, int type, int protocol, struct kn_socket *out[2])
+{
+	type &= KN_SOCK_TYPE_MASK;
+	const struct kn_socket_family *fam;
+	long r = lookup(domain, type, &fam);
+	if (r)
+		return r;
+	if (!fam->pair) {
+		r = fam->create(type, protocol, &out[0]);
+		if (r)
+			return r;
+		out[0]->ops->close(out[0]);
+		return -KN_EOPNOTSUPP;
+	}
+	r = fam->pair(type, protocol, out);
+	if (r)
+		return r;
+	for (int i = 0; i < 2; i++) {
+		out[i]->domain = domain;
+		out[i]->type = type;
+	}
+	return 0;
+}
+
+KN_SYSCALL(socketpair)(int domain, int type, int protocol, int *sv)
+{
+	/* Linux's order: the flags, then sv, then the family's answer. */
+	if (type & ~(KN_SOCK_TYPE_MASK | KN_SOCK_NONBLOCK | KN_SOCK_CLOEXEC))
+		return -KN_EINVAL;
+	if (kn_user_writable(sv, 2 * sizeof(int)))
+		return -KN_EFAULT;
+	struct kn_socket *s[2];
+	long r = create_pair(domain, type, protocol, s);
+	if (r)
+		return r;
+	int flags = type & (KN_SOCK_NONBLOCK | KN_SOCK_CLOEXEC);
+	long fd0 = kn_sock_install(s[0], flags);
+	if (fd0 < 0) {
+		s[1]->ops->close(s[1]);
+		return fd0;
+	}
+	long fd1 = kn_sock_install(s[1], flags);
+	if (fd1 < 0) {
+		kn_sys_close((int)fd0);
+		return fd1;
+	}
+	sv[0] = (int)fd0;
+	sv[1] = (int)fd1;
+	return 0;
 }
 
 /* An address coming in: readable and of a sane length. */

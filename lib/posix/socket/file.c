@@ -2,6 +2,7 @@
  * poll asks the family, close closes the socket. */
 #include <kn/errno.h>
 #include <kn/syscall.h>
+#include <kn/time.h>
 #include <kn/uapi/ioctl.h>
 #include <kn/uapi/poll.h>
 #include "internal.h"
@@ -26,12 +27,49 @@ static long try_recv(struct kn_socket *s, void *ctx)
 	return s->ops->recv(s, io->iov, io->cnt, io->flags, io->addr_out, io->alen_out);
 }
 
+/* After a first part of done bytes, a blocking stream call goes on with
+ * the rest until all of it moved, the peer is gone, an error or the
+ * timeout (Linux's stream sends, and receives with MSG_WAITALL): the
+ * result is what moved. */
+static long finish(struct kn_socket *s, struct io *io, uint64_t timeout_ns, kn_sock_attempt attempt,
+		   long done)
+{
+	uint64_t deadline = timeout_ns ? kn_time_monotonic_ns() + timeout_ns : 0;
+	size_t skip = (size_t)done;
+	for (int i = 0; i < io->cnt; i++) {
+		if (skip >= io->iov[i].iov_len) {
+			skip -= io->iov[i].iov_len;
+			continue;
+		}
+		struct kn_iovec rest = {(char *)io->iov[i].iov_base + skip,
+					io->iov[i].iov_len - skip};
+		struct io part = *io;
+		part.iov = &rest;
+		part.cnt = 1;
+		while (rest.iov_len) {
+			uint64_t now = deadline ? kn_time_monotonic_ns() : 0;
+			if (deadline && now >= deadline)
+				return done;
+			long r = kn_sock_io(s, 0, deadline ? deadline - now : 0, attempt, &part);
+			if (r <= 0)
+				return done;
+			done += r;
+			rest.iov_base = (char *)rest.iov_base + r;
+			rest.iov_len -= (size_t)r;
+		}
+		skip = 0;
+	}
+	return done;
+}
+
 long kn_sock_send(struct kn_socket *s, int nonblock, const struct kn_iovec *iov, int cnt, int flags,
 		  const void *addr, unsigned alen)
 {
 	struct io io = {iov, cnt, flags & ~KN_MSG_DONTWAIT, addr, NULL, alen, NULL};
-	long r =
-		kn_sock_io(s, nonblock || (flags & KN_MSG_DONTWAIT), s->sndtimeo_ns, try_send, &io);
+	nonblock = nonblock || (flags & KN_MSG_DONTWAIT);
+	long r = kn_sock_io(s, nonblock, s->sndtimeo_ns, try_send, &io);
+	if (r > 0 && !nonblock && s->type == KN_SOCK_STREAM)
+		r = finish(s, &io, s->sndtimeo_ns, try_send, r);
 	if (r == -KN_EPIPE)
 		kn_sock_broken_pipe(flags);
 	return r;
@@ -41,11 +79,18 @@ long kn_sock_recv(struct kn_socket *s, int nonblock, const struct kn_iovec *iov,
 		  void *addr, unsigned *alen)
 {
 	struct io io = {iov, cnt, flags & ~KN_MSG_DONTWAIT, NULL, addr, 0, alen};
-	return kn_sock_io(s, nonblock || (flags & KN_MSG_DONTWAIT), s->rcvtimeo_ns, try_recv, &io);
+	nonblock = nonblock || (flags & KN_MSG_DONTWAIT);
+	long r = kn_sock_io(s, nonblock, s->rcvtimeo_ns, try_recv, &io);
+	if (r > 0 && !nonblock && (flags & KN_MSG_WAITALL) && !(flags & KN_MSG_PEEK) &&
+	    s->type == KN_SOCK_STREAM)
+		r = finish(s, &io, s->rcvtimeo_ns, try_recv, r);
+	return r;
 }
 
 static long s_read(struct kn_vnode *vn, struct kn_file *f, void *buf, size_t n, uint64_t off)
 {
+	if (!n)
+		return 0; /* Linux's read of nothing, whatever the socket's state */
 	struct kn_iovec iov = {buf, n};
 	return kn_sock_recv(vn->priv, f->flags & KN_O_NONBLOCK, &iov, 1, 0, NULL, NULL);
 }

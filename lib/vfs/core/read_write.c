@@ -110,6 +110,16 @@ static long check_iov(const struct kn_iovec *iov, int cnt)
 	return 0;
 }
 
+/* A pipe's or socket's readv takes what is there, as Linux's one
+ * read_iter does: once some bytes came, a further buffer is filled only
+ * if more is ready now, never by waiting. */
+static int more_to_read(struct kn_file *f)
+{
+	if (!kn_vfs_unseekable(f) || !f->vn->ops->poll)
+		return 1;
+	return (f->vn->ops->poll(f->vn, f, NULL) & KN_POLLIN) != 0;
+}
+
 static long rw_vec(int fd, const struct kn_iovec *iov, int cnt, int wr)
 {
 	long bad = check_iov(iov, cnt);
@@ -120,6 +130,8 @@ static long rw_vec(int fd, const struct kn_iovec *iov, int cnt, int wr)
 		return -KN_EBADF;
 	long total = 0;
 	for (int i = 0; i < cnt; i++) {
+		if (!wr && total && !more_to_read(f))
+			break;
 		long r = wr ? do_write(f, iov[i].iov_base, iov[i].iov_len, &f->off)
 			    : kn_vfs_read_at(f, iov[i].iov_base, iov[i].iov_len, f->off);
 		if (r < 0) {

@@ -134,7 +134,7 @@ static void kn_vmmio_irq(void *arg)
 
 static int kn_vmmio_irq_attach(struct kn_virtio_dev *d)
 {
-	return kn_plat_irq_attach(of(d)->irq, kn_vmmio_irq, of(d));
+	return kn_plat_irq_attach(of(d)->irq, KN_PLAT_IRQ_EDGE, kn_vmmio_irq, of(d));
 }
 
 static const struct kn_virtio_transport kn_vmmio_transport = {
@@ -149,54 +149,16 @@ static const struct kn_virtio_transport kn_vmmio_transport = {
 	.irq_attach = kn_vmmio_irq_attach,
 };
 
-/* Reads an unsigned number (0x hex or decimal, K/M/G suffix when
- * `sized`) at *p; -1 when there is none or it overflows. */
-static int parse_u64(const char **p, uint64_t *out, int sized)
-{
-	const char *s = *p;
-	unsigned base = 10;
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		s += 2;
-	}
-	uint64_t n = 0;
-	const char *start = s;
-	for (;; s++) {
-		unsigned dgt;
-		if (*s >= '0' && *s <= '9')
-			dgt = *s - '0';
-		else if (base == 16 && (*s | 0x20) >= 'a' && (*s | 0x20) <= 'f')
-			dgt = (*s | 0x20) - 'a' + 10;
-		else
-			break;
-		if (n > (UINT64_MAX - dgt) / base)
-			return -1;
-		n = n * base + dgt;
-	}
-	if (s == start)
-		return -1;
-	if (sized && (*s == 'K' || *s == 'k' || *s == 'M' || *s == 'm' || *s == 'G' || *s == 'g')) {
-		unsigned shift = (*s | 0x20) == 'k' ? 10 : (*s | 0x20) == 'm' ? 20 : 30;
-		if (n > UINT64_MAX >> shift)
-			return -1;
-		n <<= shift;
-		s++;
-	}
-	*p = s;
-	*out = n;
-	return 0;
-}
-
 /* SIZE@BASE:IRQ[:ID], as Linux's virtio_mmio.device= takes it (the
  * optional platform-device ID is read and not used). */
 static int kn_vmmio_param(const char *value)
 {
 	uint64_t size, base, irq, id;
 	const char *p = value;
-	if (parse_u64(&p, &size, 1) || *p++ != '@' || parse_u64(&p, &base, 0) || *p++ != ':' ||
-	    parse_u64(&p, &irq, 0))
+	if (kn_param_parse_u64(&p, &size) || *p++ != '@' || kn_param_parse_u64(&p, &base) ||
+	    *p++ != ':' || kn_param_parse_u64(&p, &irq))
 		return -1;
-	if (*p == ':' && (p++, parse_u64(&p, &id, 0)))
+	if (*p == ':' && (p++, kn_param_parse_u64(&p, &id)))
 		return -1;
 	if (*p || size < REG_CONFIG || base % PAGE_SIZE + size > PAGE_SIZE || irq > 255)
 		return -1;

@@ -63,6 +63,22 @@ static void kinds_and_errors(void)
 	close(u);
 }
 
+/* socketpair: AF_INET has no pairs (Linux's EOPNOTSUPP, once its own
+ * checks passed); AF_UNIX pairs live beside the network. */
+static void pairs(void)
+{
+	int s[2];
+	char c = 0;
+	CHECK_ERR(socketpair(AF_INET, SOCK_STREAM, 0, s), EOPNOTSUPP);
+	CHECK_ERR(socketpair(AF_INET, SOCK_DGRAM, 0, s), EOPNOTSUPP);
+	CHECK_ERR(socketpair(AF_INET, SOCK_STREAM, IPPROTO_UDP, s), EPROTONOSUPPORT);
+	CHECK_ERR(socketpair(AF_INET, SOCK_STREAM | 0x100000, 0, s), EINVAL);
+	CHECK(socketpair(AF_UNIX, SOCK_STREAM, 0, s) == 0);
+	CHECK(write(s[0], "x", 1) == 1 && read(s[1], &c, 1) == 1 && c == 'x');
+	close(s[0]);
+	close(s[1]);
+}
+
 static void options(void)
 {
 	int t = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1, zero = 0;
@@ -145,6 +161,7 @@ static void listening(void)
 int run_checks(void)
 {
 	kinds_and_errors();
+	pairs();
 	options();
 	listening();
 	printf("checks: %d run, %d failed\n", checks_run, checks_failed);

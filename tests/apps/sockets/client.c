@@ -25,6 +25,8 @@ int run_client(int port)
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
 	struct sockaddr_in host = {.sin_family = AF_INET, .sin_port = htons(port)};
 	inet_pton(AF_INET, "10.0.2.2", &host.sin_addr);
+	/* main's first call: the kernel held main until DHCP answered
+	 * (net.wait), or this fails with EHOSTUNREACH. */
 	CHECK(connect(fd, (struct sockaddr *)&host, sizeof(host)) == 0);
 	CHECK_ERR(connect(fd, (struct sockaddr *)&host, sizeof(host)), EISCONN);
 	struct sockaddr_in me, peer;

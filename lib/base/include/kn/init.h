@@ -16,17 +16,21 @@
 #define KN_INIT_LIB 5   /* ordinary libraries */
 #define KN_INIT_FS 6    /* filesystems and mounts */
 #define KN_INIT_LATE 7  /* last work before main */
+/* On main's own thread, with the scheduler running, just before main:
+ * work that may wait for something to happen (the network's address). */
+#define KN_INIT_THREAD 8
 
 struct kn_init_entry {
 	int (*fn)(void); /* returns 0, or a negative errno that stops boot */
 	const char *name;
+	int cls;
 };
 
 #define KN_INIT_SECTION_(cls, prio) ".kn_init." #cls "." #prio
 /* prio must be written with two digits (e.g. 05) so names sort right. */
 #define KN_INIT(fn, cls, prio)                                                                     \
 	static const struct kn_init_entry KN_CAT(__kn_init_, fn) KN_USED KN_ALIGNED(8)             \
-		KN_SECTION(KN_INIT_SECTION_(cls, prio)) = {fn, #fn}
+		KN_SECTION(KN_INIT_SECTION_(cls, prio)) = {fn, #fn, cls}
 
 /* Teardown work, run by kn_exit() before the platform exit (not on panic),
  * in the reverse order of the init table: libc flushes stdio (class LIB)

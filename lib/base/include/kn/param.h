@@ -21,6 +21,14 @@ struct kn_param {
 	const char *help;
 };
 
+/* Reads a number at *s: decimal or 0x-hex, with an optional binary K/M/G
+ * suffix, as parameter values take them (for CALL parameters that parse
+ * their own syntax); *s moves past it. 0, or -1 when there is no number
+ * or it overflows 64 bits. */
+KN_API_BEGIN
+int kn_param_parse_u64(const char **s, uint64_t *out);
+KN_API_END
+
 #define KN_PARAM(lib, name, type, var, help)                                                       \
 	static const struct kn_param KN_CAT(__kn_param_##lib##_, name) KN_USED KN_ALIGNED(8)       \
 		KN_SECTION(".kn_params") = {#lib, #name, type, &(var), help}

@@ -88,6 +88,9 @@
 #define LWIP_HOOK_FILENAME "kn_lwip_hooks.h"
 #define LWIP_HOOK_TCP_ISN kn_lwip_tcp_isn
 #define SO_REUSE 1 /* SO_REUSEADDR */
+/* listen()'s backlog, counted until accept() takes a connection
+ * (socket.c calls tcp_backlog_delayed/accepted). */
+#define TCP_LISTEN_BACKLOG 1
 
 #ifndef CONFIG_LWIP_CHECKSUM_CHECK
 #define CHECKSUM_CHECK_IP 0

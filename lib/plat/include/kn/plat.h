@@ -78,14 +78,29 @@ void kn_plat_irq_restore(unsigned long flags);
  * so threads that never let the CPU idle do not hold up input. Thread
  * context, interrupts masked. */
 void kn_plat_irq_poll(void);
+/* How a device signals on its interrupt line. */
+enum kn_plat_irq_trigger {
+	/* A pulse per event (virtio-mmio on microvm): an event after the
+	 * handler acknowledged its device raises the line again. */
+	KN_PLAT_IRQ_EDGE,
+	/* Held high until the device is acknowledged (PCI INTx on pc). The
+	 * line stays blocked from the time it fires until its handlers have
+	 * run, so each handler must quiet its device before returning. */
+	KN_PLAT_IRQ_LEVEL,
+};
 /* Device interrupts: after interrupt line `irq` (the GSI the device's
- * discovery reported, e.g. virtio_mmio.device=...:12) fires, fn(arg) runs
- * like kn_plat_irq_poll's handlers: thread context, interrupts masked,
- * free to wake threads. Lines are edge triggered, so a handler
- * acknowledges its device before looking at its work. 0; -KN_ENOSPC when
- * every slot is taken; -KN_ENODEV when the platform cannot route `irq`
- * (no IOAPIC, no such pin, or a platform without device interrupts). */
-int kn_plat_irq_attach(unsigned irq, void (*fn)(void *arg), void *arg);
+ * discovery reported, e.g. virtio_mmio.device=...:12 or a PCI function's
+ * interrupt line) fires, fn(arg) runs like kn_plat_irq_poll's handlers:
+ * thread context, interrupts masked, free to wake threads. A handler
+ * acknowledges its device before looking at its work. Level lines may be
+ * shared: every handler attached to one runs when it fires, so a handler
+ * returns quietly when its device has nothing to say. 0; -KN_ENOSPC when
+ * every slot is taken; -KN_EINVAL when `irq` is already attached with the
+ * other trigger, or shared edge-triggered; -KN_ENODEV when the platform
+ * cannot route `irq` (no IOAPIC, no such pin, or a platform without
+ * device interrupts). */
+int kn_plat_irq_attach(unsigned irq, enum kn_plat_irq_trigger trigger, void (*fn)(void *arg),
+		       void *arg);
 
 /* Leaves the unikernel with an exit code for the VMM or the host. */
 KN_NORETURN void kn_plat_exit(int code);

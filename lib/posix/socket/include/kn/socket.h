@@ -63,6 +63,10 @@ struct kn_socket_family {
 	 * family allocates and fills ops and priv), or -KN_EPROTONOSUPPORT,
 	 * -KN_ESOCKTNOSUPPORT, -KN_ENOMEM. */
 	int (*create)(int type, int protocol, struct kn_socket **out);
+	/* socketpair(2): two sockets connected to each other, made and
+	 * checked as create does. NULL: the family has no pairs (Linux's
+	 * EOPNOTSUPP, AF_INET's case). */
+	int (*pair)(int type, int protocol, struct kn_socket *out[2]);
 };
 
 #define KN_SOCKET_FAMILY(var)                                                                      \
@@ -76,6 +80,7 @@ KN_API_BEGIN
 void kn_socket_wake(struct kn_socket *s, unsigned key);
 /* Socket syscalls, callable from other libraries. */
 long kn_sys_socket(int domain, int type, int protocol);
+long kn_sys_socketpair(int domain, int type, int protocol, int *sv);
 long kn_sys_bind(int fd, const void *addr, unsigned len);
 long kn_sys_listen(int fd, int backlog);
 long kn_sys_accept4(int fd, void *addr, unsigned *alen, int flags);

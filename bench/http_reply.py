@@ -1,0 +1,215 @@
+"""HTTP requests per second: apps/httpreply in the Kiln unikernel against the
+same httpreply.c built statically with musl-gcc in the Debian Linux
+microVM, both under the same QEMU command (microvm, TCG, 128 MiB, a
+virtio-net card on QEMU's user network with the guest's port 80 published
+the same way), only kernel and initramfs swapped. wrk asks with 30
+keep-alive connections for the 612-byte page, as the paper's nginx
+benchmark does; one thread, for the host has two cores and QEMU needs them.
+
+    python3 bench/http_reply.py [--quick] [--runs N] [--seconds S] [--no-linux]
+"""
+
+import http.client
+import re
+import selectors
+import socket
+import subprocess
+import time
+
+import images
+import linux_guest
+import places
+import report
+import timing
+
+places.use_checkout_kiln()
+from kiln.run import listenq  # noqa: E402  (this checkout's kiln)
+
+APP = "httpreply"
+APP_DIR = places.REPO / "apps" / APP
+MEMORY = "128M"          # the Debian kernel does not decompress in 64 MiB
+BODY = 612
+CONNECTIONS = 30
+GOAL = 2.8               # the paper's nginx result: Unikraft over a Linux VM
+READY = b"httpreply: serving 612 bytes on port 80"
+BOOT_TIMEOUT = 180
+
+
+def page() -> bytes:
+    """httpreply's page: its alphabet over and over."""
+    alphabet = b"0123456789abcdefghijklmnopqrstuvwxyz\n"
+    return (alphabet * (BODY // len(alphabet) + 1))[:BODY]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def build_native() -> tuple:
+    gcc = images.require("musl-gcc", "musl-tools")
+    out = places.CACHE / "native"
+    out.mkdir(parents=True, exist_ok=True)
+    exe = out / APP
+    subprocess.run([gcc, "-O2", "-static", "-D_GNU_SOURCE", "-o", str(exe),
+                    str(APP_DIR / "main.c")], check=True)
+    subprocess.run(["strip", str(exe)], check=True)
+    return exe
+
+
+def guests(args, port: int) -> dict[str, list[str]]:
+    image = images.build_image(APP, "kvm")
+    kiln_argv = images.qemu_argv(image, memory=MEMORY, machine="microvm",
+                                 publish=[f"127.0.0.1:{port}:80"], args=["80", str(BODY)])
+    found = {"Kiln": kiln_argv}
+    if not args.no_linux:
+        try:
+            vmlinuz, initrd, desc = linux_guest.network_initrd(
+                "httpreply", {APP: build_native()}, f"/bin/{APP} 80 {BODY}")
+            argv = linux_guest.microvm_argv(kiln_argv, vmlinuz, initrd)
+            m = argv.index("-M")
+            argv[m + 1] = argv[m + 1].replace("acpi=off", "acpi=on")
+            found["Linux VM"] = argv
+            print(f"Linux guest: {desc}, busybox-static initramfs "
+                  f"{initrd.stat().st_size:,} bytes (microvm with ACPI on: Debian's kernel "
+                  f"finds virtio-mmio only there)")
+        except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
+            print(f"Linux guest skipped: {exc} (needs apt-get download of Debian packages)")
+    return found
+
+
+def wait_ready(name: str, proc: subprocess.Popen) -> None:
+    """Reads the guest's stdout up to its ready line (it listens then)."""
+    sel = selectors.DefaultSelector()
+    sel.register(proc.stdout, selectors.EVENT_READ)
+    seen = b""
+    deadline = time.monotonic() + BOOT_TIMEOUT
+    while READY not in seen:
+        left = deadline - time.monotonic()
+        if left <= 0 or not sel.select(left):
+            proc.kill()
+            raise RuntimeError(f"{name}: not serving after {BOOT_TIMEOUT} s: {seen[-500:]!r}")
+        chunk = proc.stdout.read1(65536)
+        if not chunk:
+            raise RuntimeError(f"{name}: ended before serving: {seen[-500:]!r} "
+                               f"{proc.stderr.read()[-500:]!r}")
+        seen += chunk
+    sel.close()
+
+
+def start(name: str, argv: list[str], port: int) -> tuple[subprocess.Popen, dict]:
+    """The guest, once it serves its page, and the times from QEMU's start
+    to its ready line and to the first page served through -p. Its
+    published port's listen queue is deepened as `kiln run` deepens it."""
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=APP_DIR)
+    listenq.deepen(proc, {port})
+    wait_ready(name, proc)
+    ready = time.perf_counter() - t0
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn.request("GET", "/")
+    body = conn.getresponse().read()
+    conn.close()
+    if body != page():
+        proc.kill()
+        raise RuntimeError(f"{name}: GET / gave {len(body)} bytes, not the page")
+    return proc, {"ready_s": ready, "first_reply_s": time.perf_counter() - t0}
+
+
+def wrk(port: int, seconds: int) -> dict:
+    out = subprocess.run([images.require("wrk", "wrk"), "-t1", f"-c{CONNECTIONS}",
+                          f"-d{seconds}s", f"http://127.0.0.1:{port}/"],
+                         capture_output=True, text=True, timeout=seconds + 120).stdout
+    rate = re.search(r"Requests/sec:\s+([0-9.]+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    non2xx = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    if not rate:
+        raise RuntimeError(f"wrk printed no rate:\n{out}")
+    return {"rps": float(rate.group(1)), "errors": errors.group(1) if errors else "",
+            "non2xx": int(non2xx.group(1)) if non2xx else 0}
+
+
+def measure(args) -> tuple[dict, dict]:
+    ports = {}
+    argvs = {}
+    for name in ("Kiln", "Linux VM"):
+        ports[name] = free_port()
+    found = guests(args, ports["Kiln"])
+    for name, argv in found.items():
+        # The same command, each with its own host port.
+        argvs[name] = [a.replace(f"127.0.0.1:{ports['Kiln']}-", f"127.0.0.1:{ports[name]}-")
+                       for a in argv]
+    samples: dict[str, list[dict]] = {name: [] for name in argvs}
+    for i in range(args.runs):
+        for name, argv in argvs.items():
+            proc, times = start(name, argv, ports[name])
+            try:
+                wrk(ports[name], 1)  # warm-up: connections, caches, the ARP entry
+                samples[name].append({**wrk(ports[name], args.seconds), **times})
+            finally:
+                proc.kill()
+                proc.wait()
+        print(f"  round {i + 1}/{args.runs} done", flush=True)
+    print()
+    return samples, argvs
+
+
+def main():
+    parser = report.arg_parser(__doc__.split("\n\n")[0], runs=3, quick_runs=1)
+    parser.add_argument("--seconds", type=int, default=None,
+                        help="wrk's run per measurement (default 10, --quick 3)")
+    parser.add_argument("--no-linux", action="store_true", help="Kiln only")
+    args = report.parse_args(parser)
+    args.seconds = args.seconds or (3 if args.quick else 10)
+    report.banner(
+        "httpreply: HTTP requests per second, Kiln vs a Linux VM",
+        f"Kiln >= {GOAL}x the Linux VM (the paper's nginx ratio, on KVM)",
+        f"""wrk -t1 -c{CONNECTIONS} -d{args.seconds}s on the 612-byte page through `-p`
+        (QEMU user network, hostfwd, listen queue deepened for both); the same
+        httpreply.c in both guests; {args.runs} runs each, alternating, median""")
+    samples, argvs = measure(args)
+    rows, figures = [], {}
+    for name, runs in samples.items():
+        rates = [r["rps"] for r in runs]
+        figures[name] = {"rps": timing.median(rates), "samples": rates,
+                         **{key: timing.median([r[key] for r in runs])
+                            for key in ("ready_s", "first_reply_s")},
+                         "errors": [r["errors"] for r in runs],
+                         "non2xx": [r["non2xx"] for r in runs]}
+        low, high = timing.spread(rates)
+        rows.append([name, len(rates), report.fmt(figures[name]["rps"], 0),
+                     f"{low:,.0f}-{high:,.0f}", "; ".join(filter(None, figures[name]["errors"]))
+                     or "none", report.fmt(figures[name]["ready_s"] * 1000, 0),
+                     report.fmt(figures[name]["first_reply_s"] * 1000, 0)])
+    print(report.table(["guest", "runs", "requests/s (median)", "min-max", "socket errors",
+                        "to listening, ms", "to first reply, ms"], rows))
+    ratio = timing.ratio(figures.get("Kiln", {}).get("rps"),
+                         figures.get("Linux VM", {}).get("rps"))
+    met = None if ratio is None else ratio >= GOAL
+    print()
+    print(f"Kiln / Linux VM: {report.fmt_ratio(ratio)}  (goal {GOAL}x: {report.verdict(met)})")
+    boot = timing.ratio(figures.get("Linux VM", {}).get("first_reply_s"),
+                        figures.get("Kiln", {}).get("first_reply_s"))
+    print(f"QEMU's start to the first page served through -p, Linux VM / Kiln: "
+          f"{report.fmt_ratio(boot, 1)} (boot, network set-up and the first connection)")
+    print("(both through QEMU's single-threaded user network under TCG: the figures are the"
+          " whole path's, guest and slirp; tap is the way to take slirp out)")
+    report.save_results("http_reply", {"figures": figures, "ratio": ratio, "goal": GOAL,
+                                       "first_reply_ratio": boot,
+                                       "met": met, "argv": argvs,
+                                       "connections": CONNECTIONS, "seconds": args.seconds})
+
+    def draw(plt):
+        fig, ax = plt.subplots(figsize=(5, 3.2))
+        names = list(figures)
+        ax.bar(names, [figures[n]["rps"] for n in names], color=["#c0504d", "#4f81bd"][:len(names)])
+        ax.set_ylabel("requests/s (median)")
+        ax.set_title(f"httpreply, wrk -c{CONNECTIONS}, QEMU TCG microvm")
+        return fig
+    report.save_plot("http_reply", draw)
+
+
+if __name__ == "__main__":
+    main()
