@@ -11,19 +11,15 @@ benchmark does; one thread, for the host has two cores and QEMU needs them.
 
 import http.client
 import re
-import selectors
-import socket
 import subprocess
 import time
 
 import images
 import linux_guest
+import netbench
 import places
 import report
 import timing
-
-places.use_checkout_kiln()
-from kiln.run import listenq  # noqa: E402  (this checkout's kiln)
 
 APP = "httpreply"
 APP_DIR = places.REPO / "apps" / APP
@@ -32,19 +28,12 @@ BODY = 612
 CONNECTIONS = 30
 GOAL = 2.8               # the paper's nginx result: Unikraft over a Linux VM
 READY = b"httpreply: serving 612 bytes on port 80"
-BOOT_TIMEOUT = 180
 
 
 def page() -> bytes:
     """httpreply's page: its alphabet over and over."""
     alphabet = b"0123456789abcdefghijklmnopqrstuvwxyz\n"
     return (alphabet * (BODY // len(alphabet) + 1))[:BODY]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def build_native() -> tuple:
@@ -79,41 +68,17 @@ def guests(args, port: int) -> dict[str, list[str]]:
     return found
 
 
-def wait_ready(name: str, proc: subprocess.Popen) -> None:
-    """Reads the guest's stdout up to its ready line (it listens then)."""
-    sel = selectors.DefaultSelector()
-    sel.register(proc.stdout, selectors.EVENT_READ)
-    seen = b""
-    deadline = time.monotonic() + BOOT_TIMEOUT
-    while READY not in seen:
-        left = deadline - time.monotonic()
-        if left <= 0 or not sel.select(left):
-            proc.kill()
-            raise RuntimeError(f"{name}: not serving after {BOOT_TIMEOUT} s: {seen[-500:]!r}")
-        chunk = proc.stdout.read1(65536)
-        if not chunk:
-            raise RuntimeError(f"{name}: ended before serving: {seen[-500:]!r} "
-                               f"{proc.stderr.read()[-500:]!r}")
-        seen += chunk
-    sel.close()
-
-
 def start(name: str, argv: list[str], port: int) -> tuple[subprocess.Popen, dict]:
     """The guest, once it serves its page, and the times from QEMU's start
-    to its ready line and to the first page served through -p. Its
-    published port's listen queue is deepened as `kiln run` deepens it."""
+    to its ready line and to the first page served through -p."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, cwd=APP_DIR)
-    listenq.deepen(proc, {port})
-    wait_ready(name, proc)
-    ready = time.perf_counter() - t0
+    proc, ready = netbench.start(name, argv, port, READY, cwd=APP_DIR)
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
     conn.request("GET", "/")
     body = conn.getresponse().read()
     conn.close()
     if body != page():
-        proc.kill()
+        netbench.stop(proc)
         raise RuntimeError(f"{name}: GET / gave {len(body)} bytes, not the page")
     return proc, {"ready_s": ready, "first_reply_s": time.perf_counter() - t0}
 
@@ -135,12 +100,10 @@ def measure(args) -> tuple[dict, dict]:
     ports = {}
     argvs = {}
     for name in ("Kiln", "Linux VM"):
-        ports[name] = free_port()
+        ports[name] = netbench.free_port()
     found = guests(args, ports["Kiln"])
-    for name, argv in found.items():
-        # The same command, each with its own host port.
-        argvs[name] = [a.replace(f"127.0.0.1:{ports['Kiln']}-", f"127.0.0.1:{ports[name]}-")
-                       for a in argv]
+    for name, argv in found.items():  # the same command, each with its own host port
+        argvs[name] = netbench.with_port(argv, ports["Kiln"], ports[name])
     samples: dict[str, list[dict]] = {name: [] for name in argvs}
     for i in range(args.runs):
         for name, argv in argvs.items():
@@ -149,8 +112,7 @@ def measure(args) -> tuple[dict, dict]:
                 wrk(ports[name], 1)  # warm-up: connections, caches, the ARP entry
                 samples[name].append({**wrk(ports[name], args.seconds), **times})
             finally:
-                proc.kill()
-                proc.wait()
+                netbench.stop(proc)
         print(f"  round {i + 1}/{args.runs} done", flush=True)
     print()
     return samples, argvs
