@@ -89,8 +89,7 @@ static void kn_tap_release(struct kn_netdev *ndev, struct kn_netbuf *buf)
 	of(ndev)->rx_lent[buf - of(ndev)->rx] = false;
 }
 
-static int kn_tap_transmit(struct kn_netdev *ndev, const struct kn_netdev_piece *pieces,
-			   unsigned n)
+static int kn_tap_transmit(struct kn_netdev *ndev, const struct kn_netdev_piece *pieces, unsigned n)
 {
 	struct kn_tap *t = of(ndev);
 	size_t len = 0;
@@ -170,7 +169,8 @@ static void kn_tap_ready(struct kn_linuxu_watch *w, short revents)
 
 static int kn_tap_open(const char *name)
 {
-	long fd = kn_linuxu_syscall(KN_SYS_open, "/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC, 0);
+	long fd =
+		kn_linuxu_syscall(KN_SYS_open, "/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC, 0);
 	if (fd < 0)
 		return (int)fd;
 	struct tap_ifreq req = {0};
@@ -196,7 +196,8 @@ static int kn_tap_init(void)
 	for (unsigned i = 0; kn_tap_dev[i] && at < sizeof(path) - 1; i++)
 		path[at++] = kn_tap_dev[i];
 	path[at] = '\0';
-	long probe = kn_linuxu_syscall(KN_SYS_open, path, 0 /* O_RDONLY */ | 0200000 /* O_DIRECTORY */, 0);
+	long probe = kn_linuxu_syscall(KN_SYS_open, path,
+				       0 /* O_RDONLY */ | 0200000 /* O_DIRECTORY */, 0);
 	if (probe < 0) {
 		kn_printk("kn: tap: no tap device %s on this host (tap.dev=); run with "
 			  "`kiln run --net tap`\n",
@@ -206,8 +207,8 @@ static int kn_tap_init(void)
 	kn_linuxu_syscall(KN_SYS_close, probe, 0, 0);
 	t->fd = kn_tap_open(kn_tap_dev);
 	if (t->fd < 0) {
-		kn_printk("kn: tap: cannot attach to %s (error %d%s); no network card\n", kn_tap_dev,
-			  -t->fd, t->fd == -KN_EPERM ? ": needs CAP_NET_ADMIN" : "");
+		kn_printk("kn: tap: cannot attach to %s (error %d%s); no network card\n",
+			  kn_tap_dev, -t->fd, t->fd == -KN_EPERM ? ": needs CAP_NET_ADMIN" : "");
 		return 0;
 	}
 	for (unsigned i = 0; i < RX_BUFS; i++)
@@ -217,7 +218,7 @@ static int kn_tap_init(void)
 	ndev->driver_data = t;
 	/* Locally administered; the pid keeps two guests on one bridge apart. */
 	long pid = kn_linuxu_syscall(KN_SYS_getpid, 0, 0, 0);
-	const uint8_t mac[6] = {0x02, 0x4b, 0x4e, (uint8_t)(pid >> 16), (uint8_t)(pid >> 8),
+	const uint8_t mac[6] = {0x02,        0x4b, 0x4e, (uint8_t)(pid >> 16), (uint8_t)(pid >> 8),
 				(uint8_t)pid};
 	__builtin_memcpy(ndev->mac, mac, 6);
 	ndev->mtu = KN_NETDEV_MTU;
