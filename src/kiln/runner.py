@@ -205,8 +205,9 @@ def _check_ports(ports, nic: bool, name: str) -> None:
                         f"card driver, so nothing in it can listen; add \"net\" to [app] requires")
 
 
-def _check_tap(req_ports, nic: bool, name: str) -> None:
-    """--net tap: refused before anything is created when it cannot work."""
+def _check_tap(req_ports, nic: bool, name: str, dry_run: bool) -> None:
+    """--net tap: refused before anything is created when it cannot work
+    (a dry run creates nothing, so it needs no permission)."""
     from .run import netns
     if req_ports:
         raise KilnError(f"-p cannot be used with --net tap: the guest is on a tap device in "
@@ -216,7 +217,8 @@ def _check_tap(req_ports, nic: bool, name: str) -> None:
     if not nic:
         raise KilnError(f"--net tap: {name} has no network card driver, so it cannot use the "
                         f"tap device; add \"net\" to [app] requires")
-    netns.check_allowed()
+    if not dry_run:
+        netns.check_allowed()
 
 
 def run_app(app_dir: Path, req: RunRequest) -> int:
@@ -238,7 +240,7 @@ def run_app(app_dir: Path, req: RunRequest) -> int:
     netns_name = None
     if net == "tap":
         from .run import netns
-        _check_tap(ports, nic, app.name)
+        _check_tap(ports, nic, app.name, req.dry_run)
         kernel_args = netns.kernel_args(kernel_args)
         netns_name = netns.Namespace().name
     _check_ports(ports, nic, app.name)
