@@ -13,7 +13,6 @@ import sys
 import pytest
 
 from conftest import mark_built, run_kiln, write
-
 from test_run_rules import fake_elf, one_line_error
 
 
