@@ -143,3 +143,29 @@ def test_namespace_goes_when_kiln_is_interrupted(netecho, sig):
         assert not exists(name)
     finally:
         guest.kill()
+
+
+def test_a_namespace_left_by_a_killed_kiln_goes_at_the_next_run(netecho):
+    """SIGKILL leaves kiln no chance to clean up: the next --net tap run
+    removes kiln-<pid> namespaces whose kiln is gone."""
+    first = Guest(netecho("linuxu"), "--plat", "linuxu", "--net", "tap",
+                  "--timeout", str(4 * PATIENCE))
+    try:
+        left = namespace_of(first)
+        pids = subprocess.run(["ip", "netns", "pids", left], capture_output=True,
+                              text=True).stdout.split()
+        first.proc.kill()
+        first.proc.wait()
+        for pid in pids:  # the guest, orphaned in the namespace
+            os.kill(int(pid), signal.SIGKILL)
+        assert exists(left)
+    finally:
+        first.kill()
+    second = Guest(netecho("linuxu"), "--plat", "linuxu", "--net", "tap",
+                   "--timeout", str(4 * PATIENCE))
+    try:
+        name = namespace_of(second)
+        assert name != left and not exists(left)
+        assert second.finish() == 0
+    finally:
+        second.kill()
