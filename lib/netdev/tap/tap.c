@@ -44,6 +44,7 @@ struct kn_tap {
 	struct kn_linuxu_watch watch;
 	int fd;
 	bool rx_on, tx_on; /* the "interrupts" the stack asked for */
+	bool failed;       /* the descriptor reported an error: watched no more */
 	struct kn_netbuf rx[RX_BUFS];
 	bool rx_lent[RX_BUFS];
 	uint8_t rx_mem[RX_BUFS][BUF_SIZE];
@@ -119,14 +120,16 @@ static bool kn_tap_rx_intr_enable(struct kn_netdev *ndev)
 {
 	struct kn_tap *t = of(ndev);
 	t->rx_on = true;
-	return kn_linuxu_fd_events(t->fd, KN_LINUXU_POLLIN) != 0;
+	/* Only POLLIN: an error, also reported, would make the poll loop
+	 * spin on a descriptor that has no frame to give. */
+	return !t->failed && (kn_linuxu_fd_events(t->fd, KN_LINUXU_POLLIN) & KN_LINUXU_POLLIN);
 }
 
 static bool kn_tap_tx_intr_enable(struct kn_netdev *ndev)
 {
 	struct kn_tap *t = of(ndev);
 	t->tx_on = true;
-	return kn_linuxu_fd_events(t->fd, KN_LINUXU_POLLOUT) != 0;
+	return !t->failed && (kn_linuxu_fd_events(t->fd, KN_LINUXU_POLLOUT) & KN_LINUXU_POLLOUT);
 }
 
 static void kn_tap_tx_intr_disable(struct kn_netdev *ndev)
@@ -147,18 +150,21 @@ static const struct kn_netdev_ops kn_tap_ops = {
 static short kn_tap_wanted(struct kn_linuxu_watch *w)
 {
 	struct kn_tap *t = (struct kn_tap *)((char *)w - __builtin_offsetof(struct kn_tap, watch));
+	if (t->failed)
+		return 0;
 	return (short)((t->rx_on ? KN_LINUXU_POLLIN : 0) | (t->tx_on ? KN_LINUXU_POLLOUT : 0));
 }
 
 static void kn_tap_ready(struct kn_linuxu_watch *w, short revents)
 {
 	struct kn_tap *t = (struct kn_tap *)((char *)w - __builtin_offsetof(struct kn_tap, watch));
-	/* An error or hang-up also goes to the receive side, which reads
-	 * nothing and turns the watch back on: say it once and stop. */
+	/* An error or hang-up would be reported again at every look (the
+	 * stack turns the watch back on after each poll): say it once and
+	 * stop watching; sends then fail on their own. */
 	if (revents & (KN_LINUXU_POLLERR | KN_LINUXU_POLLHUP | KN_LINUXU_POLLNVAL)) {
 		kn_printk("kn: %s: tap device %s failed; no more frames\n", t->ndev.name,
 			  kn_tap_dev);
-		t->rx_on = t->tx_on = false;
+		t->failed = true;
 		return;
 	}
 	if (t->rx_on && (revents & KN_LINUXU_POLLIN))
