@@ -19,7 +19,9 @@
 #include <kn/netdev.h>
 #include <kn/param.h>
 
+#define O_RDONLY 0
 #define O_RDWR 02
+#define O_DIRECTORY 0200000
 #define O_NONBLOCK 04000
 #define O_CLOEXEC 02000000
 #define TUNSETIFF 0x400454ca
@@ -191,26 +193,33 @@ static int kn_tap_open(const char *name)
 	return (int)fd;
 }
 
+/* Whether the host has a network device `name` (in this namespace). */
+static bool kn_tap_exists(const char *name)
+{
+	char path[64] = "/sys/class/net/";
+	unsigned at = 15;
+	for (unsigned i = 0; name[i] && at < sizeof(path) - 1; i++)
+		path[at++] = name[i];
+	path[at] = '\0';
+	long fd = kn_linuxu_syscall(KN_SYS_open, path, O_RDONLY | O_DIRECTORY, 0);
+	if (fd < 0)
+		return false;
+	kn_linuxu_syscall(KN_SYS_close, fd, 0, 0);
+	return true;
+}
+
 static int kn_tap_init(void)
 {
 	if (!kn_tap_dev)
 		return 0;
 	struct kn_tap *t = &kn_tap;
 	/* Only a device that exists: TUNSETIFF would create a missing one. */
-	char path[64] = "/sys/class/net/";
-	unsigned at = 15;
-	for (unsigned i = 0; kn_tap_dev[i] && at < sizeof(path) - 1; i++)
-		path[at++] = kn_tap_dev[i];
-	path[at] = '\0';
-	long probe = kn_linuxu_syscall(KN_SYS_open, path,
-				       0 /* O_RDONLY */ | 0200000 /* O_DIRECTORY */, 0);
-	if (probe < 0) {
+	if (!kn_tap_exists(kn_tap_dev)) {
 		kn_printk("kn: tap: no tap device %s on this host (tap.dev=); run with "
 			  "`kiln run --net tap`\n",
 			  kn_tap_dev);
 		return 0;
 	}
-	kn_linuxu_syscall(KN_SYS_close, probe, 0, 0);
 	t->fd = kn_tap_open(kn_tap_dev);
 	if (t->fd < 0) {
 		kn_printk("kn: tap: cannot attach to %s (error %d%s); no network card\n",
@@ -224,8 +233,10 @@ static int kn_tap_init(void)
 	ndev->driver_data = t;
 	/* Locally administered; the pid keeps two guests on one bridge apart. */
 	long pid = kn_linuxu_syscall(KN_SYS_getpid, 0, 0, 0);
-	const uint8_t mac[6] = {0x02,        0x4b, 0x4e, (uint8_t)(pid >> 16), (uint8_t)(pid >> 8),
-				(uint8_t)pid};
+	uint8_t mac[6] = {0x02, 0x4b, 0x4e};
+	mac[3] = (uint8_t)(pid >> 16);
+	mac[4] = (uint8_t)(pid >> 8);
+	mac[5] = (uint8_t)pid;
 	__builtin_memcpy(ndev->mac, mac, 6);
 	ndev->mtu = KN_NETDEV_MTU;
 	ndev->link_up = true;
