@@ -1,8 +1,11 @@
-"""What the network benchmarks share: a guest started from its QEMU command
-with a port published through QEMU's user network, its listen queue
-deepened as `kiln run` deepens it (kiln.run.listenq), and waited for until
-it says it serves."""
+"""What the network benchmarks share: a guest started from its QEMU command,
+reached either through QEMU's user network (a published port whose listen
+queue is deepened as `kiln run` deepens it, kiln.run.listenq) or on a tap
+device in a network namespace (`--net tap`, kiln.run.netns: no slirp in the
+path, root only), and waited for until it says it serves."""
 
+import contextlib
+import os
 import selectors
 import socket
 import subprocess
@@ -13,7 +16,7 @@ from pathlib import Path
 import places
 
 places.use_checkout_kiln()
-from kiln.run import listenq  # noqa: E402  (this checkout's kiln)
+from kiln.run import listenq, netns  # noqa: E402  (this checkout's kiln)
 
 BOOT_TIMEOUT = 180
 
@@ -56,14 +59,43 @@ def _drain(stream) -> None:
         pass
 
 
-def start(name: str, argv: list[str], port: int, ready: bytes,
-          cwd: Path | None = None) -> tuple[subprocess.Popen, float]:
+TAP_GUEST = netns.GUEST_ADDR
+TAP_KERNEL_ARGS = netns.kernel_args([])                 # Kiln's address in the namespace
+TAP_LINUX = {"address": f"{netns.GUEST_ADDR}/{netns.PREFIX_LEN}", "gateway": netns.HOST_ADDR}
+
+
+def on_tap(argv: list[str]) -> list[str]:
+    """The QEMU command with its user network swapped for the namespace's
+    tap device (vhost off: TCG)."""
+    out = list(argv)
+    i = out.index("-netdev")
+    out[i + 1] = f"tap,id=n0,ifname={netns.TAP},script=no,downscript=no,vhost=off"
+    return out
+
+
+def tap_allowed() -> str | None:
+    """Why --net tap cannot run here, or None."""
+    try:
+        netns.check_allowed()
+    except Exception as exc:  # KilnError: its one line says why
+        return str(exc)
+    return None
+
+
+def client(argv: list[str], namespace: str | None) -> list[str]:
+    """A client command, inside the namespace when there is one."""
+    return netns.enter(namespace, argv) if namespace else argv
+
+
+def start(name: str, argv: list[str], port: int, ready: bytes, cwd: Path | None = None,
+          namespace: str | None = None) -> tuple[subprocess.Popen, float]:
     """The guest once READY is on its stdout, and the seconds from QEMU's
-    start to that line."""
+    start to that line; with NAMESPACE, QEMU runs in it (on_tap)."""
     t0 = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, cwd=cwd)
-    listenq.deepen(proc, {port})
+    proc = subprocess.Popen(client(argv, namespace), stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
+    if not namespace:
+        listenq.deepen(proc, {port})
     _wait_ready(name, proc, ready)
     return proc, time.perf_counter() - t0
 
@@ -71,3 +103,36 @@ def start(name: str, argv: list[str], port: int, ready: bytes,
 def stop(proc: subprocess.Popen) -> None:
     proc.kill()
     proc.wait()
+
+
+NET_METHOD = {
+    "user": "through `-p` (QEMU user network, hostfwd, listen queue deepened for both)",
+    "tap": "on a tap device in a network namespace (no slirp; client in the namespace)"}
+NET_NOTE = {
+    "user": "(both through QEMU's single-threaded user network under TCG: the figures are the"
+            " whole path's, guest and slirp; --net tap takes slirp out)",
+    "tap": "(both on the same tap device: the figures are the guests' and QEMU's, no slirp)"}
+SUFFIX = {"user": "", "tap": "-tap"}
+
+
+def add_net_option(parser) -> None:
+    parser.add_argument("--net", choices=("user", "tap"), default="user",
+                        help="QEMU's user network with a published port (default), or a tap "
+                             "device in a network namespace (root)")
+
+
+def check_net(parser, args) -> None:
+    if args.net == "tap":
+        why = tap_allowed()
+        if why:
+            parser.error(why)
+
+
+@contextlib.contextmanager
+def network(net: str):
+    """The namespace's name for the run (created and removed), or None."""
+    if net != "tap":
+        yield None
+        return
+    with netns.Namespace(f"{netns.PREFIX}bench-{os.getpid()}") as ns:
+        yield ns.name

@@ -7,7 +7,7 @@ way), only kernel and initramfs swapped, and the same settings (no
 persistence, one I/O thread). redis-benchmark runs the paper's command:
 -n 100000 -c 30 -d 3 -k 1 -t get,set -P 16.
 
-    python3 bench/redis_ops.py [--quick] [--runs N] [--no-linux]
+    python3 bench/redis_ops.py [--quick] [--runs N] [--no-linux] [--net tap]
 """
 
 import csv
@@ -57,15 +57,22 @@ def build_native():
 
 
 def guests(args, port: int) -> dict[str, list[str]]:
+    """Each guest's QEMU command: port 6379 published on PORT, or (--net
+    tap) on the namespace's tap device with the guest at 10.0.3.2."""
+    tap = args.net == "tap"
     image = images.build_image(APP, "kvm")
     kiln_argv = images.qemu_argv(image, memory=MEMORY, machine="microvm",
-                                 publish=[f"127.0.0.1:{port}:6379"])
+                                 publish=[] if tap else [f"127.0.0.1:{port}:6379"],
+                                 kernel_args=netbench.TAP_KERNEL_ARGS if tap else [])
+    if tap:
+        kiln_argv = netbench.on_tap(kiln_argv)
     found = {"Kiln": kiln_argv}
     if not args.no_linux:
         try:
             vmlinuz, initrd, desc = linux_guest.network_initrd(
-                "redis", {"redis-server": build_native()},
-                f"/bin/busybox mkdir -p /tmp\n/bin/redis-server {LINUX_SETTINGS}")
+                f"redis-{args.net}", {"redis-server": build_native()},
+                f"/bin/busybox mkdir -p /tmp\n/bin/redis-server {LINUX_SETTINGS}",
+                **(netbench.TAP_LINUX if tap else {}))
             argv = linux_guest.microvm_argv(kiln_argv, vmlinuz, initrd)
             m = argv.index("-M")
             argv[m + 1] = argv[m + 1].replace("acpi=off", "acpi=on")
@@ -78,11 +85,12 @@ def guests(args, port: int) -> dict[str, list[str]]:
     return found
 
 
-def redis_benchmark(port: int, requests: int) -> dict[str, float]:
-    out = subprocess.run([images.require("redis-benchmark", "redis-tools"), "-h", "127.0.0.1",
-                          "-p", str(port), "-n", str(requests), "-c", "30", "-d", "3", "-k", "1",
-                          "-t", "get,set", "-P", "16", "--csv"],
-                         capture_output=True, text=True, timeout=900).stdout
+def redis_benchmark(host: str, port: int, requests: int,
+                    namespace: str | None) -> dict[str, float]:
+    out = subprocess.run(netbench.client(
+        [images.require("redis-benchmark", "redis-tools"), "-h", host, "-p", str(port),
+         "-n", str(requests), "-c", "30", "-d", "3", "-k", "1", "-t", "get,set", "-P", "16",
+         "--csv"], namespace), capture_output=True, text=True, timeout=900).stdout
     rates = {row[0]: float(row[1]) for row in csv.reader(io.StringIO(out))
              if len(row) > 1 and row[0] in ("SET", "GET")}
     if set(rates) != {"SET", "GET"}:
@@ -95,16 +103,20 @@ def measure(args) -> tuple[dict, dict]:
     argvs = {name: netbench.with_port(argv, ports["Kiln"], ports[name])
              for name, argv in guests(args, ports["Kiln"]).items()}
     samples: dict[str, list[dict]] = {name: [] for name in argvs}
-    for i in range(args.runs):
-        for name, argv in argvs.items():
-            proc, ready = netbench.start(name, argv, ports[name], READY, cwd=APP_DIR)
-            try:
-                redis_benchmark(ports[name], REQUESTS // 10)  # warm-up
-                samples[name].append({**redis_benchmark(ports[name], REQUESTS),
-                                      "ready_s": ready})
-            finally:
-                netbench.stop(proc)
-        print(f"  round {i + 1}/{args.runs} done", flush=True)
+    with netbench.network(args.net) as namespace:
+        for i in range(args.runs):
+            for name, argv in argvs.items():
+                host, port = ((netbench.TAP_GUEST, 6379) if namespace
+                              else ("127.0.0.1", ports[name]))
+                proc, ready = netbench.start(name, argv, ports[name], READY, cwd=APP_DIR,
+                                             namespace=namespace)
+                try:
+                    redis_benchmark(host, port, REQUESTS // 10, namespace)  # warm-up
+                    samples[name].append({**redis_benchmark(host, port, REQUESTS, namespace),
+                                          "ready_s": ready})
+                finally:
+                    netbench.stop(proc)
+            print(f"  round {i + 1}/{args.runs} done", flush=True)
     print()
     return samples, argvs
 
@@ -112,13 +124,15 @@ def measure(args) -> tuple[dict, dict]:
 def main():
     parser = report.arg_parser(__doc__.split("\n\n")[0], runs=3, quick_runs=1)
     parser.add_argument("--no-linux", action="store_true", help="Kiln only")
+    netbench.add_net_option(parser)
     args = report.parse_args(parser)
+    netbench.check_net(parser, args)
     report.banner(
         "Redis: GET and SET per second, Kiln vs a Linux VM",
         f"Kiln >= {GOAL}x the Linux VM for GET and SET (the paper's ratio, on KVM)",
-        f"""redis-benchmark -n {REQUESTS} -c 30 -d 3 -k 1 -t get,set -P 16 through `-p`
-        (QEMU user network, hostfwd, listen queue deepened for both); the same
-        Redis 7.0.15 sources in both guests; {args.runs} runs each, alternating, median""")
+        f"""redis-benchmark -n {REQUESTS} -c 30 -d 3 -k 1 -t get,set -P 16,
+        {netbench.NET_METHOD[args.net]}; the same Redis 7.0.15 sources in both
+        guests; {args.runs} runs each, alternating, median""")
     samples, argvs = measure(args)
     figures, rows = {}, []
     for name, runs in samples.items():
@@ -138,10 +152,10 @@ def main():
         met[op] = None if ratios[op] is None else ratios[op] >= GOAL
         print(f"{op}: Kiln / Linux VM {report.fmt_ratio(ratios[op])} "
               f"(goal {GOAL}x: {report.verdict(met[op])})")
-    print("(both through QEMU's single-threaded user network under TCG: the figures are the"
-          " whole path's, guest and slirp)")
-    report.save_results("redis_ops", {"figures": figures, "ratios": ratios, "goal": GOAL,
-                                      "met": met, "argv": argvs})
+    print(netbench.NET_NOTE[args.net])
+    report.save_results(f"redis_ops{netbench.SUFFIX[args.net]}", {
+        "net": args.net, "figures": figures, "ratios": ratios, "goal": GOAL, "met": met,
+        "argv": argvs})
 
     def draw(plt):
         fig, ax = plt.subplots(figsize=(5.5, 3.2))
@@ -151,10 +165,10 @@ def main():
                    [figures[n][op] for n in names], width, label=op)
         ax.set_xticks([x + width / 2 for x in range(len(names))], names)
         ax.set_ylabel("requests/s (median)")
-        ax.set_title("Redis, redis-benchmark -c 30 -P 16, QEMU TCG microvm")
+        ax.set_title(f"Redis, redis-benchmark -c 30 -P 16, TCG microvm, {args.net} network")
         ax.legend()
         return fig
-    report.save_plot("redis_ops", draw)
+    report.save_plot(f"redis_ops{netbench.SUFFIX[args.net]}", draw)
 
 
 if __name__ == "__main__":
