@@ -15,15 +15,22 @@ GOAL_KIB = 2048
 # Apps with a known success line, goal and per-boot timeout (a boot slower
 # than it counts as a hang); --marker/--goal-kib/--timeout override them.
 APPS = {"helloworld": (timing.HELLO, GOAL_KIB, 2.5),
-        "sqlite-bench": (b"inserts=60000 ", 3072, 15.0)}
+        "sqlite-bench": (b"inserts=60000 ", 3072, 15.0),
+        # A server succeeds once it says it serves (it is stopped then).
+        "redis": (b"Ready to accept connections", 6144, 30.0)}
+SERVERS = {"redis"}
 START_HI_KIB = 4096       # first upper bound; doubled while it fails
 CHECK_SPAN_KIB = 1024     # how far above the floor the grid check goes
 LOAD_KIB = 1024           # the PVH image is linked at 1 MiB: less RAM cannot hold it
 
 
-def classify(t: timing.Timing, marker: bytes = timing.HELLO) -> tuple[bool, str]:
-    """(passed, what happened) for one boot."""
+def classify(t: timing.Timing, marker: bytes = timing.HELLO,
+             server: bool = False) -> tuple[bool, str]:
+    """(passed, what happened) for one boot; a server passes once it says
+    it serves (timed_run stops it there)."""
     hello = marker in t.stdout
+    if server and hello:
+        return True, "ok"
     kn = next((l.strip() for l in t.stderr.decode(errors="replace").splitlines()
                if l.startswith("kn: ")), "")  # kernel messages: the guest's stderr
     if t.timed_out:
@@ -46,8 +53,9 @@ def classify(t: timing.Timing, marker: bytes = timing.HELLO) -> tuple[bool, str]
 
 
 class Prober:
-    def __init__(self, argv, runs, timeout, marker: bytes = timing.HELLO):
+    def __init__(self, argv, runs, timeout, marker: bytes = timing.HELLO, server: bool = False):
         self.argv, self.runs, self.timeout, self.marker = argv, runs, timeout, marker
+        self.server = server
         self.seen: dict[int, tuple[bool, str]] = {}
 
     def __call__(self, kib: int) -> bool:
@@ -55,8 +63,9 @@ class Prober:
             result = (True, "ok")
             for _ in range(self.runs):
                 t = timing.timed_run(images.with_option(self.argv, "-m", f"{kib}K"),
-                                     marker=self.marker, timeout=self.timeout)
-                result = classify(t, self.marker)
+                                     marker=self.marker, timeout=self.timeout,
+                                     stop_at_marker=self.server)
+                result = classify(t, self.marker, self.server)
                 if not result[0]:
                     break
             self.seen[kib] = result
@@ -123,7 +132,8 @@ def measure_floors(app: str, marker: bytes, allocators, machines, runs: int,
     for alloc in allocators:
         image = images.build_image(app, "kvm", alloc)
         for machine in machines:
-            probe = Prober(images.qemu_argv(image, machine=machine), runs, timeout, marker)
+            probe = Prober(images.qemu_argv(image, machine=machine), runs, timeout, marker,
+                           server=app in SERVERS)
             floor, top, islands = search(probe, grid)
             below = probe.seen.get(floor - 1, (False, "not tried"))[1]
             failures = sorted((k, what) for k, (ok, what) in probe.seen.items()
@@ -190,8 +200,8 @@ def main(argv=None):
         f"<= {goal_kib} KiB ({goal_kib / 1024:g} MiB)",
         f"""binary search on QEMU -m in 1 KiB steps over the command `kiln run --dry-run`
         prints (QEMU TCG; the app's [run] args); a size passes when every one of {args.runs}
-        boot(s) prints {marker.decode()!r} and exits with guest code 0; a boot is a hang
-        after {timeout} s.
+        boot(s) prints {marker.decode()!r} and {"(a server) is stopped there" if args.app in
+        SERVERS else "exits with guest code 0"}; a boot is a hang after {timeout} s.
         Then every {grid} KiB over the {CHECK_SPAN_KIB} KiB above the floor is booted too; a
         failure there restarts the search above it (so the floor is the size from
         which every size tried passes). Sizes down to {CHECK_SPAN_KIB // 4} KiB below the floor

@@ -27,10 +27,13 @@ class Timing:
 
 
 def timed_run(argv: list[str], marker: bytes | None = HELLO, timeout: float = 60.0,
-              env: dict | None = None, cwd: Path | None = None) -> Timing:
+              env: dict | None = None, cwd: Path | None = None,
+              stop_at_marker: bool = False) -> Timing:
     """Starts argv and reads its stdout pipe as it comes, noting when MARKER
     first appears; returns when the process exits (or is killed at TIMEOUT
-    seconds). Times are from just before the fork."""
+    seconds, or, with stop_at_marker, once MARKER came: a server that says
+    it is ready; its status is then None too). Times are from just before
+    the fork."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, env=env, cwd=cwd)
@@ -59,6 +62,9 @@ def timed_run(argv: list[str], marker: bytes | None = HELLO, timeout: float = 60
             buf += chunk
             if marker and marker_s is None and key.fd == out_fd and marker in buf:
                 marker_s = now - t0
+                if stop_at_marker:
+                    proc.kill()
+                    killed = True
     status = proc.wait()
     total = time.perf_counter() - t0
     sel.close()
