@@ -153,7 +153,7 @@ def link(args: list[str], includes: list[str], libc: str, stubs: str) -> int:
         if not files:
             print("kiln-cc: no input files", file=sys.stderr)
             return 1
-        check = (["gcc", "-nostdlib", "-static", "-no-pie", "-Wl,--entry=main",
+        check = (["gcc", "-nostdlib", "-static", "-no-pie", "-Wl,--entry=kn_autoport_start",
                   "-Wl,-z,noexecstack", "-o", output] + ldflags + files
                  + ["-Wl,--start-group", libc, stubs, _libgcc(), "-Wl,--end-group"])
         rc = _run(check)
