@@ -28,6 +28,8 @@ apt-get install -y -qq --no-install-recommends \
 # musl-tools' musl-gcc builds the same SQLite as a static Linux program
 # (bench/sqlite_inserts.py).
 apt-get install -y -qq --no-install-recommends tcl patch lua5.4 sqlite3 musl-tools >/dev/null
+# curl: a real HTTP client for the nginx tests (tests/boot/test_nginx.py).
+apt-get install -y -qq --no-install-recommends curl >/dev/null
 # The style tools: clang-format for the C (.clang-format; Debian's version,
 # since another version formats differently), ruff comes with the test extra.
 apt-get install -y -qq --no-install-recommends clang-format >/dev/null
