@@ -5,7 +5,8 @@ Compiling, it uses musl's headers and the flags kernel code needs. Linking
 `-o PROG`, it does two things: it links a static PROG against musl plus
 stubs for the kernel functions musl calls, so that an undefined function
 fails the link just as it would on Linux (configure's link tests stay
-honest), and it writes PROG.kiln.o, a relocatable object with the
+honest) and PROG runs on the build host (the stubs make Linux's system
+calls; configure scripts without a cross mode run their tests), and it writes PROG.kiln.o, a relocatable object with the
 program's code (its objects and the members of its own archives that it
 uses) and no libc, which kiln links into the image
 (`objects = ["@name/PROG.kiln.o"]`).
