@@ -6,10 +6,10 @@ Compiling, it uses musl's headers and the flags kernel code needs. Linking
 stubs for the kernel functions musl calls, so that an undefined function
 fails the link just as it would on Linux (configure's link tests stay
 honest) and PROG runs on the build host (the stubs make Linux's system
-calls; configure scripts without a cross mode run their tests), and it writes PROG.kiln.o, a relocatable object with the
-program's code (its objects and the members of its own archives that it
-uses) and no libc, which kiln links into the image
-(`objects = ["@name/PROG.kiln.o"]`).
+calls; configure scripts without a cross mode run their tests), and it
+writes PROG.kiln.o, a relocatable object with the program's code (its
+objects and the members of its own archives that it uses) and no libc,
+which kiln links into the image (`objects = ["@name/PROG.kiln.o"]`).
 
 It runs once per compiler call of a configure script or a make, so it
 imports nothing of kiln but this module.
