@@ -181,10 +181,16 @@ def stub_archive(libc: Path) -> Path:
 # The environment
 
 
+def _wrapper_version() -> str:
+    return hashlib.sha256(Path(cc.__file__).read_bytes()).hexdigest()[:12]
+
+
 def wrapper_path() -> Path:
-    """A small script that runs the wrapper with this Python: a fixed path,
-    so build environments (and fetch cache keys) are the same across apps."""
-    path = cache_root() / "autoport" / "bin" / "kiln-cc"
+    """A small script that runs the wrapper with this Python: a fixed path
+    for one version of the wrapper, so build environments (and fetch cache
+    keys) are the same across apps, while two checkouts of kiln with
+    different wrappers, building at the same time, never run each other's."""
+    path = cache_root() / "autoport" / f"bin-{_wrapper_version()}" / "kiln-cc"
     src = Path(__file__).resolve().parents[1]
     text = (f"#!/bin/sh\n# kiln's compiler wrapper (see kiln/cc.py)\n"
             f"PYTHONPATH={shlex.quote(str(src))}${{PYTHONPATH:+:$PYTHONPATH}} "
@@ -220,7 +226,7 @@ def env_for(includes: list[Path], libc: Path) -> dict[str, str]:
         ENV_LIBC: str(libc),
         ENV_STUBS: str(stub_archive(libc)),
         # The wrapper's own version: a changed wrapper rebuilds app trees.
-        "KILN_AUTOPORT": hashlib.sha256(Path(cc.__file__).read_bytes()).hexdigest()[:12],
+        "KILN_AUTOPORT": _wrapper_version(),
     }
 
 
