@@ -133,9 +133,13 @@ def build_image(app: str = "helloworld", platform: str = "kvm", alloc: str = "tl
 
 
 def qemu_argv(image: Image, memory: str | None = None, machine: str | None = None,
-              kernel_args: list[str] = (), args: list[str] = ()) -> list[str]:
-    """The exact QEMU command `kiln run --dry-run` prints for the image."""
+              kernel_args: list[str] = (), args: list[str] = (),
+              publish: list[str] = ()) -> list[str]:
+    """The exact QEMU command `kiln run --dry-run` prints for the image
+    (publish: `-p` values)."""
     run = ["run", "--plat", image.platform, "--dry-run"]
+    for p in publish:
+        run += ["-p", p]
     if memory:
         run += ["-m", memory]
     if machine:

@@ -7,7 +7,8 @@
  *
  *   httpreply [PORT [BODY_BYTES]]      (defaults: 80, 612)
  *
- * A line on stdin stops it, and it prints its counts. */
+ * A line "stats" on stdin prints what is open and the free memory; any
+ * other line stops it, and it prints its counts. */
 #include <errno.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -17,6 +18,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/socket.h>
+#include <sys/sysinfo.h>
 #include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
@@ -232,6 +234,45 @@ static void close_idle(void)
 		}
 }
 
+/* For soak tests: what is open now and the system's free memory (a
+ * leak shows as free memory that does not come back). */
+static void report(void)
+{
+	struct sysinfo si;
+	unsigned open = 0;
+	for (int id = 0; id < MAX_CONNS; id++)
+		open += conns[id] != NULL;
+	sysinfo(&si);
+	printf("httpreply: %u open, %lu requests, %llu bytes free\n", open, requests,
+	       (unsigned long long)si.freeram * si.mem_unit);
+	fflush(stdout);
+}
+
+/* Reads stdin, which may come a few bytes at a time (a serial line),
+ * and acts on whole lines: 0 at its end, 2 for a line that stops us,
+ * 1 otherwise. */
+static int command(void)
+{
+	static char line[64];
+	static size_t len;
+	ssize_t got = read(0, line + len, sizeof(line) - 1 - len);
+	if (got <= 0)
+		return got == 0 ? 0 : 1;
+	len += (size_t)got;
+	char *nl;
+	while ((nl = memchr(line, '\n', len))) {
+		*nl = 0;
+		if (strcmp(line, "stats"))
+			return 2;
+		report();
+		len -= (size_t)(nl + 1 - line);
+		memmove(line, nl + 1, len);
+	}
+	if (len == sizeof(line) - 1) /* no command is this long: a stop */
+		return 2;
+	return 1;
+}
+
 static int listen_on(int port)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0), one = 1;
@@ -282,16 +323,15 @@ int main(int argc, char **argv)
 			if (id == LISTEN_ID) {
 				accept_all(listener, ep);
 			} else if (id == STDIN_ID) {
-				char line[64];
-				ssize_t got = read(0, line, sizeof(line));
-				if (got > 0) {
+				int r = command();
+				if (r == 0) /* no input at all (</dev/null): serve on */
+					epoll_ctl(ep, EPOLL_CTL_DEL, 0, NULL);
+				if (r == 2) {
 					printf("httpreply: %lu connections, %lu requests, %lu bad, "
 					       "%lu idle closed\n",
 					       accepted, requests, bad_requests, idle_closed);
 					return 0;
 				}
-				if (got == 0) /* no input at all (</dev/null): serve on */
-					epoll_ctl(ep, EPOLL_CTL_DEL, 0, NULL);
 			} else if (conns[id] && service(conns[id]) < 0) {
 				drop(conns[id]);
 			}

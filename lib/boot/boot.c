@@ -25,6 +25,10 @@ KN_PARAM(boot, trace, KN_PARAM_BOOL, boot_trace,
 	 "print boot timing (first instruction to main) and each init step");
 
 static char *app_argv[CONFIG_BOOT_MAX_ARGS + 1];
+/* argv[0] as an array, not the literal: C (5.1.2.2.1) lets a program write
+ * into its argv strings, and programs do (Redis's setproctitle rewrites
+ * argv[0] in place), which would fault on a read-only literal. */
+static char app_name[] = CONFIG_APP_NAME;
 static int app_argc;
 
 static uint64_t tsc_to_us(uint64_t cycles)
@@ -67,14 +71,17 @@ static KN_NOINLINE void *main_thread(void *arg)
 				  (unsigned long)cycles);
 	}
 	run_init_table(&kn_boot_next_init, 0); /* the rest: class THREAD */
-	return (void *)(long)main(app_argc, app_argv);
+	int status = main(app_argc, app_argv);
+	if (kn_libc_exit)
+		kn_libc_exit(status);
+	return (void *)(long)status;
 }
 
 void kn_boot(void)
 {
 	char *kargv[KN_BOOT_MAX_KERNEL_ARGS];
 	int kargc;
-	app_argv[0] = CONFIG_APP_NAME;
+	app_argv[0] = app_name;
 	app_argc = 1 + kn_boot_split_cmdline(kn_plat_cmdline(), kargv, KN_ARRAY_SIZE(kargv), &kargc,
 					     app_argv + 1, CONFIG_BOOT_MAX_ARGS - 1);
 	app_argv[app_argc] = NULL;

@@ -3,13 +3,15 @@
  * process's standard input, read only when the host says it is ready
  * (the host descriptor stays blocking: it may be shared with a shell).
  * While a thread waits for input, idling waits on stdin as well as on
- * the clock, so input wakes it at once; otherwise stdin is not watched
- * (unread input must not keep the process awake). */
+ * the clock (a watch: events.c), so input wakes it at once; otherwise
+ * stdin is not watched (unread input must not keep the process awake). */
 #include <kn/console.h>
 #ifdef CONFIG_HAVE_CONSOLE_INPUT
 #include <kn/console_input.h>
 #endif
 #include <kn/errno.h>
+#include <kn/init.h>
+#include <kn/linuxu_watch.h>
 #include <kn/plat.h>
 #include <kn/time.h>
 #include "linuxu.h"
@@ -67,47 +69,29 @@ static long stdin_read(void *buf, size_t n)
 KN_CONSOLE_INPUT(stdin, stdin_read);
 #endif
 
-int kn_linuxu_stdin_wanted(void)
+/* stdin is watched only while a thread waits for console input. */
+static short stdin_wanted(struct kn_linuxu_watch *w)
 {
 #ifdef CONFIG_HAVE_CONSOLE_INPUT
-	return kn_console_input_wanted();
+	return kn_console_input_wanted() ? KN_LINUXU_POLLIN : 0;
 #else
 	return 0;
 #endif
 }
 
-static void wake_readers(void)
+/* Readable, hung up or closed: the readers find out which. */
+static void stdin_ready(struct kn_linuxu_watch *w, short revents)
 {
 #ifdef CONFIG_HAVE_CONSOLE_INPUT
 	kn_console_input_notify();
 #endif
 }
 
-void kn_linuxu_stdin_idle(uint64_t deadline_ns)
-{
-	struct host_pollfd p = {0, HOST_POLLIN, 0};
-	struct kn_linuxu_timespec ts, *timeout = NULL;
-	if (deadline_ns != UINT64_MAX) { /* else: until input comes */
-		uint64_t now = kn_time_monotonic_ns();
-		uint64_t left = deadline_ns > now ? deadline_ns - now : 0;
-		ts.tv_sec = (long)(left / KN_NSEC_PER_SEC);
-		ts.tv_nsec = (long)(left % KN_NSEC_PER_SEC);
-		timeout = &ts;
-	}
-	/* A signal ends it early (-EINTR), which idling allows. Readable,
-	 * hung up or closed: the readers find out which. */
-	if (kn_linuxu_syscall6(KN_SYS_ppoll, (long)&p, 1, (long)timeout, 0, 8, 0) > 0)
-		wake_readers();
-}
+static struct kn_linuxu_watch stdin_watch = {0, stdin_wanted, stdin_ready, NULL};
 
-/* The host's stdin is linuxu's one event source: looked at (a zero
- * timeout ppoll) only while a thread waits for it. */
-void kn_plat_irq_poll(void)
+static int stdin_watch_init(void)
 {
-	if (!kn_linuxu_stdin_wanted())
-		return;
-	struct host_pollfd p = {0, HOST_POLLIN, 0};
-	struct kn_linuxu_timespec now = {0, 0};
-	if (kn_linuxu_syscall6(KN_SYS_ppoll, (long)&p, 1, (long)&now, 0, 8, 0) > 0)
-		wake_readers();
+	kn_linuxu_watch_add(&stdin_watch);
+	return 0;
 }
+KN_INIT(stdin_watch_init, KN_INIT_EARLY, 0);

@@ -4,16 +4,16 @@
 
 #include <stdint.h>
 #include <kn/compiler.h>
-#include "syscall.h"
+#include <kn/linuxu_syscall.h>
 
 void kn_linuxu_time_init(void);
 void kn_linuxu_crash_init(void);
-/* console.c: the idle wait while a thread waits for console input:
- * until deadline_ns or until the host's stdin is readable (or gone),
- * which wakes the console's waiters. */
-void kn_linuxu_stdin_idle(uint64_t deadline_ns);
-/* Whether a thread waits for console input: idling watches stdin then. */
-int kn_linuxu_stdin_wanted(void);
+/* events.c: whether any watch (kn/linuxu_watch.h) wants events now. */
+int kn_linuxu_watching(void);
+/* events.c: waits until a watched descriptor has events (running the
+ * watches' ready) or the timeout passes (NULL: no timeout; zero: just
+ * a look). */
+void kn_linuxu_wait_events(const struct kn_linuxu_timespec *timeout);
 KN_NORETURN void kn_linuxu_exit_group(int code);
 /* setup.c: where the process's stack started (main's stack when the
  * image has no scheduler). */

@@ -1,5 +1,7 @@
 /* Time from the host's clocks; idling sleeps on an absolute timer, or
- * also on stdin while a thread waits for console input. */
+ * also on the host descriptors a device watches (stdin while a thread
+ * waits for console input, a tap device while its receive interrupts are
+ * on: events.c). */
 #include <kn/plat.h>
 #include <kn/time.h>
 #include "linuxu.h"
@@ -40,8 +42,16 @@ void kn_time_set_wall_ns(uint64_t ns)
 
 void kn_plat_idle_until(uint64_t deadline_ns)
 {
-	if (kn_linuxu_stdin_wanted()) {
-		kn_linuxu_stdin_idle(deadline_ns);
+	if (kn_linuxu_watching()) {
+		struct kn_linuxu_timespec ts, *timeout = NULL;
+		if (deadline_ns != UINT64_MAX) { /* else: until an event comes */
+			uint64_t now = kn_time_monotonic_ns();
+			uint64_t left = deadline_ns > now ? deadline_ns - now : 0;
+			ts.tv_sec = (long)(left / KN_NSEC_PER_SEC);
+			ts.tv_nsec = (long)(left % KN_NSEC_PER_SEC);
+			timeout = &ts;
+		}
+		kn_linuxu_wait_events(timeout);
 		return;
 	}
 	/* "No deadline" (UINT64_MAX) becomes a time too far to reach. */

@@ -2,7 +2,7 @@
  * The process runs no host libc, so FS belongs to the unikernel. */
 #include <kn/arch.h>
 #include <kn/panic.h>
-#include "syscall.h"
+#include <kn/linuxu_syscall.h>
 
 #define ARCH_SET_FS 0x1002
 

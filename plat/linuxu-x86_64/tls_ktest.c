@@ -1,7 +1,7 @@
 /* The FS base really reaches the host thread. */
 #include <kn/arch.h>
 #include <kn/ktest.h>
-#include "syscall.h"
+#include <kn/linuxu_syscall.h>
 
 #define ARCH_GET_FS 0x1003
 

@@ -20,7 +20,8 @@ _TABLES = {"app": "a table", "choose": "a table", "config": "a table", "run": "a
 _APP = {"name": STR, "summary": STR, "sources": STR_LIST, "cflags": STR_LIST,
         "include": STR_LIST, "requires": STR_LIST, "rootfs": STR, "objects": STR_LIST}
 _RUN = {"memory": STR, "args": STR_LIST, "kernel-args": STR_LIST, "timeout": NUMBER,
-        "machine": STR, "platform": STR, "env": STR_MAP_OR_LIST}
+        "machine": STR, "platform": STR, "env": STR_MAP_OR_LIST, "net": STR}
+NETS = ("user", "tap")
 
 
 # Plain classes, not dataclasses: `kiln run` loads this module (see kiln.runner).
@@ -28,7 +29,7 @@ class RunSettings:
     def __init__(self, memory: str | None = None, args: list[str] | None = None,
                  kernel_args: list[str] | None = None, timeout: float | None = None,
                  machine: str = "microvm", platform: str = "kvm",
-                 env: dict[str, str] | None = None):
+                 env: dict[str, str] | None = None, net: str = "user"):
         self.memory = memory  # None: the platform's default
         self.args = args or []
         self.kernel_args = kernel_args or []
@@ -36,6 +37,7 @@ class RunSettings:
         self.machine = machine
         self.platform = platform
         self.env = env or {}  # NAME -> value, over the image's defaults
+        self.net = net  # "user" (QEMU's user network) or "tap" (kiln.run.netns)
 
 
 class AppManifest:
@@ -124,6 +126,7 @@ def load_app(app_dir: Path) -> AppManifest:
         machine=run_table.get("machine", "microvm"),
         platform=run_table.get("platform", "kvm"),
         env=_run_env(doc, run_table.get("env", {})),
+        net=run_table.get("net", "user"),
     )
     try:
         if run.memory is not None:
@@ -139,6 +142,9 @@ def load_app(app_dir: Path) -> AppManifest:
     if run.machine not in MACHINES:
         raise doc.error("run", "machine", f"unknown machine {run.machine!r}; "
                                           f"choose one of: {', '.join(MACHINES)}")
+    if run.net not in NETS:
+        raise doc.error("run", "net", f"unknown network {run.net!r}; "
+                                      f"choose one of: {', '.join(NETS)}")
     sources = app.get("sources", ["main.c"])
     _check_sources(doc, app_dir, sources)
     if "rootfs" in app and not (app_dir / app["rootfs"]).is_dir():

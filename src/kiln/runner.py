@@ -41,7 +41,7 @@ class RunRequest:
                  accel: str | None = None, memory: str | None = None,
                  args=(), kernel_args=(), initrd: str | None = None,
                  timeout: float | None = None, dry_run: bool = False, app_argv=None,
-                 env=(), publish=()):
+                 env=(), publish=(), net: str | None = None):
         self.platform, self.machine, self.accel, self.memory = platform, machine, accel, memory
         self.args, self.kernel_args = list(args), list(kernel_args)
         self.initrd, self.timeout, self.dry_run = initrd, timeout, dry_run
@@ -50,6 +50,7 @@ class RunRequest:
         # -p values, read at once: `-p kvm` gets its hint even outside an
         # app folder.
         self.ports = _published(publish)
+        self.net = net  # "user", "tap" or None: kiln.toml's [run] net
 
     @classmethod
     def from_options(cls, values: dict) -> "RunRequest":
@@ -66,12 +67,15 @@ class Boot:
     def __init__(self, image: Path, memory_bytes: int | None, kernel_args: list[str],
                  app_args: list[str], initrd: Path | None, machine: str | None,
                  default_machine: str, accel: str | None, nic: bool = False,
-                 ports=()):
+                 ports=(), net: str = "user", netns: str | None = None):
         self.image, self.memory_bytes, self.initrd = image, memory_bytes, initrd
         # The image drives a network card: the VM gets one on QEMU's user
         # network (the launcher picks the device its transport finds).
         self.nic = nic
         self.ports = list(ports)  # kiln.run.ports.Port: published on the host
+        # "user": QEMU's user network; "tap": the tap device of network
+        # namespace `netns` (kiln.run.netns), which the guest runs in.
+        self.net, self.netns = net, netns
         self.kernel_args, self.app_args = kernel_args, app_args
         self.machine, self.default_machine, self.accel = machine, default_machine, accel
         # Both platforms hand boot one command line, so both refuse what
@@ -201,6 +205,22 @@ def _check_ports(ports, nic: bool, name: str) -> None:
                         f"card driver, so nothing in it can listen; add \"net\" to [app] requires")
 
 
+def _check_tap(req_ports, nic: bool, name: str, dry_run: bool) -> None:
+    """--net tap: refused before anything is created when it cannot work
+    (a dry run creates nothing, so it needs no permission)."""
+    from .run import netns
+    if req_ports:
+        raise KilnError(f"-p cannot be used with --net tap: the guest is on a tap device in "
+                        f"its own network namespace, not on QEMU's user network; run clients "
+                        f"there (`ip netns exec {netns.PREFIX}<pid> CLIENT`, printed at start) "
+                        f"or drop --net tap")
+    if not nic:
+        raise KilnError(f"--net tap: {name} has no network card driver, so it cannot use the "
+                        f"tap device; add \"net\" to [app] requires")
+    if not dry_run:
+        netns.check_allowed()
+
+
 def run_app(app_dir: Path, req: RunRequest) -> int:
     ports = req.ports
     app = load_app(app_dir)
@@ -214,21 +234,52 @@ def run_app(app_dir: Path, req: RunRequest) -> int:
     kernel_args = (_kernel_args(app.run.kernel_args, req.kernel_args)
                    + guest_env.kernel_words(app.run.env, guest_env.from_cli(req.env)))
     config = image_config(image)
-    nic = "CONFIG_LIB_VIRTIO_NET " in config
+    # Any netdev driver: virtio-net on kvm, netdev-tap on linuxu.
+    nic = "CONFIG_HAVE_NETDEV " in config
+    net = req.net or app.run.net
+    netns_name = None
+    if net == "tap":
+        from .run import netns
+        _check_tap(ports, nic, app.name, req.dry_run)
+        kernel_args = netns.kernel_args(kernel_args)
+        netns_name = netns.Namespace().name
     _check_ports(ports, nic, app.name)
     boot = Boot(image=image, memory_bytes=_memory(req.memory or app.run.memory),
                 kernel_args=kernel_args,
                 app_args=_app_args(req, app.run.args), initrd=_initrd(req, app, image, config),
                 machine=req.machine, default_machine=app.run.machine, accel=req.accel,
-                nic=nic, ports=ports)
+                nic=nic, ports=ports, net=net, netns=netns_name)
     host_side = launcher(platform)
     host_side.check(boot)
     if req.dry_run:
-        print(host_side.dry_run(boot))
+        print(_tap_dry_run(boot, host_side) if netns_name else host_side.dry_run(boot))
         return 0
     for port in boot.ports:
         print(f"kiln: published {port}", file=sys.stderr)
+    if netns_name:
+        return _run_in_namespace(host_side, boot, image, timeout)
     return _finish(host_side, host_side.launch(boot), image, timeout)
+
+
+def _tap_dry_run(boot: Boot, host_side) -> str:
+    """The namespace's set-up, the guest's command inside it, the
+    teardown: a script to run by hand (as root)."""
+    from .run import netns
+    setup = [shlex.join(argv) for argv in netns.setup_commands(boot.netns)]
+    guest = shlex.join(netns.enter(boot.netns, shlex.split(host_side.dry_run(boot))))
+    return "\n".join(setup + [guest, shlex.join(netns.teardown_command(boot.netns))])
+
+
+def _run_in_namespace(host_side, boot: Boot, image: Path, timeout) -> int:
+    from .run import netns
+    with netns.Namespace(boot.netns) as ns:
+        addr = netns.guest_address(boot.kernel_args)
+        print(f"kiln: network namespace {ns.name}: guest {addr} on {netns.TAP} "
+              f"(host side {netns.HOST_ADDR}); reach it with: ip netns exec {ns.name} CLIENT",
+              file=sys.stderr)
+        launch = host_side.launch(boot)
+        launch.argv = netns.enter(ns.name, launch.argv)
+        return _finish(host_side, launch, image, timeout)
 
 
 def _finish(host_side, launch, image: Path, timeout) -> int:

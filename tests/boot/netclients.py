@@ -48,8 +48,13 @@ class Guest:
             self.lines.put(line.rstrip("\n"))
         self.lines.put(None)
 
-    def wait_for(self, wanted: str) -> None:
-        while wanted not in self.out + self.err:
+    def wait_for(self, wanted: str, within_line: bool = False) -> None:
+        """Waits for a line that is `wanted`, or that holds it with
+        within_line (for lines with a timestamp, as Redis's log)."""
+        def seen():
+            lines = self.out + self.err
+            return any(wanted in line for line in lines) if within_line else wanted in lines
+        while not seen():
             if self.ended == 2:
                 pytest.fail(f"the guest ended before {wanted!r}: {self.out} {self.err}")
             try:
@@ -64,6 +69,23 @@ class Guest:
         while self.ended < 2:
             self.ended += self.lines.get(timeout=PATIENCE) is None
         return status
+
+    def ask(self, line: str, prefix: str) -> str:
+        """Writes line to the guest's stdin; the next line of its output
+        that starts with prefix."""
+        seen = len(self.out)
+        self.proc.stdin.write(line + "\n")
+        self.proc.stdin.flush()
+        while True:
+            fresh = [l for l in self.out[seen:] if l.startswith(prefix)]
+            if fresh:
+                return fresh[0]
+            if self.ended == 2:
+                pytest.fail(f"the guest ended before answering {line!r}: {self.out}")
+            try:
+                self.ended += self.lines.get(timeout=PATIENCE) is None
+            except queue.Empty:
+                pytest.fail(f"no answer to {line!r}: {self.out} {self.err}")
 
     def finish(self) -> int:
         """Ends the guest with a line on its stdin."""

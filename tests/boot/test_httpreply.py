@@ -5,8 +5,11 @@ oversized heads, bodies, half-open and vanishing clients) that must not
 stop it answering correct requests. Every body is checked byte for byte."""
 
 import http.client
+import re
+import resource
 import socket
 import struct
+import time
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -142,4 +145,71 @@ def test_bad_input_is_refused_and_the_server_goes_on(app):
     finally:
         for s in half_open:
             s.close()
+        guest.kill()
+
+
+def test_a_thousand_connections_at_once(app):
+    """Every one is answered, none reset: beyond the listen backlog a
+    connection waits, as on Linux."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < 1100:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(hard, 4096), hard))
+    guest, port = start(app)
+    clients = []
+    try:
+        clients = [socket.create_connection(("127.0.0.1", port), timeout=4 * PATIENCE)
+                   for _ in range(1000)]
+        for c in clients:
+            c.sendall(b"GET / HTTP/1.1\r\nConnection: close\r\n\r\n")
+        answers = []
+        for c in clients:
+            got = b""
+            while chunk := c.recv(1 << 16):
+                got += chunk
+            answers.append(got.endswith(b"\r\n\r\n" + page(612)) and
+                           got.startswith(b"HTTP/1.1 200 OK\r\n"))
+        assert answers.count(True) == 1000
+        assert guest.finish() == 0
+        assert stats(guest) == ("httpreply: 1000 connections, 1000 requests, 0 bad, "
+                                "0 idle closed")
+    finally:
+        for c in clients:
+            c.close()
+        guest.kill()
+
+
+def _quiet_free_bytes(guest, want: int | None = None) -> int:
+    """Asks for stats until no connection is open (and, with want, until
+    free memory is back to it): the free bytes then."""
+    deadline = time.monotonic() + PATIENCE
+    while True:
+        line = guest.ask("stats", "httpreply: ")
+        open_now, free = map(int, re.fullmatch(
+            r"httpreply: (\d+) open, \d+ requests, (\d+) bytes free", line).groups())
+        if open_now == 0 and (want is None or free == want):
+            return free
+        assert time.monotonic() < deadline, f"memory did not come back to {want}: {line}"
+        time.sleep(0.1)  # the state comes when lwIP's last closing handshakes end
+
+
+def test_memory_comes_back_once_clients_are_gone(app):
+    guest, port = start(app)
+    try:
+        baseline = _quiet_free_bytes(guest)
+        for _ in range(3):
+            half_open = [socket.create_connection(("127.0.0.1", port), timeout=PATIENCE)
+                         for _ in range(20)]
+            for s in half_open:
+                s.sendall(b"GET / HTTP/1.1\r\nHost: slow")
+            with ThreadPoolExecutor(100) as pool:
+                answers = list(pool.map(lambda _: get(port, ["GET"] * 5), range(100)))
+            assert answers == [[(200, page(612))] * 5] * 100
+            for n in range(20):
+                _vanish(port, b"GET / HTTP/1.1\r\n" if n % 2 else
+                        b"GET / HTTP/1.1\r\n\r\n" * 50)
+            for s in half_open:
+                s.close()
+        assert _quiet_free_bytes(guest, baseline) == baseline
+        assert guest.finish() == 0
+    finally:
         guest.kill()

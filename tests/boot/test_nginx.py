@@ -9,7 +9,6 @@ lacks."""
 
 import hashlib
 import http.client
-import queue
 import random
 import re
 import shutil
@@ -59,24 +58,11 @@ def guest(app):
               own_group=True)
     g.port = port
     try:
-        wait_for_notice(g, "getrlimit(RLIMIT_NOFILE)")
+        # nginx's last notice before its event loop, once it listens.
+        g.wait_for("getrlimit(RLIMIT_NOFILE)", within_line=True)
         yield g
     finally:
         g.kill()
-
-
-def wait_for_notice(guest, part: str) -> None:
-    """A line of nginx's holding `part` (its lines start with the time).
-    The getrlimit notice is its last before the event loop, after the
-    listening socket is open."""
-    while not any(part in line for line in guest.err):
-        if guest.ended == 2:
-            pytest.fail(f"the guest ended before {part!r}: {guest.out} {guest.err}")
-        try:
-            line = guest.lines.get(timeout=PATIENCE)
-        except queue.Empty:
-            pytest.fail(f"no {part!r}: {guest.out} {guest.err}")
-        guest.ended += line is None
 
 
 def sha(data: bytes) -> str:

@@ -50,4 +50,4 @@ def test_posix_app_matches_linux(app, reference, platform, machine):
 
 def test_posix_reference_is_all_passed(reference):
     assert reference[-1] == "posixtest: all passed"
-    assert len(reference) == 12
+    assert len(reference) == 13

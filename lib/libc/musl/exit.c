@@ -1,21 +1,17 @@
-/* When main returns, boot ends the image with kn_exit, not musl's exit():
- * this teardown step does what exit() would have done first, so atexit
- * handlers run and stdio buffers reach their files either way. After an
- * explicit exit() both steps find nothing left to do. */
-#include <kn/compiler.h>
-#include <kn/init.h>
+/* Returning from main is exit(status) in C (5.1.2.2.3), so boot hands
+ * main's value to musl's own exit(): atexit handlers, then stdio buffers
+ * reach their files, then _Exit ends the image through exit_group.
+ *
+ * Not a teardown step of kn_exit: musl's exit steps leave their locks held
+ * (the atexit list's and the open-file list's, so that no thread can
+ * register or open anything while the process dies), so a second pass
+ * after an explicit exit() would wait forever once the program has threads
+ * (Redis's exit after SHUTDOWN did), and _exit() must not flush stdio. */
+#include <kn/boot.h>
 
-/* musl's exit steps; weak (link-time optional: members of libc.a), so an
- * app that never registers an atexit handler or uses stdio does not pull
- * that code in (as musl's own exit does). */
-KN_WEAK void __funcs_on_exit(void);
-KN_WEAK void __stdio_exit(void);
+_Noreturn void exit(int status);
 
-static void musl_exit(void)
+void kn_libc_exit(int status)
 {
-	if (__funcs_on_exit)
-		__funcs_on_exit();
-	if (__stdio_exit)
-		__stdio_exit();
+	exit(status);
 }
-KN_FINI(musl_exit, KN_INIT_LATE, 90);

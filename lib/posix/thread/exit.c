@@ -30,6 +30,11 @@ static void clear_child_tid(struct posix_thread *p)
 	kn_futex_wake((uint32_t *)ctid, 1, KN_FUTEX_BITSET_ANY);
 }
 
+int kn_posix_thread_count(void)
+{
+	return 1 + live_clones;
+}
+
 static KN_NORETURN void main_exit(int status)
 {
 	struct posix_thread *p = kn_thread_ext(NULL);

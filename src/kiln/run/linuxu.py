@@ -12,12 +12,19 @@ def check(boot) -> None:
     for option, value in (("--machine", boot.machine), ("--accel", boot.accel)):
         if value:
             raise KilnError(f"{option} applies to the kvm platform only; drop it or use --plat kvm")
+    if boot.ports:
+        raise KilnError("-p publishes ports over QEMU's user network, which linuxu does not "
+                        "have; use --net tap (a tap device in a network namespace) or --plat kvm")
 
 
 def _argv(boot) -> list[str]:
     mem = [f"linuxu.mem={boot.memory_bytes}"] if boot.memory_bytes else []
     initrd = [f"linuxu.initrd={boot.initrd.resolve()}"] if boot.initrd else []
-    return [str(boot.image), *mem, *boot.kernel_args, *initrd, "--", *boot.app_args]
+    tap = []
+    if boot.net == "tap":  # the device kiln.run.netns made, for lib/netdev/tap
+        from .netns import TAP
+        tap = [f"tap.dev={TAP}"]
+    return [str(boot.image), *mem, *tap, *boot.kernel_args, *initrd, "--", *boot.app_args]
 
 
 def dry_run(boot) -> str:

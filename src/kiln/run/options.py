@@ -55,6 +55,9 @@ RUN = (
                 "takes the host's value); overrides kiln.toml's [run] env."),
     Option("publish", ("-p", "--publish"), multiple=True, metavar="[ADDR:]HOST:GUEST[/udp]",
            help="Publish a guest port on the host, as docker's -p (repeatable)."),
+    Option("net", ("--net",), choices=("user", "tap"),
+           help="The guest's network: QEMU's user network (user, the default) or a tap "
+                "device in a network namespace kiln creates (tap, needs root)."),
     Option("initrd", ("--initrd",), kind="file", help="An initrd to load."),
     Option("timeout", ("--timeout",), kind="float",
            help="Stop the guest after S seconds, S > 0 (exit 124)."),

@@ -46,9 +46,11 @@ class QemuConfig:
     def __init__(self, image: Path, machine: str = "microvm", accel: str = "auto",
                  memory: str = "64M", cmdline: str = "", initrd: Path | None = None,
                  extra: list[str] | None = None, err_path: str | None = None,
-                 status_path: str | None = None, nic: bool = False, ports=()):
+                 status_path: str | None = None, nic: bool = False, ports=(),
+                 tap: str | None = None):
         self.image, self.machine, self.accel, self.memory = image, machine, accel, memory
-        self.nic, self.ports = nic, list(ports)
+        # tap: the card's tap device (kiln.run.netns) instead of the user network.
+        self.nic, self.ports, self.tap = nic, list(ports), tap
         self.cmdline, self.initrd, self.extra = cmdline, initrd, list(extra or [])
         self.err_path, self.status_path = err_path, status_path
 
@@ -101,11 +103,19 @@ def command(cfg: QemuConfig) -> tuple[list[str], str, str]:
     if cfg.initrd:
         argv += ["-initrd", str(cfg.initrd)]
     if cfg.nic:
-        forwards = "".join(f",hostfwd={p.proto}:{p.host_addr}:{p.host_port}-:{p.guest_port}"
-                           for p in cfg.ports)
-        argv += ["-netdev", f"user,id=n0{forwards}",
-                 "-device", f"{NIC_DEVICES[cfg.machine]},netdev=n0"]
+        argv += ["-netdev", _netdev(cfg, accel), "-device", f"{NIC_DEVICES[cfg.machine]},netdev=n0"]
     return argv + cfg.extra, accel, why
+
+
+def _netdev(cfg: QemuConfig, accel: str) -> str:
+    if cfg.tap:
+        # vhost-net moves the card's queues into the host kernel, which
+        # needs KVM's ioeventfds: under TCG it stays off.
+        vhost = "on" if accel == "kvm" and os.path.exists("/dev/vhost-net") else "off"
+        return f"tap,id=n0,ifname={cfg.tap},script=no,downscript=no,vhost={vhost}"
+    forwards = "".join(f",hostfwd={p.proto}:{p.host_addr}:{p.host_port}-:{p.guest_port}"
+                       for p in cfg.ports)
+    return f"user,id=n0{forwards}"
 
 
 def _config(boot, **channels) -> QemuConfig:
@@ -113,7 +123,14 @@ def _config(boot, **channels) -> QemuConfig:
     return QemuConfig(image=boot.image, machine=boot.machine or boot.default_machine,
                       accel=boot.accel or "auto", memory=f"{memory >> 10}K",
                       cmdline=boot.cmdline, initrd=boot.initrd, nic=boot.nic,
-                      ports=boot.ports, **channels)
+                      ports=boot.ports, tap=_tap(boot), **channels)
+
+
+def _tap(boot) -> str | None:
+    if boot.net != "tap":
+        return None
+    from .netns import TAP
+    return TAP
 
 
 def image_end(image: Path) -> int | None:

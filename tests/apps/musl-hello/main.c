@@ -27,6 +27,19 @@ static int failures;
 		}                                                                                  \
 	} while (0)
 
+/* C lets a program write into its argv strings (setproctitle does). */
+static void check_argv_writable(int argc, char **argv)
+{
+	int same = 1;
+	for (int i = 0; i < argc; i++) {
+		char first = argv[i][0];
+		argv[i][0] = 'X';
+		same &= argv[i][0] == 'X';
+		argv[i][0] = first;
+	}
+	CHECK("argv-writable", same, "a write into argv did not stick");
+}
+
 /* Many sizes, small to several MiB (mallocng serves those with mmap):
  * every block is filled and checked before it is freed. */
 static void check_malloc(void)
@@ -198,6 +211,7 @@ static void second(void)
 int main(int argc, char **argv)
 {
 	printf("hello from musl: argc %d argv[0] %s\n", argc, argv[0]);
+	check_argv_writable(argc, argv);
 	check_malloc();
 	check_malloc_family();
 	print_heap();

@@ -253,8 +253,43 @@ static void check_detach(void)
 	CHECK("detach", made == 4 && detached_done == 4, "made %d done %d", made, detached_done);
 }
 
-int main(void)
+/* exit() while another thread waits on a condition variable (Redis's
+ * background threads do, when SHUTDOWN calls exit): musl's exit takes its
+ * locks for good, so it must run once; the buffered line must come out and
+ * the status must be ours. */
+static pthread_mutex_t idle_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t idle_cond = PTHREAD_COND_INITIALIZER;
+
+static void *idle_forever(void *arg)
 {
+	(void)arg;
+	pthread_mutex_lock(&idle_lock);
+	for (;;)
+		pthread_cond_wait(&idle_cond, &idle_lock);
+	return NULL;
+}
+
+static void announce_exit(void)
+{
+	printf("then the atexit handler\n");
+}
+
+static void exit_with_thread(void)
+{
+	pthread_t t;
+	if (pthread_create(&t, NULL, idle_forever, NULL) != 0) {
+		printf("FAIL exit-with-thread: pthread_create\n");
+		exit(1);
+	}
+	atexit(announce_exit);
+	fputs("buffered before exit, ", stdout); /* no newline: exit must flush it */
+	exit(7);
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "exit-with-thread") == 0)
+		exit_with_thread();
 	check_mutex_and_join();
 	check_condvar();
 	check_rwlock();

@@ -42,5 +42,6 @@ void test_efault(void);
 void test_time(void);
 void test_identity(void);
 void test_signals(void);
+void test_procfs(void);
 
 #endif

@@ -1,6 +1,6 @@
 /* POSIX test app: exercises what the POSIX libraries implement — files,
  * directories, pipes, eventfd, poll/select, threads, futex, mmap, time,
- * identity, signals, EFAULT on bad buffers — and prints one line per section. It runs unchanged
+ * identity, signals, EFAULT on bad buffers, /proc/self/stat — and prints one line per section. It runs unchanged
  * on Linux (the reference) and on Kiln; the exit code is the number of
  * failed checks. */
 #include <stdio.h>
@@ -18,7 +18,7 @@ static const struct {
 	{"files", test_files},     {"dirs", test_dirs},       {"pipes", test_pipes},
 	{"poll", test_poll},       {"threads", test_threads}, {"futex", test_futex},
 	{"mmap", test_mmap},       {"time", test_time},       {"identity", test_identity},
-	{"signals", test_signals}, {"efault", test_efault},
+	{"signals", test_signals}, {"efault", test_efault},   {"procfs", test_procfs},
 };
 
 int main(int argc, char **argv)

@@ -15,6 +15,13 @@ KN_NORETURN void kn_boot(void);
 /* Runs teardown and leaves the unikernel with `code` (0..127 on QEMU). */
 KN_NORETURN void kn_exit(int code);
 
+/* A libc whose exit() has work of its own (atexit handlers, stdio) defines
+ * this as its exit(): returning from main is exit(status) in C, so boot
+ * calls it on main's thread when main returns. Without one, boot calls
+ * kn_exit. _exit() and exit_group end in kn_exit and never run it, so the
+ * libc's exit steps run once, and never after _exit(). */
+KN_WEAK KN_NORETURN void kn_libc_exit(int status);
+
 /* The application's environment, NULL-terminated "NAME=VALUE" strings,
  * ready before the init table runs: PATH and HOME as docker sets them,
  * replaced or extended by NAME=VALUE words before "--" on the command line

@@ -30,6 +30,10 @@ long kn_sys_clone(unsigned long flags, void *newsp, int *ptid, int *ctid, unsign
  * teardown table like kn_exit. */
 KN_NORETURN long kn_sys_exit(int status);
 KN_NORETURN long kn_sys_exit_group(int status);
+
+/* The process's threads: main and every clone that has not exited (what
+ * Linux counts in /proc/self/stat's num_threads). */
+int kn_posix_thread_count(void);
 KN_API_END
 
 #endif

@@ -1,4 +1,6 @@
-/* Raw Linux system calls: the platform uses no host libc at all. */
+/* Raw Linux system calls: the platform uses no host libc at all. Public
+ * (include/) for the linuxu drivers (netdev-tap), which are host programs
+ * too; a kvm image never sees it. */
 #ifndef KN_LINUXU_SYSCALL_H
 #define KN_LINUXU_SYSCALL_H
 
@@ -19,6 +21,8 @@
 #define KN_SYS_close 3
 #define KN_SYS_lseek 8
 #define KN_SYS_prlimit64 302
+#define KN_SYS_ioctl 16
+#define KN_SYS_getpid 39
 
 static inline long kn_linuxu_syscall6(long n, long a, long b, long c, long d, long e, long f)
 {
