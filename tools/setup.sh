@@ -27,8 +27,9 @@ apt-get install -y -qq --no-install-recommends \
 # patches; the host's lua5.4 and sqlite3 are the references of the app tests;
 # musl-tools' musl-gcc builds the same SQLite as a static Linux program
 # (bench/sqlite_inserts.py); redis-tools' redis-cli is the client of the
-# Redis app test (tests/boot/test_redis.py).
-apt-get install -y -qq --no-install-recommends tcl patch lua5.4 sqlite3 musl-tools redis-tools >/dev/null
+# Redis app test (tests/boot/test_redis.py); curl is a client of the nginx
+# app test (tests/boot/test_nginx.py).
+apt-get install -y -qq --no-install-recommends tcl patch lua5.4 sqlite3 musl-tools redis-tools curl >/dev/null
 # The style tools: clang-format for the C (.clang-format; Debian's version,
 # since another version formats differently), ruff comes with the test extra.
 apt-get install -y -qq --no-install-recommends clang-format >/dev/null

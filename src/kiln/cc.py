@@ -5,10 +5,11 @@ Compiling, it uses musl's headers and the flags kernel code needs. Linking
 `-o PROG`, it does two things: it links a static PROG against musl plus
 stubs for the kernel functions musl calls, so that an undefined function
 fails the link just as it would on Linux (configure's link tests stay
-honest), and it writes PROG.kiln.o, a relocatable object with the
-program's code (its objects and the members of its own archives that it
-uses) and no libc, which kiln links into the image
-(`objects = ["@name/PROG.kiln.o"]`).
+honest) and PROG runs on the build host (the stubs make Linux's system
+calls; configure scripts without a cross mode run their tests), and it
+writes PROG.kiln.o, a relocatable object with the program's code (its
+objects and the members of its own archives that it uses) and no libc,
+which kiln links into the image (`objects = ["@name/PROG.kiln.o"]`).
 
 It runs once per compiler call of a configure script or a make, so it
 imports nothing of kiln but this module.
@@ -153,7 +154,7 @@ def link(args: list[str], includes: list[str], libc: str, stubs: str) -> int:
         if not files:
             print("kiln-cc: no input files", file=sys.stderr)
             return 1
-        check = (["gcc", "-nostdlib", "-static", "-no-pie", "-Wl,--entry=main",
+        check = (["gcc", "-nostdlib", "-static", "-no-pie", "-Wl,--entry=kn_autoport_start",
                   "-Wl,-z,noexecstack", "-o", output] + ldflags + files
                  + ["-Wl,--start-group", libc, stubs, _libgcc(), "-Wl,--end-group"])
         rc = _run(check)

@@ -3,7 +3,9 @@ output is read line by line, free host ports, and echo clients that check
 every byte."""
 
 import hashlib
+import os
 import queue
+import signal
 import socket
 import subprocess
 import sys
@@ -25,10 +27,14 @@ def free_port(kind=socket.SOCK_STREAM) -> int:
 class Guest:
     """`kiln run` in the background, its output read line by line."""
 
-    def __init__(self, folder, *args):
+    def __init__(self, folder, *args, own_group=False):
+        # own_group: kiln and QEMU in a process group of their own, which
+        # interrupt() stops as Ctrl-C at a terminal would.
         self.proc = subprocess.Popen([sys.executable, "-m", "kiln", "run", *args], cwd=folder,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, text=True)
+                                     stderr=subprocess.PIPE, text=True,
+                                     start_new_session=own_group)
+        self.own_group = own_group
         self.lines: queue.Queue = queue.Queue()
         self.out: list[str] = []
         self.err: list[str] = []
@@ -87,9 +93,18 @@ class Guest:
         self.proc.stdin.close()
         return self.wait()
 
+    def interrupt(self) -> int:
+        """Ctrl-C: SIGINT to the group of kiln and QEMU (own_group=True),
+        for a guest that reads no stdin; kiln's exit status."""
+        os.killpg(self.proc.pid, signal.SIGINT)
+        return self.wait()
+
     def kill(self):
         if self.proc.poll() is None:
-            self.proc.kill()
+            if self.own_group:  # QEMU too, not only kiln
+                os.killpg(self.proc.pid, signal.SIGKILL)
+            else:
+                self.proc.kill()
             self.proc.wait()
 
 

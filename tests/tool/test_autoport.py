@@ -131,6 +131,38 @@ def test_libc_functions_link_and_kernel_calls_are_stubbed(tmp_path, musl_env):
     assert (tmp_path / "ok.kiln.o").is_file()
 
 
+def test_configure_time_programs_run_on_the_host(tmp_path, musl_env):
+    # A configure that runs its tests (nginx's sizeof checks) needs the
+    # executable to work: musl starts as on Linux and its kernel calls
+    # become Linux's system calls; threads (kn_clone) cannot start.
+    write(tmp_path / "run.c", """
+        #include <errno.h>
+        #include <fcntl.h>
+        #include <pthread.h>
+        #include <stdio.h>
+        #include <stdlib.h>
+        #include <unistd.h>
+        static void *body(void *arg) { return arg; }
+        int main(int argc, char **argv) {
+            char buf[8] = "";
+            pthread_t t;
+            int fd = open(argv[1], O_RDONLY);
+            int n = read(fd, buf, sizeof buf - 1);
+            printf("%d %s %d %s %d\\n", argc, buf, n, getenv("KILN_PROBE"),
+                   pthread_create(&t, 0, body, 0) != 0);
+            return 7;
+        }
+    """)
+    write(tmp_path / "data", "hello")
+    env = dict(os.environ, **musl_env)
+    proc = subprocess.run([musl_env["CC"], "-O2", "run.c", "-o", "run"], cwd=tmp_path,
+                          env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr
+    proc = subprocess.run([str(tmp_path / "run"), str(tmp_path / "data")], cwd=tmp_path,
+                          env=dict(env, KILN_PROBE="yes"), capture_output=True, text=True)
+    assert (proc.returncode, proc.stdout) == (7, "2 hello 5 yes 1\n"), proc.stderr
+
+
 def test_partial_link_stays_relocatable(tiny_project, musl_env):
     env = dict(os.environ, **musl_env)
     proc = subprocess.run([musl_env["CC"], "-r", "-o", "both.o", "main.c", "util.c"],

@@ -38,6 +38,10 @@ struct lsock {
 	int peer_closed, shut_rd, shut_wr;
 	int linger_abort; /* SO_LINGER on with 0 s: reset on close */
 	int rcvbuf, sndbuf;
+	/* TCP_CORK: sends queue without pushing; lwIP still sends what an
+	 * arriving ACK or a full send buffer lets go (Linux, too, sends full
+	 * frames while corked), and uncorking pushes the rest. */
+	int cork;
 	/* A send failed for want of lwIP's shared segments or memory, not
 	 * of this socket's buffer: the next segment freed anywhere wakes it
 	 * (its own sends may have nothing in flight to free). */
@@ -394,6 +398,8 @@ static long tcp_send_op(struct kn_socket *s, const struct kn_iovec *iov, int cnt
 out:
 	if (!done)
 		return -KN_EAGAIN;
+	if (ls->cork && tcp_sndbuf(ls->tcp) && tcp_sndqueuelen(ls->tcp) < TCP_SND_QUEUELEN)
+		return (long)done; /* corked with room left: hold it */
 	tcp_output(ls->tcp);
 	kn_net_kick();
 	return (long)done;
@@ -645,6 +651,13 @@ static int tcp_setopt_op(struct kn_socket *s, int level, int name, const void *v
 				tcp_nagle_enable(ls->tcp);
 		}
 		return 0;
+	case KN_TCP_CORK:
+		ls->cork = v != 0;
+		if (!ls->cork && ls->tcp && ls->state == S_CONNECTED) {
+			tcp_output(ls->tcp);
+			kn_net_kick();
+		}
+		return 0;
 	case KN_TCP_QUICKACK: return 0; /* lwIP acknowledges without delay already */
 #if LWIP_TCP_KEEPALIVE
 	case KN_TCP_KEEPIDLE:
@@ -676,6 +689,7 @@ static int tcp_getopt_op(struct kn_socket *s, int level, int name, void *val, un
 	switch (name) {
 	case KN_TCP_NODELAY: return put_int(val, len, !listening && tcp_nagle_disabled(ls->tcp));
 	case KN_TCP_MAXSEG: return put_int(val, len, listening ? TCP_MSS : tcp_mss(ls->tcp));
+	case KN_TCP_CORK: return put_int(val, len, ls->cork);
 #if LWIP_TCP_KEEPALIVE
 	case KN_TCP_KEEPIDLE:
 		return put_int(

@@ -91,6 +91,12 @@ static void options(void)
 	CHECK(getint(t, IPPROTO_TCP, TCP_NODELAY) == 1);
 	CHECK(setsockopt(t, IPPROTO_TCP, TCP_NODELAY, &zero, sizeof(zero)) == 0);
 	CHECK(getint(t, IPPROTO_TCP, TCP_NODELAY) == 0);
+	/* nginx's tcp_nopush: corked around a reply, then uncorked. */
+	CHECK(getint(t, IPPROTO_TCP, TCP_CORK) == 0);
+	CHECK(setsockopt(t, IPPROTO_TCP, TCP_CORK, &one, sizeof(one)) == 0);
+	CHECK(getint(t, IPPROTO_TCP, TCP_CORK) == 1);
+	CHECK(setsockopt(t, IPPROTO_TCP, TCP_CORK, &zero, sizeof(zero)) == 0);
+	CHECK(getint(t, IPPROTO_TCP, TCP_CORK) == 0);
 	int idle = 300, intvl = 100, cnt = 3; /* what Redis sets */
 	CHECK(setsockopt(t, IPPROTO_TCP, TCP_KEEPIDLE, &idle, sizeof(idle)) == 0);
 	CHECK(setsockopt(t, IPPROTO_TCP, TCP_KEEPINTVL, &intvl, sizeof(intvl)) == 0);

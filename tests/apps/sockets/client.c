@@ -1,14 +1,17 @@
 /* A client of the host's echo server at 10.0.2.2:PORT (QEMU's user
  * network maps it to the host's 127.0.0.1): a blocking connect, 1 MiB
  * written while the echo is read back, then a file sent with sendfile(),
- * then half-close and the end of the echo; and a refused connection. */
+ * then half-close and the end of the echo; and a refused connection.
+ * First, a corked send whose echo must come back once uncorked. */
 #include <arpa/inet.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdlib.h>
 #include <sys/sendfile.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 #include "check.h"
 
@@ -36,6 +39,21 @@ int run_client(int port)
 	len = sizeof(peer);
 	CHECK(getpeername(fd, (struct sockaddr *)&peer, &len) == 0);
 	CHECK(peer.sin_addr.s_addr == host.sin_addr.s_addr && peer.sin_port == host.sin_port);
+
+	/* TCP_CORK (nginx's tcp_nopush around a reply): a corked send may be
+	 * held, and uncorking pushes it, so its echo comes back (a receive
+	 * timeout turns a send that was never pushed into a failed check). */
+	int one = 1, zero = 0;
+	char corked[6] = "corked", back[6];
+	struct timeval patience = {120, 0};
+	CHECK(setsockopt(fd, IPPROTO_TCP, TCP_CORK, &one, sizeof(one)) == 0);
+	CHECK(send(fd, corked, sizeof(corked), 0) == sizeof(corked));
+	CHECK(setsockopt(fd, IPPROTO_TCP, TCP_CORK, &zero, sizeof(zero)) == 0);
+	CHECK(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof(patience)) == 0);
+	CHECK(recv(fd, back, sizeof(back), MSG_WAITALL) == sizeof(back) &&
+	      !memcmp(back, corked, sizeof(back)));
+	patience.tv_sec = 0;
+	CHECK(setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &patience, sizeof(patience)) == 0);
 
 	/* The file to send: in the ramfs /tmp. */
 	int file = open("/tmp/payload", O_RDWR | O_CREAT | O_TRUNC, 0600);

@@ -50,6 +50,7 @@
 
 #define KN_TCP_NODELAY 1
 #define KN_TCP_MAXSEG 2
+#define KN_TCP_CORK 3
 #define KN_TCP_KEEPIDLE 4
 #define KN_TCP_KEEPINTVL 5
 #define KN_TCP_KEEPCNT 6
