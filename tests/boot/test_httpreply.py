@@ -213,3 +213,28 @@ def test_memory_comes_back_once_clients_are_gone(app):
         assert guest.finish() == 0
     finally:
         guest.kill()
+
+
+def _alive(pid: int) -> bool:
+    """Whether pid runs (a zombie waiting for its reaper does not)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+def test_a_killed_kiln_takes_its_guest_with_it(app):
+    """SIGKILL gives kiln no chance to stop QEMU: the kernel does
+    (PR_SET_PDEATHSIG), or QEMU would keep the published port."""
+    guest, port = start(app)
+    pid = guest.proc.pid
+    with open(f"/proc/{pid}/task/{pid}/children") as f:
+        qemu = [int(p) for p in f.read().split()]
+    assert len(qemu) == 1 and _alive(qemu[0])
+    guest.proc.kill()
+    guest.proc.wait()
+    deadline = time.monotonic() + PATIENCE
+    while _alive(qemu[0]):
+        assert time.monotonic() < deadline, "QEMU outlived kiln"
+        time.sleep(0.05)

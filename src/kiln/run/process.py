@@ -87,6 +87,17 @@ def _write_all(fd: int, data: bytes) -> None:
         view = view[os.write(fd, view):]
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:
+    """In the child before exec: the guest is killed when kiln dies, even
+    by SIGKILL, so no QEMU is left holding a published port."""
+    import ctypes
+    import signal
+    ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 class _Run:
     """One guest process and the threads that copy its channels."""
 
@@ -96,7 +107,8 @@ class _Run:
         self.vmm_errors: list[str] = []
         try:
             self.proc = subprocess.Popen(launch.argv, stdout=subprocess.PIPE,
-                                         stderr=subprocess.PIPE, pass_fds=launch.write_fds)
+                                         stderr=subprocess.PIPE, pass_fds=launch.write_fds,
+                                         preexec_fn=_die_with_parent)
         except FileNotFoundError:
             raise KilnError(f"{launch.argv[0]} is not installed; install it "
                             f"(README: set-up)") from None
