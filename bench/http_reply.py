@@ -15,7 +15,6 @@ import sys
 import time
 
 import images
-import linux_guest
 import netbench
 import places
 import report
@@ -48,32 +47,10 @@ def build_native() -> tuple:
 
 
 def guests(args, port: int) -> dict[str, list[str]]:
-    """Each guest's QEMU command: port 80 published on PORT, or (--net tap)
-    on the namespace's tap device with the guest at 10.0.3.2."""
-    tap = args.net == "tap"
-    image = images.build_image(APP, "kvm")
-    kiln_argv = images.qemu_argv(image, memory=MEMORY, machine="microvm",
-                                 publish=[] if tap else [f"127.0.0.1:{port}:80"],
-                                 kernel_args=netbench.TAP_KERNEL_ARGS if tap else [],
-                                 args=["80", str(BODY)])
-    if tap:
-        kiln_argv = netbench.on_tap(kiln_argv)
-    found = {"Kiln": kiln_argv}
-    if not args.no_linux:
-        try:
-            vmlinuz, initrd, desc = linux_guest.network_initrd(
-                f"httpreply-{args.net}", {APP: build_native()}, f"/bin/{APP} 80 {BODY}",
-                **(netbench.TAP_LINUX if tap else {}))
-            argv = linux_guest.microvm_argv(kiln_argv, vmlinuz, initrd)
-            m = argv.index("-M")
-            argv[m + 1] = argv[m + 1].replace("acpi=off", "acpi=on")
-            found["Linux VM"] = argv
-            print(f"Linux guest: {desc}, busybox-static initramfs "
-                  f"{initrd.stat().st_size:,} bytes (microvm with ACPI on: Debian's kernel "
-                  f"finds virtio-mmio only there)")
-        except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
-            print(f"Linux guest skipped: {exc} (needs apt-get download of Debian packages)")
-    return found
+    linux = None if args.no_linux else (
+        lambda: ("httpreply", {APP: build_native()}, f"/bin/{APP} 80 {BODY}"))
+    return netbench.guests(images.build_image(APP, "kvm"), args.net, MEMORY, port, 80,
+                           ["80", str(BODY)], linux)
 
 
 GET = ("import sys, urllib.request; "

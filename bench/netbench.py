@@ -13,6 +13,8 @@ import threading
 import time
 from pathlib import Path
 
+import images
+import linux_guest
 import places
 
 places.use_checkout_kiln()
@@ -136,3 +138,36 @@ def network(net: str):
         return
     with netns.Namespace(f"{netns.PREFIX}bench-{os.getpid()}") as ns:
         yield ns.name
+
+
+def guests(image: images.Image, net: str, memory: str, port: int, guest_port: int,
+           app_args=(), linux=None) -> dict[str, list[str]]:
+    """Each guest's QEMU command. Kiln's is the one `kiln run --dry-run`
+    prints, with GUEST_PORT published on PORT, or (net "tap") on the
+    namespace's tap device with the guest at 10.0.3.2. The Linux VM's, when
+    LINUX() gives (initramfs name, {program: path}, command), is the same
+    command with Debian's kernel and a busybox initramfs in its place."""
+    tap = net == "tap"
+    kiln_argv = images.qemu_argv(image, memory=memory, machine="microvm",
+                                 publish=[] if tap else [f"127.0.0.1:{port}:{guest_port}"],
+                                 kernel_args=TAP_KERNEL_ARGS if tap else [],
+                                 args=list(app_args))
+    if tap:
+        kiln_argv = on_tap(kiln_argv)
+    found = {"Kiln": kiln_argv}
+    if linux is None:
+        return found
+    try:
+        name, programs, command = linux()
+        vmlinuz, initrd, desc = linux_guest.network_initrd(
+            f"{name}-{net}", programs, command, **(TAP_LINUX if tap else {}))
+    except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
+        print(f"Linux guest skipped: {exc} (needs apt-get download of Debian packages)")
+        return found
+    argv = linux_guest.microvm_argv(kiln_argv, vmlinuz, initrd)
+    m = argv.index("-M")
+    argv[m + 1] = argv[m + 1].replace("acpi=off", "acpi=on")
+    found["Linux VM"] = argv
+    print(f"Linux guest: {desc}, busybox-static initramfs {initrd.stat().st_size:,} bytes "
+          f"(microvm with ACPI on: Debian's kernel finds virtio-mmio only there)")
+    return found

@@ -17,7 +17,6 @@ import shutil
 import subprocess
 
 import images
-import linux_guest
 import netbench
 import places
 import report
@@ -57,32 +56,11 @@ def build_native():
 
 
 def guests(args, port: int) -> dict[str, list[str]]:
-    """Each guest's QEMU command: port 6379 published on PORT, or (--net
-    tap) on the namespace's tap device with the guest at 10.0.3.2."""
-    tap = args.net == "tap"
-    image = images.build_image(APP, "kvm")
-    kiln_argv = images.qemu_argv(image, memory=MEMORY, machine="microvm",
-                                 publish=[] if tap else [f"127.0.0.1:{port}:6379"],
-                                 kernel_args=netbench.TAP_KERNEL_ARGS if tap else [])
-    if tap:
-        kiln_argv = netbench.on_tap(kiln_argv)
-    found = {"Kiln": kiln_argv}
-    if not args.no_linux:
-        try:
-            vmlinuz, initrd, desc = linux_guest.network_initrd(
-                f"redis-{args.net}", {"redis-server": build_native()},
-                f"/bin/busybox mkdir -p /tmp\n/bin/redis-server {LINUX_SETTINGS}",
-                **(netbench.TAP_LINUX if tap else {}))
-            argv = linux_guest.microvm_argv(kiln_argv, vmlinuz, initrd)
-            m = argv.index("-M")
-            argv[m + 1] = argv[m + 1].replace("acpi=off", "acpi=on")
-            found["Linux VM"] = argv
-            print(f"Linux guest: {desc}, busybox-static initramfs "
-                  f"{initrd.stat().st_size:,} bytes (microvm with ACPI on: Debian's kernel "
-                  f"finds virtio-mmio only there)")
-        except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
-            print(f"Linux guest skipped: {exc} (needs apt-get download of Debian packages)")
-    return found
+    linux = None if args.no_linux else (
+        lambda: ("redis", {"redis-server": build_native()},
+                 f"/bin/busybox mkdir -p /tmp\n/bin/redis-server {LINUX_SETTINGS}"))
+    return netbench.guests(images.build_image(APP, "kvm"), args.net, MEMORY, port, 6379,
+                           (), linux)
 
 
 def redis_benchmark(host: str, port: int, requests: int,
