@@ -5,11 +5,13 @@ every byte."""
 import hashlib
 import os
 import queue
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import threading
+import time
 
 import pytest
 
@@ -35,6 +37,9 @@ class Guest:
                                      stderr=subprocess.PIPE, text=True,
                                      start_new_session=own_group)
         self.own_group = own_group
+        # Published TCP host ports, whose listen queues kiln deepens.
+        self.tcp_ports = [spec.split(":")[-2] for flag, spec in zip(args, args[1:])
+                          if flag == "-p" and not spec.endswith("/udp")]
         self.lines: queue.Queue = queue.Queue()
         self.out: list[str] = []
         self.err: list[str] = []
@@ -62,6 +67,24 @@ class Guest:
             except queue.Empty:
                 pytest.fail(f"no {wanted!r}: {self.out} {self.err}")
             self.ended += line is None
+        self._wait_for_deep_queues()
+
+    def _wait_for_deep_queues(self) -> None:
+        """Once the guest serves, kiln has also deepened QEMU's listen
+        queues (kiln.run.listenq), or a burst of clients would meet the
+        host's one-deep queue: waits until `ss` shows it, the first time."""
+        ports, self.tcp_ports = self.tcp_ports, []
+        deadline = time.monotonic() + PATIENCE
+        for port in ports if shutil.which("ss") else []:
+            while True:
+                out = subprocess.run(["ss", "-Hltn", f"sport = :{port}"], capture_output=True,
+                                     text=True).stdout.split()
+                if len(out) >= 3 and out[2].isdigit() and int(out[2]) >= 4096:
+                    break
+                if time.monotonic() > deadline:
+                    pytest.fail(f"QEMU's listen queue for port {port} was not deepened: "
+                                f"{out} {self.err}")
+                time.sleep(0.01)
 
     def wait(self) -> int:
         """The guest's exit status, once all it printed is read."""

@@ -29,8 +29,15 @@ def _borrow(pidfd: int, fd: int) -> int:
 
 
 def _deepen_if_wanted(fd: int, left: set[int]) -> None:
-    """Deepens fd's queue if it listens for TCP on a port in left."""
-    with socket.socket(fileno=fd) as s:
+    """Deepens fd's queue if it listens for TCP on a port in left. The
+    fd is ours (borrowed) and closed here; an fd number QEMU reused for
+    something else meanwhile is no socket of interest (OSError)."""
+    try:
+        s = socket.socket(fileno=fd)
+    except OSError:
+        os.close(fd)
+        raise
+    with s:
         if s.type == socket.SOCK_STREAM and s.family == socket.AF_INET \
                 and s.getsockopt(socket.SOL_SOCKET, socket.SO_ACCEPTCONN) \
                 and s.getsockname()[1] in left:
@@ -65,12 +72,17 @@ def deepen(proc, ports: set[int]) -> None:
         while left and proc.poll() is None:
             for fd in _socket_fds(proc.pid):
                 try:
-                    _deepen_if_wanted(_borrow(pidfd, fd), left)
+                    ours = _borrow(pidfd, fd)
                 except ProcessLookupError:
                     return
                 except OSError as e:
-                    if e.errno != errno.EBADF:  # EBADF: closed meanwhile
-                        return _cannot(e)
+                    if e.errno == errno.EBADF:  # closed meanwhile
+                        continue
+                    return _cannot(e)  # the host will not lend it: EPERM, ENOSYS
+                try:
+                    _deepen_if_wanted(ours, left)
+                except OSError:
+                    continue  # not a socket of ours after all (the number was reused)
             if left:
                 time.sleep(POLL_SECONDS)
     finally:
