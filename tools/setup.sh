@@ -33,8 +33,9 @@ apt-get install -y -qq --no-install-recommends tcl patch lua5.4 sqlite3 musl-too
 # The style tools: clang-format for the C (.clang-format; Debian's version,
 # since another version formats differently), ruff comes with the test extra.
 apt-get install -y -qq --no-install-recommends clang-format >/dev/null
-# The network benchmarks' load generator (bench/http_reply.py).
-apt-get install -y -qq --no-install-recommends wrk >/dev/null
+# The network benchmarks' load generator (bench/http_reply.py); iproute2's
+# ip and ss for `kiln run --net tap` and the network tests.
+apt-get install -y -qq --no-install-recommends wrk iproute2 >/dev/null
 
 # The kiln package (editable: the libraries live in this tree), pytest and
 # ruff (tools/format.sh), and matplotlib, with which the benchmarks draw
