@@ -126,6 +126,8 @@ def test_linuxu_driver_says_which_tap_it_attached_to(netecho):
                   "--timeout", str(4 * PATIENCE))
     try:
         guest.wait_for("netecho: up at 10.0.3.2")
+        # On stderr, a pipe of its own: waited for, not looked up.
+        guest.wait_for("kn: eth0: tap device kn-tap0, MAC ", within_line=True)
         assert any(re.match(r"kn: eth0: tap device kn-tap0, MAC 02:4b:4e:..:..:.., MTU 1500$",
                             line) for line in guest.err), guest.err
         assert guest.finish() == 0
