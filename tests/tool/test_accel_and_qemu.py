@@ -133,3 +133,15 @@ def test_pc_boots_with_qboot_when_qemu_ships_it(tmp_path):
     rom.parent.mkdir(parents=True)
     rom.write_bytes(b"\0" * 64)
     assert qemu.pc_firmware(str(binary)) == ["-bios", str(rom)]
+
+
+def test_tcg_gets_a_second_possible_cpu_so_guest_barriers_are_real(tmp_path, monkeypatch):
+    """With max_cpus 1 TCG drops the guest's memory barriers, and the
+    virtqueue handshake with QEMU's device threads loses kicks; KVM's
+    barriers are the CPU's own."""
+    monkeypatch.setattr(qemu, "qemu_binary", lambda: "qemu-system-x86_64")
+    for picked, want in (("tcg", ["-smp", "1,maxcpus=2"]), ("kvm", [])):
+        monkeypatch.setattr(accel, "pick", lambda requested, p=picked: (p, "test"))
+        argv, _, _ = qemu.command(qemu.QemuConfig(image=tmp_path / "img", nic=True))
+        at = argv.index("-smp") if "-smp" in argv else None
+        assert (argv[at:at + 2] if at is not None else []) == want
