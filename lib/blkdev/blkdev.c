@@ -89,9 +89,14 @@ int kn_blkdev_io(struct kn_blkdev *dev, enum kn_blk_op op, uint64_t sector, void
 	while (count && !w.status) {
 		unsigned n = 0;
 		for (; n < PIECES && count; n++) {
-			uint32_t part = count < dev->max_sectors ? (uint32_t)count : dev->max_sectors;
-			reqs[n] = (struct kn_blkreq){.op = op, .sector = sector, .count = part,
-						     .buf = p, .done = kn_blkwait_done, .arg = &w};
+			uint32_t part =
+				count < dev->max_sectors ? (uint32_t)count : dev->max_sectors;
+			reqs[n] = (struct kn_blkreq){.op = op,
+						     .sector = sector,
+						     .count = part,
+						     .buf = p,
+						     .done = kn_blkwait_done,
+						     .arg = &w};
 			sector += part;
 			count -= part;
 			p += (size_t)part * dev->sector_size;

@@ -11,9 +11,9 @@
 #define DT_BLK 6
 /* Linux's <linux/fs.h> block ioctls. */
 #define BLKROGET 0x125e
-#define BLKGETSIZE 0x1260      /* unsigned long: 512-byte sectors */
+#define BLKGETSIZE 0x1260 /* unsigned long: 512-byte sectors */
 #define BLKFLSBUF 0x1261
-#define BLKSSZGET 0x1268       /* int: the logical sector size */
+#define BLKSSZGET 0x1268        /* int: the logical sector size */
 #define BLKGETSIZE64 0x80081272 /* uint64_t: bytes */
 /* The virtio disks' major number on a typical Linux; 16 minors a disk. */
 #define BLK_MAJOR 254
@@ -57,8 +57,7 @@ static long b_read(struct kn_vnode *vn, struct kn_file *f, void *buf, size_t n, 
 	return kn_blkdev_pread(dev_of(vn), buf, n, off);
 }
 
-static long b_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, size_t n,
-		    uint64_t off)
+static long b_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, size_t n, uint64_t off)
 {
 	return kn_blkdev_pwrite(dev_of(vn), buf, n, off);
 }

@@ -64,8 +64,8 @@ static uint32_t config32(struct kn_virtio_dev *d, unsigned offset)
 	return kn_virtio_config16(d, offset) | (uint32_t)kn_virtio_config16(d, offset + 2) << 16;
 }
 
-static const uint32_t types[] = {[KN_BLK_READ] = T_IN, [KN_BLK_WRITE] = T_OUT,
-				 [KN_BLK_FLUSH] = T_FLUSH};
+static const uint32_t types[] = {
+	[KN_BLK_READ] = T_IN, [KN_BLK_WRITE] = T_OUT, [KN_BLK_FLUSH] = T_FLUSH};
 
 static int kn_vblk_submit(struct kn_blkdev *bdev, struct kn_blkreq *req)
 {
@@ -146,8 +146,8 @@ static int kn_vblk_probe(struct kn_virtio_dev *d)
 		if (bs >= 512 && bs <= 4096 && !(bs & (bs - 1)))
 			bdev->sector_size = bs;
 	}
-	uint64_t capacity = config32(d, CONFIG_CAPACITY) |
-			    (uint64_t)config32(d, CONFIG_CAPACITY + 4) << 32;
+	uint64_t capacity =
+		config32(d, CONFIG_CAPACITY) | (uint64_t)config32(d, CONFIG_CAPACITY + 4) << 32;
 	bdev->sectors = capacity / (bdev->sector_size / 512);
 	bdev->read_only = kn_virtio_has(d, BLK_F_RO);
 	bdev->flush = kn_virtio_has(d, BLK_F_FLUSH);

@@ -6,6 +6,7 @@
  *   readonly           writes fail with EROFS, reads work
  *   second             /dev/vdb is there and distinct: print its size
  * Every check prints a line; failure exits 1. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
@@ -44,7 +45,7 @@ static const struct {
 	int64_t off;
 	size_t len;
 } pieces[] = {
-	{0, 512}, {1000, 100}, {1500, 1100}, {4095, 2}, {8192, 65536 + 300},
+	{0, 512},           {1000, 100}, {1500, 1100}, {4095, 2}, {8192, 65536 + 300},
 	{1 << 20, 1 << 20}, {-700, 700},
 };
 #define NPIECES (sizeof(pieces) / sizeof(pieces[0]))
@@ -128,19 +129,37 @@ static void check_end(int fd, uint64_t size, unsigned seed, unsigned char *buf)
 	printf("end: ENOSPC, EOF, short counts\n");
 }
 
+/* /dev lists both disks; vdb is its own disk, with its own size. */
+static int second(void)
+{
+	DIR *dev = opendir("/dev");
+	CHECK(dev, "opendir /dev: %s", strerror(errno));
+	struct dirent *e;
+	printf("/dev:");
+	while (dev && (e = readdir(dev)))
+		if (e->d_type == DT_BLK)
+			printf(" %s", e->d_name);
+	printf("\n");
+	if (dev)
+		closedir(dev);
+	int fd = open("/dev/vdb", O_RDONLY);
+	CHECK(fd >= 0, "open /dev/vdb: %s", strerror(errno));
+	if (fd < 0)
+		return 1;
+	printf("vdb ");
+	disk_size(fd);
+	close(fd);
+	printf(failures ? "blkdisk: %d failures\n" : "blkdisk: ok\n", failures);
+	return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
 	unsigned seed = argc > 2 ? (unsigned)atoi(argv[2]) : 1;
 	static unsigned char buf[2 << 20];
-	if (!strcmp(mode, "second")) {
-		int fd = open("/dev/vdb", O_RDONLY);
-		CHECK(fd >= 0, "open /dev/vdb: %s", strerror(errno));
-		if (fd >= 0)
-			printf("vdb ");
-		disk_size(fd);
-		return failures ? 1 : 0;
-	}
+	if (!strcmp(mode, "second"))
+		return second();
 	int ro = !strcmp(mode, "readonly");
 	int fd = open("/dev/vda", O_RDWR);
 	CHECK(fd >= 0, "open /dev/vda: %s", strerror(errno));

@@ -38,8 +38,8 @@ struct kn_blkreq {
 	int status;      /* at completion: 0, or -KN_EIO */
 	/* Called at completion (interrupt handling): wake, never block. */
 	void (*done)(struct kn_blkreq *req);
-	void *arg;       /* the submitter's */
-	void *driver;    /* the driver's while in flight */
+	void *arg;    /* the submitter's */
+	void *driver; /* the driver's while in flight */
 };
 
 struct kn_blkdev_ops {
