@@ -7,20 +7,17 @@ import shlex
 
 import pytest
 
-from conftest import mark_built, run_kiln, write
-from test_run_rules import fake_elf, one_line_error
+from conftest import run_kiln, write
+from test_run_rules import one_line_error, with_kvm_image
 
 
 @pytest.fixture
 def app(fake_built_app):
     """fake_built_app with a kvm image too, both built with a blkdev driver."""
-    write(fake_built_app / "kiln.toml", '[app]\nname = "fake"\n')
-    fake_elf(fake_built_app / "build/kvm/fake", 0x400000)
-    mark_built(fake_built_app, "kvm")
+    app = with_kvm_image(fake_built_app)
     for platform in ("kvm", "linuxu"):
-        write(fake_built_app / f"build/{platform}/include/kn/config.h",
-              "#define CONFIG_HAVE_BLKDEV 1\n")
-    return fake_built_app
+        write(app / f"build/{platform}/include/kn/config.h", "#define CONFIG_HAVE_BLKDEV 1\n")
+    return app
 
 
 @pytest.fixture
