@@ -71,6 +71,16 @@ def test_written_data_survives_a_fresh_boot(built, tmp_path, platform, machine):
     assert "verified 1116826 bytes" in proc.stdout
 
 
+def test_a_disk_moves_between_platforms(built, tmp_path):
+    """The same file is the same disk everywhere: written on microvm, read
+    back on pc and as a linuxu process."""
+    disk = new_disk(tmp_path)
+    run_ok(built("kvm"), "kvm", "microvm", "--disk", str(disk), "--", "write", "6")
+    for platform, machine in (("kvm", "pc"), ("linuxu", None)):
+        proc = run_ok(built(platform), platform, machine, "--disk", str(disk), "--", "verify", "6")
+        assert "verified 1116826 bytes" in proc.stdout
+
+
 @pytest.mark.parametrize("platform,machine", TARGETS, ids=IDS)
 def test_read_only_disk_refuses_writes(built, tmp_path, platform, machine):
     disk = new_disk(tmp_path)
