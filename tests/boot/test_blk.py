@@ -184,3 +184,17 @@ def test_a_queue_of_four_takes_one_request_at_a_time(built, tmp_path, machine):
     assert run.returncode == 1, run.stdout + run.stderr
     assert "blkdisk: ok" in run.stdout and "FAIL" not in run.stdout, run.stdout
     check_file(disk, 7)
+
+
+@pytest.mark.parametrize("machine", ["microvm", "pc"])
+def test_4096_byte_sectors(built, tmp_path, machine):
+    """A disk of 4 KiB logical sectors (VIRTIO_BLK_F_BLK_SIZE): BLKSSZGET
+    says so, the device's 512-byte sector numbers are converted, and
+    partial sectors are patched 4 KiB at a time."""
+    disk = new_disk(tmp_path)
+    run = run_by_hand(built("kvm"), machine, f"file={disk}",
+                      ",logical_block_size=4096,physical_block_size=4096", "write", "8")
+    assert run.returncode == 1, run.stdout + run.stderr
+    assert f"size {SIZE} sector 4096\n" in run.stdout
+    assert "blkdisk: ok" in run.stdout and "FAIL" not in run.stdout, run.stdout
+    check_file(disk, 8)
