@@ -7,8 +7,11 @@ Also: the size ioctls, ENOSPC and EOF at the end, EROFS on a read-only
 disk, a second disk as /dev/vdb, and data that an fsync reported durable
 surviving a SIGKILL of the VM. tests/apps/blkapi drives the blkdev API
 itself: requests in flight together, threads waiting for their own, device
-errors reaching the caller as EIO."""
+errors reaching the caller as EIO. QEMU booted by hand adds what kiln does
+not give: blkdebug's injected errors (a failed read, a failed flush behind
+fsync), a queue of four, 4096-byte sectors."""
 
+import re
 import shlex
 import subprocess
 
@@ -198,3 +201,19 @@ def test_4096_byte_sectors(built, tmp_path, machine):
     assert f"size {SIZE} sector 4096\n" in run.stdout
     assert "blkdisk: ok" in run.stdout and "FAIL" not in run.stdout, run.stdout
     check_file(disk, 8)
+
+
+@pytest.mark.parametrize("machine", ["microvm", "pc"])
+def test_fsync_flushes_the_device(built, tmp_path, machine):
+    """fsync and fdatasync on /dev/vda send the device a FLUSH: QEMU's
+    blkdebug fails the flush to the host file, and both return EIO (the
+    writes before them went through)."""
+    disk = new_disk(tmp_path)
+    config = tmp_path / "blkdebug.conf"
+    config.write_text('[inject-error]\nevent = "flush_to_disk"\nerrno = "5"\n')
+    run = run_by_hand(built("kvm"), machine, f"file.driver=blkdebug,file.config={config},"
+                      f"file.image.filename={disk}", "", "write", "9")
+    assert "written, read back 1116826 bytes intact\n" in run.stdout, run.stdout + run.stderr
+    assert re.search(r"^FAIL .*: fsync: I/O error$", run.stdout, re.M), run.stdout
+    assert re.search(r"^FAIL .*: fdatasync: I/O error$", run.stdout, re.M), run.stdout
+    assert run.returncode == 3  # exit 1: (1 << 1) | 1
