@@ -5,40 +5,15 @@
  * kn_blkdev_io refuses anything but whole sectors inside the disk, and
  * counts the device's operations so read-modify-write stays at the ends.
  * Prints "failures=N" last. Driven by host.py. */
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <kn/alloc.h>
 #include <kn/blkdev.h>
 #include <kn/errno.h>
-
-static long checks, fails;
-
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		checks++;                                                                          \
-		if (!(cond)) {                                                                     \
-			fails++;                                                                   \
-			printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                     \
-			printf(__VA_ARGS__);                                                       \
-			printf("\n");                                                              \
-		}                                                                                  \
-	} while (0)
+#include "host_check.h"
 
 static unsigned char *disk;  /* what the device holds */
 static unsigned char *model; /* what it should hold */
 static long reads, writes;   /* device operations of the last call */
 static int fail_at;          /* the nth device operation fails (0: none) */
-
-void *kn_malloc(size_t size)
-{
-	return malloc(size);
-}
-
-void kn_free(void *p)
-{
-	free(p);
-}
 
 int kn_blkdev_io(struct kn_blkdev *dev, enum kn_blk_op op, uint64_t sector, void *buf,
 		 uint64_t count)

@@ -13,19 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "../blk.c"
-
-static long checks, fails;
-
-#define CHECK(cond, ...)                                                                           \
-	do {                                                                                       \
-		checks++;                                                                          \
-		if (!(cond)) {                                                                     \
-			fails++;                                                                   \
-			printf("FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                     \
-			printf(__VA_ARGS__);                                                       \
-			printf("\n");                                                              \
-		}                                                                                  \
-	} while (0)
+#include "../../../blkdev/tests/host_check.h"
 
 /* ---- the device ---- */
 
@@ -160,16 +148,6 @@ void kn_plat_irq_restore(unsigned long flags)
 void *kn_calloc(size_t n, size_t size)
 {
 	return calloc(n, size);
-}
-
-void *kn_malloc(size_t size)
-{
-	return malloc(size);
-}
-
-void kn_free(void *p)
-{
-	free(p);
 }
 
 int kn_printk(const char *fmt, ...)
