@@ -20,7 +20,8 @@ _TABLES = {"app": "a table", "choose": "a table", "config": "a table", "run": "a
 _APP = {"name": STR, "summary": STR, "sources": STR_LIST, "cflags": STR_LIST,
         "include": STR_LIST, "requires": STR_LIST, "rootfs": STR, "objects": STR_LIST}
 _RUN = {"memory": STR, "args": STR_LIST, "kernel-args": STR_LIST, "timeout": NUMBER,
-        "machine": STR, "platform": STR, "env": STR_MAP_OR_LIST, "net": STR}
+        "machine": STR, "platform": STR, "env": STR_MAP_OR_LIST, "net": STR,
+        "disk": STR_LIST}
 NETS = ("user", "tap")
 
 
@@ -29,7 +30,8 @@ class RunSettings:
     def __init__(self, memory: str | None = None, args: list[str] | None = None,
                  kernel_args: list[str] | None = None, timeout: float | None = None,
                  machine: str = "microvm", platform: str = "kvm",
-                 env: dict[str, str] | None = None, net: str = "user"):
+                 env: dict[str, str] | None = None, net: str = "user",
+                 disks: list[str] | None = None):
         self.memory = memory  # None: the platform's default
         self.args = args or []
         self.kernel_args = kernel_args or []
@@ -38,6 +40,7 @@ class RunSettings:
         self.platform = platform
         self.env = env or {}  # NAME -> value, over the image's defaults
         self.net = net  # "user" (QEMU's user network) or "tap" (kiln.run.netns)
+        self.disks = disks or []  # "FILE" or "FILE:ro", from the app folder (kiln.run.disks)
 
 
 class AppManifest:
@@ -127,6 +130,7 @@ def load_app(app_dir: Path) -> AppManifest:
         platform=run_table.get("platform", "kvm"),
         env=_run_env(doc, run_table.get("env", {})),
         net=run_table.get("net", "user"),
+        disks=run_table.get("disk", []),
     )
     try:
         if run.memory is not None:

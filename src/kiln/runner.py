@@ -41,7 +41,7 @@ class RunRequest:
                  accel: str | None = None, memory: str | None = None,
                  args=(), kernel_args=(), initrd: str | None = None,
                  timeout: float | None = None, dry_run: bool = False, app_argv=None,
-                 env=(), publish=(), net: str | None = None):
+                 env=(), publish=(), net: str | None = None, disk=()):
         self.platform, self.machine, self.accel, self.memory = platform, machine, accel, memory
         self.args, self.kernel_args = list(args), list(kernel_args)
         self.initrd, self.timeout, self.dry_run = initrd, timeout, dry_run
@@ -51,6 +51,7 @@ class RunRequest:
         # app folder.
         self.ports = _published(publish)
         self.net = net  # "user", "tap" or None: kiln.toml's [run] net
+        self.disks = list(disk)  # --disk FILE[:ro] values (kiln.run.disks)
 
     @classmethod
     def from_options(cls, values: dict) -> "RunRequest":
@@ -67,7 +68,7 @@ class Boot:
     def __init__(self, image: Path, memory_bytes: int | None, kernel_args: list[str],
                  app_args: list[str], initrd: Path | None, machine: str | None,
                  default_machine: str, accel: str | None, nic: bool = False,
-                 ports=(), net: str = "user", netns: str | None = None):
+                 ports=(), net: str = "user", netns: str | None = None, disks=()):
         self.image, self.memory_bytes, self.initrd = image, memory_bytes, initrd
         # The image drives a network card: the VM gets one on QEMU's user
         # network (the launcher picks the device its transport finds).
@@ -76,6 +77,7 @@ class Boot:
         # "user": QEMU's user network; "tap": the tap device of network
         # namespace `netns` (kiln.run.netns), which the guest runs in.
         self.net, self.netns = net, netns
+        self.disks = list(disks)  # kiln.run.disks.Disk: /dev/vda, /dev/vdb, ...
         self.kernel_args, self.app_args = kernel_args, app_args
         self.machine, self.default_machine, self.accel = machine, default_machine, accel
         # Both platforms hand boot one command line, so both refuse what
@@ -205,6 +207,21 @@ def _check_ports(ports, nic: bool, name: str) -> None:
                         f"card driver, so nothing in it can listen; add \"net\" to [app] requires")
 
 
+def _disks(req: RunRequest, app) -> list:
+    """The checked disks of --disk, else of kiln.toml's [run] disk."""
+    if not req.disks and not app.run.disks:
+        return []
+    from .run import disks
+    return disks.resolve(req.disks, app.run.disks, app.dir)
+
+
+def _check_disks(disks, req: RunRequest, app, config: str) -> None:
+    if disks and "CONFIG_HAVE_BLKDEV " not in config:
+        origin = "--disk" if req.disks else "kiln.toml [run] disk"
+        raise KilnError(f"{origin}: {app.name} has no disk driver, so nothing in it can read "
+                        f"the disk; add \"blkdev\" to [app] requires")
+
+
 def _check_tap(req_ports, nic: bool, name: str, dry_run: bool) -> None:
     """--net tap: refused before anything is created when it cannot work
     (a dry run creates nothing, so it needs no permission)."""
@@ -225,6 +242,7 @@ def run_app(app_dir: Path, req: RunRequest) -> int:
     ports = req.ports
     app = load_app(app_dir)
     platform = req.platform or app.run.platform
+    disks = _disks(req, app)  # before building: a mistyped file fails fast
     ensure_built(app, platform, req.dry_run)
     image = build_dir(app.dir, platform) / app.name
     if not image.is_file():
@@ -244,11 +262,12 @@ def run_app(app_dir: Path, req: RunRequest) -> int:
         kernel_args = netns.kernel_args(kernel_args)
         netns_name = netns.Namespace().name
     _check_ports(ports, nic, app.name)
+    _check_disks(disks, req, app, config)
     boot = Boot(image=image, memory_bytes=_memory(req.memory or app.run.memory),
                 kernel_args=kernel_args,
                 app_args=_app_args(req, app.run.args), initrd=_initrd(req, app, image, config),
                 machine=req.machine, default_machine=app.run.machine, accel=req.accel,
-                nic=nic, ports=ports, net=net, netns=netns_name)
+                nic=nic, ports=ports, net=net, netns=netns_name, disks=disks)
     host_side = launcher(platform)
     host_side.check(boot)
     if req.dry_run:

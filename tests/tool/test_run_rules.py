@@ -22,13 +22,17 @@ def fake_elf(path, load_end: int) -> None:
     path.write_bytes(bytes(header) + phdr)
 
 
+def with_kvm_image(app):
+    """fake_built_app without a [run] table, and with a kvm image too."""
+    write(app / "kiln.toml", '[app]\nname = "fake"\n')
+    fake_elf(app / "build/kvm/fake", 0x400000)
+    mark_built(app, "kvm")
+    return app
+
+
 @pytest.fixture
 def app(fake_built_app):
-    """fake_built_app without a [run] table, and with a kvm image too."""
-    write(fake_built_app / "kiln.toml", '[app]\nname = "fake"\n')
-    fake_elf(fake_built_app / "build/kvm/fake", 0x400000)
-    mark_built(fake_built_app, "kvm")
-    return fake_built_app
+    return with_kvm_image(fake_built_app)
 
 
 def one_line_error(proc, *fragments, status=2):

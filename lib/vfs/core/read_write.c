@@ -290,14 +290,15 @@ KN_SYSCALL(pwritev2)
 	return vec_at(fd, iov, cnt, 1, (int64_t)pos_l, flags, 1);
 }
 
-/* No cache to flush: data is in memory the moment it is written. */
+/* Files in memory have no cache to flush; a disk's file does. */
 KN_SYSCALL(fsync)(int fd)
 {
 	struct kn_file *f = kn_vfs_fget(fd);
 	if (!f)
 		return -KN_EBADF;
+	long r = f->vn->ops->fsync ? f->vn->ops->fsync(f->vn, f) : 0;
 	kn_vfs_fput(f);
-	return 0;
+	return r;
 }
 
 KN_SYSCALL(fdatasync)(int fd)

@@ -9,6 +9,7 @@
 #include <kn/errno.h>
 #include <kn/init.h>
 #include <kn/vfs.h>
+#include "devfs.h"
 
 enum { DEV_ROOT, DEV_NULL, DEV_ZERO, DEV_RANDOM, DEV_URANDOM, DEV_CONSOLE, DEV_COUNT };
 #define DEV_CONSOLE_ERR DEV_COUNT /* the twin: past the listed nodes */
@@ -57,7 +58,7 @@ static int d_lookup(struct kn_vnode *dir, const char *name, size_t len, struct k
 			*out = &nodes[i];
 			return 0;
 		}
-	return -KN_ENOENT;
+	return kn_devfs_blk_lookup(name, len, out);
 }
 
 /* A blocked reader sleeps until the platform says input may have come
@@ -112,8 +113,8 @@ static int d_getattr(struct kn_vnode *vn, struct kn_stat *st)
 
 static int d_readdir(struct kn_vnode *dir, uint64_t index, struct kn_dirent *out)
 {
-	if (index + 1 >= DEV_COUNT)
-		return 0;
+	if (index + 1 >= DEV_COUNT) /* then the disks */
+		return kn_devfs_blk_readdir(index + 1 - DEV_COUNT, 1000, out);
 	int i = (int)index + 1;
 	out->ino = (uint64_t)i + 1;
 	out->type = KN_DT_CHR;

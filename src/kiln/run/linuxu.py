@@ -24,7 +24,15 @@ def _argv(boot) -> list[str]:
     if boot.net == "tap":  # the device kiln.run.netns made, for lib/netdev/tap
         from .netns import TAP
         tap = [f"tap.dev={TAP}"]
-    return [str(boot.image), *mem, *tap, *boot.kernel_args, *initrd, "--", *boot.app_args]
+    return [str(boot.image), *mem, *tap, *_disks(boot), *boot.kernel_args, *initrd, "--",
+            *boot.app_args]
+
+
+def _disks(boot) -> list[str]:
+    """hostblk.vda=rw:PATH, ... for lib/blkdev/hostfile, in order."""
+    from .disks import guest_name
+    return [f"hostblk.{guest_name(i)}={'ro' if d.read_only else 'rw'}:{d.path}"
+            for i, d in enumerate(boot.disks)]
 
 
 def dry_run(boot) -> str:

@@ -59,6 +59,9 @@ RUN = (
            help="The guest's network: QEMU's user network (user, the default) or a tap "
                 "device in a network namespace kiln creates (tap, needs root)."),
     Option("initrd", ("--initrd",), kind="file", help="An initrd to load."),
+    Option("disk", ("--disk",), multiple=True, metavar="FILE[:ro]",
+           help="Attach a raw disk image as /dev/vda, /dev/vdb, ... in order (repeatable; "
+                ":ro read-only); overrides kiln.toml's [run] disk."),
     Option("timeout", ("--timeout",), kind="float",
            help="Stop the guest after S seconds, S > 0 (exit 124)."),
     Option("dry_run", ("--dry-run",), kind="flag",

@@ -30,6 +30,8 @@ MACHINES = {
 # The virtio-net device each machine's transport finds: virtio-mmio on
 # microvm, virtio-pci (legacy interface of a transitional device) on pc.
 NIC_DEVICES = {"microvm": "virtio-net-device", "pc": "virtio-net-pci"}
+# The same for disks (virtio-blk).
+DISK_DEVICES = {"microvm": "virtio-blk-device", "pc": "virtio-blk-pci"}
 DEFAULT_MEMORY = 64 << 20
 STATUS_RECORD = "kn-exit "
 # RAM boot needs past the image's end: the page tables (carved from the
@@ -47,12 +49,13 @@ class QemuConfig:
                  memory: str = "64M", cmdline: str = "", initrd: Path | None = None,
                  extra: list[str] | None = None, err_path: str | None = None,
                  status_path: str | None = None, nic: bool = False, ports=(),
-                 tap: str | None = None):
+                 tap: str | None = None, disks=()):
         self.image, self.machine, self.accel, self.memory = image, machine, accel, memory
         # tap: the card's tap device (kiln.run.netns) instead of the user network.
         self.nic, self.ports, self.tap = nic, list(ports), tap
         self.cmdline, self.initrd, self.extra = cmdline, initrd, list(extra or [])
         self.err_path, self.status_path = err_path, status_path
+        self.disks = list(disks)  # kiln.run.disks.Disk, vda first
 
 
 def pc_firmware(qemu: str) -> list[str]:
@@ -104,7 +107,21 @@ def command(cfg: QemuConfig) -> tuple[list[str], str, str]:
         argv += ["-initrd", str(cfg.initrd)]
     if cfg.nic:
         argv += ["-netdev", _netdev(cfg, accel), "-device", f"{NIC_DEVICES[cfg.machine]},netdev=n0"]
-    return argv + cfg.extra, accel, why
+    return argv + _drives(cfg) + cfg.extra, accel, why
+
+
+def _drives(cfg: QemuConfig) -> list[str]:
+    """A raw drive and its virtio-blk device per disk, in order: both
+    transports find devices in the order they were added (PCI slots count
+    up; microvm's first device takes the MMIO slot listed first), so the
+    first disk is the guest's vda."""
+    argv = []
+    for i, disk in enumerate(cfg.disks):
+        path = str(disk.path).replace(",", ",,")  # QEMU's escape in option values
+        readonly = ",readonly=on" if disk.read_only else ""
+        argv += ["-drive", f"if=none,id=d{i},file={path},format=raw{readonly}",
+                 "-device", f"{DISK_DEVICES[cfg.machine]},drive=d{i}"]
+    return argv
 
 
 def _cpus(accel: str) -> list[str]:
@@ -136,7 +153,7 @@ def _config(boot, **channels) -> QemuConfig:
     return QemuConfig(image=boot.image, machine=boot.machine or boot.default_machine,
                       accel=boot.accel or "auto", memory=f"{memory >> 10}K",
                       cmdline=boot.cmdline, initrd=boot.initrd, nic=boot.nic,
-                      ports=boot.ports, tap=_tap(boot), **channels)
+                      ports=boot.ports, tap=_tap(boot), disks=boot.disks, **channels)
 
 
 def _tap(boot) -> str | None:

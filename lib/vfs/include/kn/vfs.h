@@ -105,6 +105,9 @@ struct kn_vnode_ops {
 	 * and wakes it (kn_waitq_wake) when readiness may have changed. */
 	unsigned (*poll)(struct kn_vnode *vn, struct kn_file *f, struct kn_poll_table *pt);
 	void (*release)(struct kn_vnode *vn);
+	/* fsync/fdatasync: makes written data durable (a disk's cache
+	 * flushed). Missing: nothing to do, data is in memory. */
+	int (*fsync)(struct kn_vnode *vn, struct kn_file *f);
 };
 
 struct kn_mount;
