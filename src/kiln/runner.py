@@ -41,7 +41,7 @@ class RunRequest:
                  accel: str | None = None, memory: str | None = None,
                  args=(), kernel_args=(), initrd: str | None = None,
                  timeout: float | None = None, dry_run: bool = False, app_argv=None,
-                 env=(), publish=(), net: str | None = None):
+                 env=(), publish=(), net: str | None = None, volume=()):
         self.platform, self.machine, self.accel, self.memory = platform, machine, accel, memory
         self.args, self.kernel_args = list(args), list(kernel_args)
         self.initrd, self.timeout, self.dry_run = initrd, timeout, dry_run
@@ -51,6 +51,7 @@ class RunRequest:
         # app folder.
         self.ports = _published(publish)
         self.net = net  # "user", "tap" or None: kiln.toml's [run] net
+        self.shares = _shares(volume)  # -v values, read at once like -p's
 
     @classmethod
     def from_options(cls, values: dict) -> "RunRequest":
@@ -67,7 +68,7 @@ class Boot:
     def __init__(self, image: Path, memory_bytes: int | None, kernel_args: list[str],
                  app_args: list[str], initrd: Path | None, machine: str | None,
                  default_machine: str, accel: str | None, nic: bool = False,
-                 ports=(), net: str = "user", netns: str | None = None):
+                 ports=(), net: str = "user", netns: str | None = None, shares=()):
         self.image, self.memory_bytes, self.initrd = image, memory_bytes, initrd
         # The image drives a network card: the VM gets one on QEMU's user
         # network (the launcher picks the device its transport finds).
@@ -76,6 +77,7 @@ class Boot:
         # "user": QEMU's user network; "tap": the tap device of network
         # namespace `netns` (kiln.run.netns), which the guest runs in.
         self.net, self.netns = net, netns
+        self.shares = list(shares)  # kiln.run.shares.Share: host folders to mount
         self.kernel_args, self.app_args = kernel_args, app_args
         self.machine, self.default_machine, self.accel = machine, default_machine, accel
         # Both platforms hand boot one command line, so both refuse what
@@ -199,6 +201,20 @@ def _published(values) -> list:
     return ports.parse_all(values)
 
 
+def _shares(values) -> list:
+    """kiln.run.shares.Share for each -v value."""
+    if not values:
+        return []
+    from .run import shares
+    return shares.parse_all(values)
+
+
+def _check_shares(shares, config: str, platform: str, name: str) -> None:
+    if shares and platform == "kvm" and config and "CONFIG_LIB_VFS_9PFS " not in config:
+        raise KilnError(f"-v {shares[0].host}:{shares[0].guest}: {name} has no 9p filesystem, "
+                        f"so it cannot mount a share; add \"vfs-9pfs\" to [app] requires")
+
+
 def _check_ports(ports, nic: bool, name: str) -> None:
     if ports and not nic:
         raise KilnError(f"-p {ports[0].host_port}:{ports[0].guest_port}: {name} has no network "
@@ -244,11 +260,13 @@ def run_app(app_dir: Path, req: RunRequest) -> int:
         kernel_args = netns.kernel_args(kernel_args)
         netns_name = netns.Namespace().name
     _check_ports(ports, nic, app.name)
+    _check_shares(req.shares, config, platform, app.name)
+    kernel_args = [s.kernel_arg() for s in req.shares] + kernel_args
     boot = Boot(image=image, memory_bytes=_memory(req.memory or app.run.memory),
                 kernel_args=kernel_args,
                 app_args=_app_args(req, app.run.args), initrd=_initrd(req, app, image, config),
                 machine=req.machine, default_machine=app.run.machine, accel=req.accel,
-                nic=nic, ports=ports, net=net, netns=netns_name)
+                nic=nic, ports=ports, net=net, netns=netns_name, shares=req.shares)
     host_side = launcher(platform)
     host_side.check(boot)
     if req.dry_run:

@@ -296,8 +296,9 @@ KN_SYSCALL(fsync)(int fd)
 	struct kn_file *f = kn_vfs_fget(fd);
 	if (!f)
 		return -KN_EBADF;
+	int r = f->vn->ops->fsync ? f->vn->ops->fsync(f->vn) : 0;
 	kn_vfs_fput(f);
-	return 0;
+	return r;
 }
 
 KN_SYSCALL(fdatasync)(int fd)

@@ -15,6 +15,9 @@ def check(boot) -> None:
     if boot.ports:
         raise KilnError("-p publishes ports over QEMU's user network, which linuxu does not "
                         "have; use --net tap (a tap device in a network namespace) or --plat kvm")
+    if boot.shares:
+        raise KilnError(f"-v {boot.shares[0].host}:{boot.shares[0].guest}: linuxu cannot share "
+                        f"host folders yet; use --plat kvm")
 
 
 def _argv(boot) -> list[str]:

@@ -47,10 +47,11 @@ class QemuConfig:
                  memory: str = "64M", cmdline: str = "", initrd: Path | None = None,
                  extra: list[str] | None = None, err_path: str | None = None,
                  status_path: str | None = None, nic: bool = False, ports=(),
-                 tap: str | None = None):
+                 tap: str | None = None, shares=()):
         self.image, self.machine, self.accel, self.memory = image, machine, accel, memory
         # tap: the card's tap device (kiln.run.netns) instead of the user network.
         self.nic, self.ports, self.tap = nic, list(ports), tap
+        self.shares = list(shares)  # kiln.run.shares.Share: one virtio-9p device each
         self.cmdline, self.initrd, self.extra = cmdline, initrd, list(extra or [])
         self.err_path, self.status_path = err_path, status_path
 
@@ -104,6 +105,8 @@ def command(cfg: QemuConfig) -> tuple[list[str], str, str]:
         argv += ["-initrd", str(cfg.initrd)]
     if cfg.nic:
         argv += ["-netdev", _netdev(cfg, accel), "-device", f"{NIC_DEVICES[cfg.machine]},netdev=n0"]
+    for share in cfg.shares:
+        argv += share.qemu_args(cfg.machine)
     return argv + cfg.extra, accel, why
 
 
@@ -123,7 +126,7 @@ def _config(boot, **channels) -> QemuConfig:
     return QemuConfig(image=boot.image, machine=boot.machine or boot.default_machine,
                       accel=boot.accel or "auto", memory=f"{memory >> 10}K",
                       cmdline=boot.cmdline, initrd=boot.initrd, nic=boot.nic,
-                      ports=boot.ports, tap=_tap(boot), **channels)
+                      ports=boot.ports, tap=_tap(boot), shares=boot.shares, **channels)
 
 
 def _tap(boot) -> str | None:

@@ -105,6 +105,9 @@ struct kn_vnode_ops {
 	 * and wakes it (kn_waitq_wake) when readiness may have changed. */
 	unsigned (*poll)(struct kn_vnode *vn, struct kn_file *f, struct kn_poll_table *pt);
 	void (*release)(struct kn_vnode *vn);
+	/* fsync: writes the file's data through to its storage. Missing:
+	 * there is none to write (memory, devices). */
+	int (*fsync)(struct kn_vnode *vn);
 };
 
 struct kn_mount;
