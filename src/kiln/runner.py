@@ -8,6 +8,7 @@ launcher module, kiln.run.<launcher>, named by the platform's manifest
 (kiln.platforms), with the same interface:
 
     check(boot)          refuses what the platform cannot do (KilnError)
+    share_kernel_args(shares) -> list[str]  how the guest finds each -v share
     dry_run(boot) -> str the command a person could run by hand
     launch(boot)  -> kiln.run.process.Launch: the argv and its channels
     guest_status(outcome) -> (exit code, note or None)
@@ -209,10 +210,10 @@ def _shares(values) -> list:
     return shares.parse_all(values)
 
 
-def _check_shares(shares, config: str, platform: str, name: str) -> None:
-    if shares and platform == "kvm" and config and "CONFIG_LIB_VFS_9PFS " not in config:
-        raise KilnError(f"-v {shares[0].host}:{shares[0].guest}: {name} has no 9p filesystem, "
-                        f"so it cannot mount a share; add \"vfs-9pfs\" to [app] requires")
+def _check_shares(shares, config: str, name: str) -> None:
+    if shares and config and "CONFIG_HAVE_SHARE " not in config:
+        raise KilnError(f"-v {shares[0].host}:{shares[0].guest}: {name} cannot mount host "
+                        f"folders; add \"share\" to [app] requires")
 
 
 def _check_ports(ports, nic: bool, name: str) -> None:
@@ -260,14 +261,14 @@ def run_app(app_dir: Path, req: RunRequest) -> int:
         kernel_args = netns.kernel_args(kernel_args)
         netns_name = netns.Namespace().name
     _check_ports(ports, nic, app.name)
-    _check_shares(req.shares, config, platform, app.name)
-    kernel_args = [s.kernel_arg() for s in req.shares] + kernel_args
+    _check_shares(req.shares, config, app.name)
+    host_side = launcher(platform)
+    kernel_args = host_side.share_kernel_args(req.shares) + kernel_args
     boot = Boot(image=image, memory_bytes=_memory(req.memory or app.run.memory),
                 kernel_args=kernel_args,
                 app_args=_app_args(req, app.run.args), initrd=_initrd(req, app, image, config),
                 machine=req.machine, default_machine=app.run.machine, accel=req.accel,
                 nic=nic, ports=ports, net=net, netns=netns_name, shares=req.shares)
-    host_side = launcher(platform)
     host_side.check(boot)
     if req.dry_run:
         print(_tap_dry_run(boot, host_side) if netns_name else host_side.dry_run(boot))

@@ -1,6 +1,5 @@
 /* 9pfs's data ops: reads and writes split into requests that fit the
  * negotiated msize, directory listings, fsync. */
-#include <kn/alloc.h>
 #include <kn/errno.h>
 #include "p9.h"
 
@@ -92,28 +91,6 @@ long p9_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, size_t n,
 	return (long)done;
 }
 
-static int keep(struct p9_node *d, const char *name, uint16_t len, uint64_t ino, uint8_t type,
-		uint64_t *cap)
-{
-	if ((len == 1 && name[0] == '.') || (len == 2 && name[0] == '.' && name[1] == '.'))
-		return 0; /* core adds them */
-	if (len > KN_NAME_MAX)
-		return -KN_EIO;
-	if (d->nents == *cap) {
-		*cap = *cap ? *cap * 2 : 16;
-		struct kn_dirent *e = kn_realloc(d->ents, *cap * sizeof(*e));
-		if (!e)
-			return -KN_ENOMEM;
-		d->ents = e;
-	}
-	struct kn_dirent *e = &d->ents[d->nents++];
-	e->ino = ino;
-	e->type = type;
-	__builtin_memcpy(e->name, name, len);
-	e->name[len] = 0;
-	return 0;
-}
-
 /* Reads the whole listing: entries qid[13] offset[8] type[1] name[s],
  * each offset the cookie to go on from. */
 static int load(struct p9_node *d)
@@ -121,8 +98,8 @@ static int load(struct p9_node *d)
 	struct p9_fs *fs = d->fs;
 	uint32_t fid;
 	int r = p9_node_open(d, 0, &fid);
-	uint64_t off = 0, cap = 0;
-	d->nents = 0;
+	uint64_t off = 0;
+	d->dir.n = 0;
 	while (!r) {
 		struct p9_msg tx, rx;
 		if ((r = p9_msg_new(&tx, P9_TREADDIR, 32)))
@@ -142,7 +119,8 @@ static int load(struct p9_node *d)
 			off = p9_get64(&rx);
 			uint8_t type = p9_get8(&rx);
 			uint16_t len = p9_get_str(&rx, &name);
-			r = rx.bad ? -KN_EIO : keep(d, name, len, q.path, type, &cap);
+			r = rx.bad ? -KN_EIO
+				   : kn_share_dirlist_add(&d->dir, name, len, q.path, type);
 		}
 		p9_msg_free(&rx);
 		if (!count)
@@ -154,15 +132,12 @@ static int load(struct p9_node *d)
 int p9_readdir(struct kn_vnode *dir, uint64_t index, struct kn_dirent *out)
 {
 	struct p9_node *d = P9N(dir);
-	if (index == 0 || !d->ents) {
+	if (index == 0 || !d->dir.ents) {
 		int r = load(d);
 		if (r)
 			return r;
 	}
-	if (index >= d->nents)
-		return 0;
-	*out = d->ents[index];
-	return 1;
+	return kn_share_dirlist_get(&d->dir, index, out);
 }
 
 int p9_fsync(struct kn_vnode *vn)

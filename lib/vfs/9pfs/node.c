@@ -110,7 +110,7 @@ void p9_node_release(struct kn_vnode *vn)
 			break;
 		}
 	uint32_t fid = n->fid, rfid = n->rfid, wfid = n->wfid;
-	kn_free(n->ents);
+	kn_share_dirlist_free(&n->dir);
 	kn_free(n);
 	p9_clunk(fs, fid);
 	p9_clunk(fs, rfid);

@@ -1,11 +1,12 @@
 /* vfs-9pfs's internals: a 9P2000.L client (proto.c: messages, tags, the
  * round trip), its vnodes (node.c: one per file the VFS holds, found
- * again by the file's qid), the vnode ops (ops.c, data.c) and the mounts
- * the kernel command line asks for (mount.c). */
+ * again by the file's qid), the vnode ops (ops.c, data.c) and mounting a
+ * share (attach.c). */
 #ifndef KN_9PFS_P9_H
 #define KN_9PFS_P9_H
 
 #include <stdint.h>
+#include <kn/share.h>
 #include <kn/vfs.h>
 #include <kn/virtio_9p.h>
 
@@ -73,10 +74,9 @@ struct p9_node {
 	struct p9_fs *fs;
 	struct p9_node *next;
 	uint64_t qpath;
-	uint32_t fid;           /* walked here, never opened: walks and attributes */
-	uint32_t rfid, wfid;    /* opened for reading, writing (NOFID until needed) */
-	struct kn_dirent *ents; /* the directory's entries, read at index 0 */
-	uint64_t nents;
+	uint32_t fid;                /* walked here, never opened: walks and attributes */
+	uint32_t rfid, wfid;         /* opened for reading, writing (NOFID until needed) */
+	struct kn_share_dirlist dir; /* the directory's entries, read at index 0 */
 };
 
 #define P9N(v) ((struct p9_node *)(v))

@@ -15,9 +15,11 @@ def check(boot) -> None:
     if boot.ports:
         raise KilnError("-p publishes ports over QEMU's user network, which linuxu does not "
                         "have; use --net tap (a tap device in a network namespace) or --plat kvm")
-    if boot.shares:
-        raise KilnError(f"-v {boot.shares[0].host}:{boot.shares[0].guest}: linuxu cannot share "
-                        f"host folders yet; use --plat kvm")
+
+
+def share_kernel_args(shares) -> list[str]:
+    """The guest is a host process: vfs-hostfs opens the folder itself."""
+    return [share.kernel_arg(share.host) for share in shares]
 
 
 def _argv(boot) -> list[str]:

@@ -136,6 +136,11 @@ def _tap(boot) -> str | None:
     return TAP
 
 
+def share_kernel_args(shares) -> list[str]:
+    """Each share is the virtio-9p device with its tag."""
+    return [share.kernel_arg(share.tag) for share in shares]
+
+
 def image_end(image: Path) -> int | None:
     """The highest physical address the ELF image loads to (its PT_LOAD
     segments' p_paddr + p_memsz), or None when it is no 64-bit ELF."""

@@ -1,8 +1,9 @@
 """`kiln run -v HOSTDIR:GUESTPATH[:ro]`: host folders shared with the
-guest, as docker's and kraft's -v. On kvm each is a virtio-9p device whose
-mount tag the guest's vfs-9pfs mounts at GUESTPATH (kernel parameter
-9pfs.mount=TAG:GUESTPATH[:ro]); a read-only share is read-only on both
-sides (QEMU's readonly=on, the guest's EROFS)."""
+guest, as docker's and kraft's -v. The guest's share API (lib/share) mounts
+each at GUESTPATH from a kernel parameter share.mount=SOURCE:GUESTPATH[:ro],
+SOURCE being how the platform reaches the folder: on kvm a virtio-9p
+device's mount tag, on linuxu the host path itself. A read-only share is
+read-only on both sides (QEMU's readonly=on; the guest's EROFS)."""
 
 import os
 
@@ -17,8 +18,8 @@ class Share:
     def __init__(self, host: str, guest: str, read_only: bool, tag: str):
         self.host, self.guest, self.read_only, self.tag = host, guest, read_only, tag
 
-    def kernel_arg(self) -> str:
-        return f"9pfs.mount={self.tag}:{self.guest}{':ro' if self.read_only else ''}"
+    def kernel_arg(self, source: str) -> str:
+        return f"share.mount={source}:{self.guest}{':ro' if self.read_only else ''}"
 
     def qemu_args(self, machine: str) -> list[str]:
         path = self.host.replace(",", ",,")  # QEMU's option syntax doubles commas
