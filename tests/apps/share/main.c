@@ -94,7 +94,7 @@ static int make(const char *d)
 	uint64_t sx[32]; /* struct statx; this musl has no wrapper: stx_size at 40 */
 	CHECK(syscall(SYS_statx, AT_FDCWD, join(d, "hello.txt"), 0, 0x7ff, sx) == 0 && sx[5] == 21);
 	struct statfs sf;
-	CHECK(statfs(d, &sf) == 0 && sf.f_type == 0x01021997);
+	CHECK(statfs(d, &sf) == 0 && sf.f_bsize > 0 && sf.f_blocks > 0);
 	printf(failed ? "make: failed\n" : "make: done\n");
 	return failed;
 }

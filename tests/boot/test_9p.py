@@ -1,0 +1,115 @@
+"""Host folders shared with the guest (`kiln run -v`): vfs-9pfs over
+virtio-9p on kvm (QEMU TCG, microvm and pc) and vfs-hostfs on linuxu boot
+the same app (tests/apps/share), which changes and lists a share; what it
+saw is compared with what the host's own kernel says about the folder."""
+
+import os
+import stat
+
+import pytest
+
+from conftest import ROOT, run_kiln
+
+from .conftest import TARGETS, app_builder
+
+BIG = 1_500_000  # more than any msize: the client splits it
+
+
+@pytest.fixture(scope="module")
+def share_app(tmp_path_factory):
+    return app_builder(tmp_path_factory, ROOT / "tests/apps/share")
+
+
+def run(share_app, platform, machine, *args):
+    """kiln run with `args` (the app's after their `--`)."""
+    machine_flag = ["--machine", machine] if machine else []
+    proc = run_kiln("run", "--plat", platform, *machine_flag, "--timeout", "150", *args,
+                    cwd=share_app(platform), timeout=200)
+    assert "Traceback" not in proc.stderr
+    return proc
+
+
+def host_listing(root: str, rel: str = "") -> list[str]:
+    """What the guest's `list` prints, from the host's lstat."""
+    lines = []
+    folder = os.path.join(root, rel)
+    for name in sorted(os.listdir(folder)):
+        relp = os.path.join(rel, name)
+        st = os.lstat(os.path.join(root, relp))
+        link = os.readlink(os.path.join(root, relp)) if stat.S_ISLNK(st.st_mode) else ""
+        size = 0 if stat.S_ISDIR(st.st_mode) else st.st_size
+        lines.append(f"entry {relp} mode={st.st_mode:o} nlink={st.st_nlink} size={size} "
+                     f"mtime={st.st_mtime_ns // 10**9}.{st.st_mtime_ns % 10**9:09d} "
+                     f"ino={st.st_ino} link={link}")
+        if stat.S_ISDIR(st.st_mode):
+            lines += host_listing(root, relp)
+    return lines
+
+
+def pattern(size: int) -> bytes:
+    return bytes(((i * 2654435761) >> 13) & 0xff for i in range(size))
+
+
+@pytest.mark.parametrize("platform,machine", TARGETS)
+def test_guest_changes_are_the_hosts(share_app, platform, machine, tmp_path):
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "from-host.txt").write_text("written by the host\n")
+    proc = run(share_app, platform, machine, "-v", f"{data}:/data", "--", "make", "/data")
+    assert proc.returncode == 0 and "make: done" in proc.stdout, proc.stdout + proc.stderr
+    # What the guest did, as the host sees it.
+    assert (data / "hello.txt").read_text() == "hello from the guest\n"
+    assert (data / "sub/new-name").read_text() == "renamed\n"
+    assert (data / "moved/nested.txt").read_text() == "nested\n"
+    assert not (data / "gone").exists() and not (data / "empty-gone").exists()
+    assert os.readlink(data / "link") == "hello.txt"
+    assert os.stat(data / "hard").st_ino == os.stat(data / "hello.txt").st_ino
+    assert stat.S_IMODE(os.stat(data / "mode").st_mode) == 0o604
+    assert stat.S_IMODE(os.stat(data / "sub").st_mode) == 0o750
+    assert (data / "trunc").read_bytes() == b"0123\0\0"
+    assert (data / "offsets").read_bytes() == b"hello\0world!"
+    assert os.stat(data / "times").st_mtime_ns == 1234567890_123456789
+    # What the guest sees of the folder, entry by entry, is the host's.
+    proc = run(share_app, platform, machine, "-v", f"{data}:/data", "--", "list", "/data")
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    listed = [line for line in proc.stdout.splitlines() if line.startswith("entry ")]
+    assert listed == host_listing(str(data))
+    # The host's file, read by the guest.
+    proc = run(share_app, platform, machine, "-v", f"{data}:/data", "--", "cat",
+               "/data/from-host.txt")
+    assert proc.returncode == 0 and proc.stdout == "written by the host\n", proc.stderr
+    # Calls that must fail give the host kernel's errno.
+    proc = run(share_app, platform, machine, "-v", f"{data}:/data", "--", "errors", "/data")
+    assert proc.returncode == 0 and "errors: done" in proc.stdout, proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("platform,machine", TARGETS)
+def test_big_file_survives_a_second_boot(share_app, platform, machine, tmp_path):
+    proc = run(share_app, platform, machine, "-v", f"{tmp_path}:/big", "--", "big",
+               "/big/file.bin", str(BIG))
+    assert proc.returncode == 0 and f"verify: {BIG} bytes match" in proc.stdout, proc.stderr
+    assert (tmp_path / "file.bin").read_bytes() == pattern(BIG)
+    # A second boot reads what the first one wrote; a host-made file too.
+    (tmp_path / "host.bin").write_bytes(pattern(BIG + 7))
+    for name, size in (("file.bin", BIG), ("host.bin", BIG + 7)):
+        proc = run(share_app, platform, machine, "-v", f"{tmp_path}:/big", "--", "verify",
+                   f"/big/{name}", str(size))
+        assert proc.returncode == 0 and f"verify: {size} bytes match" in proc.stdout, \
+            proc.stdout + proc.stderr
+
+
+@pytest.mark.parametrize("platform,machine", TARGETS)
+def test_read_only_share_refuses_changes(share_app, platform, machine, tmp_path):
+    (tmp_path / "hello.txt").write_text("keep me\n")
+    before = host_listing(str(tmp_path))
+    proc = run(share_app, platform, machine, "-v", f"{tmp_path}:/ro:ro", "--", "rofs", "/ro")
+    assert proc.returncode == 0 and "rofs: done" in proc.stdout, proc.stdout + proc.stderr
+    assert proc.stdout.endswith("keep me\n")
+    assert host_listing(str(tmp_path)) == before
+
+
+def test_a_share_the_vm_lacks_is_one_line(share_app):
+    """The guest names the tag it found no device for (a hand-made -k)."""
+    proc = run(share_app, "kvm", "microvm", "-k", "share.mount=nosuch:/x", "--", "list", "/x")
+    assert proc.returncode != 0
+    assert "kn: 9pfs: no 9p share is tagged nosuch (the VM has: none)" in proc.stderr
