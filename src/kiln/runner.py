@@ -52,7 +52,9 @@ class RunRequest:
         # app folder.
         self.ports = _published(publish)
         self.net = net  # "user", "tap" or None: kiln.toml's [run] net
-        self.shares = _shares(volume)  # -v values, read at once like -p's
+        # -v values, checked at once like -p's (kiln.toml's join them in run_app).
+        self.volumes = list(volume)
+        _shares((), self.volumes)
 
     @classmethod
     def from_options(cls, values: dict) -> "RunRequest":
@@ -202,12 +204,12 @@ def _published(values) -> list:
     return ports.parse_all(values)
 
 
-def _shares(values) -> list:
-    """kiln.run.shares.Share for each -v value."""
-    if not values:
+def _shares(declared, values) -> list:
+    """kiln.run.shares.Share for each [[mount]] and -v value."""
+    if not declared and not values:
         return []
     from .run import shares
-    return shares.parse_all(values)
+    return shares.combine(declared, values)
 
 
 def _check_shares(shares, config: str, name: str) -> None:
@@ -261,14 +263,15 @@ def run_app(app_dir: Path, req: RunRequest) -> int:
         kernel_args = netns.kernel_args(kernel_args)
         netns_name = netns.Namespace().name
     _check_ports(ports, nic, app.name)
-    _check_shares(req.shares, config, app.name)
+    shares = _shares(app.run.mounts, req.volumes)
+    _check_shares(shares, config, app.name)
     host_side = launcher(platform)
-    kernel_args = host_side.share_kernel_args(req.shares) + kernel_args
+    kernel_args = host_side.share_kernel_args(shares) + kernel_args
     boot = Boot(image=image, memory_bytes=_memory(req.memory or app.run.memory),
                 kernel_args=kernel_args,
                 app_args=_app_args(req, app.run.args), initrd=_initrd(req, app, image, config),
                 machine=req.machine, default_machine=app.run.machine, accel=req.accel,
-                nic=nic, ports=ports, net=net, netns=netns_name, shares=req.shares)
+                nic=nic, ports=ports, net=net, netns=netns_name, shares=shares)
     host_side.check(boot)
     if req.dry_run:
         print(_tap_dry_run(boot, host_side) if netns_name else host_side.dry_run(boot))

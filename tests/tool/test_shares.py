@@ -75,3 +75,35 @@ def test_an_image_without_shares_is_refused(app, tmp_path):  # noqa: F811
     mark_built(app, "linuxu")
     proc = run_kiln("run", "--plat", "linuxu", "--dry-run", "-v", f"{tmp_path}:/d", cwd=app)
     one_line_error(proc, "fake cannot mount host folders", 'add "share" to [app] requires')
+
+
+def test_kiln_toml_mounts_and_a_flag_that_replaces_one(app, tmp_path):  # noqa: F811
+    (app / "data").mkdir()
+    write(app / "kiln.toml", '[app]\nname = "fake"\n\n[[mount]]\nsource = "data"\n'
+                             'path = "/data"\n\n[[mount]]\nsource = "data"\npath = "/cfg"\n'
+                             'read-only = true\n')
+    proc = run_kiln("run", "--plat", "linuxu", "--dry-run", cwd=app)
+    assert proc.returncode == 0, proc.stderr
+    argv = shlex.split(proc.stdout)
+    assert f"share.mount={app / 'data'}:/data" in argv
+    assert f"share.mount={app / 'data'}:/cfg:ro" in argv
+    proc = run_kiln("run", "--plat", "linuxu", "--dry-run", "-v", f"{tmp_path}:/cfg", cwd=app)
+    argv = shlex.split(proc.stdout)
+    assert f"share.mount={tmp_path}:/cfg" in argv
+    assert not any(word.endswith(":/cfg:ro") for word in argv)
+
+
+@pytest.mark.parametrize("table, fragment", [
+    ('[[mount]]\nsource = "data"\n', "[mount] needs 'path'"),
+    ('[[mount]]\nsource = "data"\npath = "data"\n', "mount path 'data' is not absolute"),
+    ('[[mount]]\nsource = "data"\npath = "/d"\nreadonly = true\n', "unknown key 'readonly'"),
+    ('[[mount]]\nsource = "nothere"\npath = "/d"\n', "host folder"),
+    ('mount = "data:/d"\n', "'mount' must be an array of tables"),
+])
+def test_kiln_toml_mount_mistakes(app, table, fragment):  # noqa: F811
+    (app / "data").mkdir()
+    app_table = '[app]\nname = "fake"\n\n'
+    # A top-level key goes before the first table.
+    write(app / "kiln.toml", table + app_table if table.startswith("mount") else app_table + table)
+    proc = run_kiln("run", "--plat", "linuxu", "--dry-run", cwd=app)
+    one_line_error(proc, "kiln.toml:", fragment)

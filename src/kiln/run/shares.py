@@ -28,29 +28,44 @@ class Share:
                 "-device", f"{DEVICES[machine]},fsdev={self.tag},mount_tag={self.tag}"]
 
 
-def parse(value: str, index: int) -> Share:
+def parse(value: str, index: int, label: str | None = None) -> Share:
+    """The share `value` (HOSTDIR:GUESTPATH[:ro]) tagged kn<index>; errors
+    start with `label` (default: the -v flag)."""
+    label = label or f"-v {value}"
     host, sep, rest = value.partition(":")
     guest, _, mode = rest.partition(":")
     if not sep or not host or not guest or mode not in ("", "ro", "rw"):
-        raise KilnError(f"-v {value}: share a folder as {FORM}")
+        raise KilnError(f"{label}: share a folder as {FORM}")
     if not guest.startswith("/"):
-        raise KilnError(f"-v {value}: the guest path {guest!r} is not absolute; "
+        raise KilnError(f"{label}: the guest path {guest!r} is not absolute; "
                         f"write it from the root, e.g. -v {host}:/{guest.lstrip('./')}")
     if not os.path.exists(host):
-        raise KilnError(f"-v {value}: host folder {host} does not exist; create it "
+        raise KilnError(f"{label}: host folder {host} does not exist; create it "
                         f"(mkdir -p {host}) or fix the path")
     if not os.path.isdir(host):
-        raise KilnError(f"-v {value}: {host} is a file, not a folder; share the folder "
+        raise KilnError(f"{label}: {host} is a file, not a folder; share the folder "
                         f"that holds it (-v {os.path.dirname(os.path.abspath(host))}:{guest})")
     if not os.access(host, os.R_OK | os.X_OK):
-        raise KilnError(f"-v {value}: host folder {host} cannot be read by kiln; "
+        raise KilnError(f"{label}: host folder {host} cannot be read by kiln; "
                         f"fix its permissions")
     guest = os.path.normpath(guest)
     return Share(os.path.abspath(host), guest, mode == "ro", f"kn{index}")
 
 
+def combine(declared, values) -> list[Share]:
+    """kiln.toml's [[mount]] shares (kiln.manifest.Mount), then the -v
+    values; a -v for the same guest path replaces kiln.toml's."""
+    flagged = {os.path.normpath(v.partition(":")[2].partition(":")[0] or "/") for v in values}
+    kept = [m for m in declared if os.path.normpath(m.path) not in flagged]
+    found = [parse(m.spec, i, m.label) for i, m in enumerate(kept)]
+    return _checked(found + [parse(v, len(kept) + i) for i, v in enumerate(values)])
+
+
 def parse_all(values) -> list[Share]:
-    shares = [parse(v, i) for i, v in enumerate(values)]
+    return _checked([parse(v, i) for i, v in enumerate(values)])
+
+
+def _checked(shares: list[Share]) -> list[Share]:
     seen = set()
     for share in shares:
         if share.guest == "/":
