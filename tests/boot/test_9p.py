@@ -113,3 +113,16 @@ def test_a_share_the_vm_lacks_is_one_line(share_app):
     proc = run(share_app, "kvm", "microvm", "-k", "share.mount=nosuch:/x", "--", "list", "/x")
     assert proc.returncode != 0
     assert "kn: 9pfs: no 9p share is tagged nosuch (the VM has: none)" in proc.stderr
+
+
+@pytest.mark.parametrize("platform,machine", TARGETS)
+def test_threads_have_requests_in_flight_together(share_app, platform, machine, tmp_path):
+    stats = ["-k", "virtio_9p.stats=1"] if platform == "kvm" else []
+    proc = run(share_app, platform, machine, *stats, "-v", f"{tmp_path}:/t", "--", "threads",
+               "/t", "6")
+    assert proc.returncode == 0 and "threads: 6 done" in proc.stdout, proc.stdout + proc.stderr
+    for i in range(6):
+        assert (tmp_path / f"thread{chr(97 + i)}").stat().st_size == 300000 + i * 1000
+    if platform == "kvm":  # each thread waited for its reply while the others sent theirs
+        most = int(proc.stderr.split("at most ")[1].split()[0])
+        assert most >= 2, proc.stderr

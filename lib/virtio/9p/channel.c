@@ -9,6 +9,8 @@
 #include <kn/console.h>
 #include <kn/errno.h>
 #include <kn/format.h>
+#include <kn/init.h>
+#include <kn/param.h>
 #include <kn/plat.h>
 #include <kn/sched.h>
 #include <kn/time.h>
@@ -27,6 +29,8 @@ struct kn_9p_chan {
 	struct kn_virtq q;
 	struct kn_waitq room; /* threads waiting for free descriptors */
 	struct kn_9p_chan *next;
+	unsigned in_flight, most_in_flight;
+	uint64_t requests;
 	char tag[TAG_MAX + 1];
 };
 
@@ -93,10 +97,14 @@ long kn_9p_chan_request(struct kn_9p_chan *c, const void *tx, size_t tx_len, voi
 	int err = add(c, tx, tx_len, rx, rx_max, &r);
 	if (err)
 		return err;
+	c->requests++;
+	if (++c->in_flight > c->most_in_flight)
+		c->most_in_flight = c->in_flight;
 	if (!kn_thread_self())
 		wait_alone(&r.done);
 	while (!r.done)
 		kn_waitq_wait(&r.done_q, 0);
+	c->in_flight--;
 	return r.len;
 }
 
@@ -146,6 +154,18 @@ static void kn_v9p_ready(struct kn_virtio_dev *d)
 	struct kn_9p_chan *c = d->driver_data;
 	kn_printk("kn: virtio-9p at %s, tag %s\n", d->name, c->tag);
 }
+
+static int stats;
+KN_PARAM(virtio_9p, stats, KN_PARAM_BOOL, stats,
+	 "at exit, print each share's request count and the most requests in flight at once");
+
+static void kn_v9p_stats(void)
+{
+	for (struct kn_9p_chan *c = chans; stats && c; c = c->next)
+		kn_printk("kn: virtio-9p: tag %s: %llu requests, at most %u in flight\n", c->tag,
+			  (unsigned long long)c->requests, c->most_in_flight);
+}
+KN_FINI(kn_v9p_stats, KN_INIT_LIB, 50);
 
 KN_VIRTIO_DRIVER(kn_v9p_driver) = {
 	.name = "virtio-9p",

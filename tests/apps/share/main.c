@@ -7,11 +7,13 @@
  *   big FILE SIZE   writes SIZE pattern bytes in one write, reads them back
  *   verify FILE SIZE  reads the pattern back (a second boot)
  *   errors DIR      errno of calls that must fail
- *   rofs DIR        errno of changes to a read-only share */
+ *   rofs DIR        errno of changes to a read-only share
+ *   threads DIR N   N threads write and read back files at once */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -232,6 +234,46 @@ static int rofs(const char *d)
 	return failed || cat(join(d, "hello.txt"));
 }
 
+struct worker {
+	char path[4096];
+	size_t size;
+	int ok;
+};
+
+/* Many requests in flight: while one thread waits for its reply, the
+ * others send theirs. */
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	unsigned char *buf = malloc(w->size), *back = malloc(w->size);
+	for (size_t i = 0; buf && i < w->size; i++)
+		buf[i] = (unsigned char)(pattern(i) ^ w->path[strlen(w->path) - 1]);
+	int fd = open(w->path, O_RDWR | O_CREAT | O_TRUNC, 0644);
+	w->ok = buf && back && fd >= 0 && write(fd, buf, w->size) == (ssize_t)w->size &&
+		pread(fd, back, w->size, 0) == (ssize_t)w->size && !memcmp(buf, back, w->size) &&
+		close(fd) == 0;
+	free(buf);
+	free(back);
+	return NULL;
+}
+
+static int threads(const char *d, int n)
+{
+	struct worker w[16];
+	pthread_t t[16];
+	for (int i = 0; i < n && i < 16; i++) {
+		snprintf(w[i].path, sizeof(w[i].path), "%s/thread%c", d, 'a' + i);
+		w[i].size = 300000 + (size_t)i * 1000;
+		CHECK(pthread_create(&t[i], NULL, work, &w[i]) == 0);
+	}
+	for (int i = 0; i < n && i < 16; i++) {
+		CHECK(pthread_join(t[i], NULL) == 0);
+		CHECK(w[i].ok);
+	}
+	printf(failed ? "threads: failed\n" : "threads: %d done\n", n);
+	return failed;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "make"))
@@ -248,6 +290,8 @@ int main(int argc, char **argv)
 		return verify(argv[2], strtoul(argv[3], 0, 0));
 	if (argc == 3 && !strcmp(argv[1], "errors"))
 		return errors(argv[2]);
+	if (argc == 4 && !strcmp(argv[1], "threads"))
+		return threads(argv[2], atoi(argv[3]));
 	if (argc == 3 && !strcmp(argv[1], "rofs"))
 		return rofs(argv[2]);
 	fprintf(stderr, "usage: share make|list|cat|big|verify|errors|rofs ...\n");
