@@ -219,9 +219,27 @@ static int p9_settimes(struct kn_vnode *vn, const struct kn_timespec *atime,
 	return setattr(vn, valid, 0, 0, atime, mtime);
 }
 
+/* Through an open fid when there is one: the server answers from its
+ * open file, which outlives the name. */
 static int p9_getattr_op(struct kn_vnode *vn, struct kn_stat *st)
 {
-	return p9_getattr(P9N(vn)->fs, P9N(vn)->fid, st);
+	struct p9_node *n = P9N(vn);
+	uint32_t fid = n->wfid != P9_NOFID ? n->wfid : n->rfid != P9_NOFID ? n->rfid : n->fid;
+	return p9_getattr(n->fs, fid, st);
+}
+
+static int p9_open(struct kn_vnode *vn, int flags)
+{
+	int acc = flags & KN_O_ACCMODE;
+	uint32_t fid;
+	if (acc != KN_O_RDONLY && P9N(vn)->fs->ro)
+		return -KN_EROFS;
+	if (!KN_S_ISREG(vn->mode))
+		return 0;
+	int r = acc != KN_O_WRONLY ? p9_node_open(P9N(vn), 0, &fid) : 0;
+	if (!r && acc != KN_O_RDONLY)
+		r = p9_node_open(P9N(vn), 1, &fid);
+	return r;
 }
 
 static int p9_statfs(struct kn_vnode *vn, struct kn_statfs *sf)
@@ -270,5 +288,6 @@ const struct kn_vnode_ops p9_ops = {
 	.getattr = p9_getattr_op,
 	.readdir = p9_readdir,
 	.fsync = p9_fsync,
+	.open = p9_open,
 	.release = p9_node_release,
 };

@@ -241,6 +241,20 @@ static int h_fsync_op(struct kn_vnode *vn)
 	return n->wfd < 0 ? 0 : (int)h_fsync(n->wfd);
 }
 
+static int h_open(struct kn_vnode *vn, int flags)
+{
+	int acc = flags & KN_O_ACCMODE, r = 0;
+	if (acc != KN_O_RDONLY && HN(vn)->fs->ro)
+		return -KN_EROFS;
+	if (!KN_S_ISREG(vn->mode))
+		return 0;
+	if (acc != KN_O_WRONLY)
+		r = opened(HN(vn), 0);
+	if (r >= 0 && acc != KN_O_RDONLY)
+		r = opened(HN(vn), 1);
+	return r < 0 ? r : 0;
+}
+
 static void h_release(struct kn_vnode *vn)
 {
 	struct hnode *n = HN(vn);
@@ -276,6 +290,7 @@ static const struct kn_vnode_ops hostfs_ops = {
 	.getattr = h_getattr,
 	.readdir = h_readdir,
 	.fsync = h_fsync_op,
+	.open = h_open,
 	.release = h_release,
 };
 

@@ -72,6 +72,7 @@ static int make(const char *d)
 	CHECK(chmod(join(d, "mode"), 0604) == 0);
 	put(join(d, "trunc"), "0123456789");
 	CHECK(truncate(join(d, "trunc"), 4) == 0);
+	struct stat a, b;
 	int fd = open(join(d, "trunc"), O_RDWR);
 	CHECK(fd >= 0 && ftruncate(fd, 6) == 0 && close(fd) == 0);
 	put(join(d, "times"), "t\n");
@@ -85,10 +86,18 @@ static int make(const char *d)
 	close(fd);
 	fd = open(join(d, "offsets"), O_WRONLY | O_APPEND);
 	CHECK(fd >= 0 && write(fd, "!", 1) == 1 && close(fd) == 0);
+	/* An open file outlives its name. */
+	fd = open(join(d, "unlinked"), O_RDWR | O_CREAT, 0644);
+	CHECK(fd >= 0 && unlink(join(d, "unlinked")) == 0);
+	CHECK(write(fd, "still here", 10) == 10 && pread(fd, buf, 10, 0) == 10);
+	CHECK(!memcmp(buf, "still here", 10) && fstat(fd, &b) == 0 && b.st_size == 10);
+	CHECK(close(fd) == 0);
+	fd = open(join(d, "hello.txt"), O_RDONLY);
+	CHECK(fd >= 0 && unlink(join(d, "hard")) == 0 && read(fd, buf, 5) == 5);
+	CHECK(close(fd) == 0 && link(join(d, "hello.txt"), join(d, "hard")) == 0);
 	char target[64] = {0};
 	CHECK(readlink(join(d, "link"), target, sizeof(target)) == 9 &&
 	      !strcmp(target, "hello.txt"));
-	struct stat a, b;
 	CHECK(stat(join(d, "link"), &a) == 0 && stat(join(d, "hard"), &b) == 0);
 	CHECK(a.st_ino == b.st_ino && b.st_nlink == 2);
 	fd = open(join(d, "hello.txt"), O_RDONLY);
@@ -226,10 +235,8 @@ static int rofs(const char *d)
 	ERR(rename(join(d, "hello.txt"), join(d, "other")), EROFS);
 	ERR(chmod(join(d, "hello.txt"), 0600), EROFS);
 	ERR(truncate(join(d, "hello.txt"), 0), EROFS);
-	int fd = open(join(d, "hello.txt"), O_WRONLY);
-	ERR(fd >= 0 ? write(fd, "x", 1) : -1, EROFS);
-	if (fd >= 0)
-		close(fd);
+	ERR(open(join(d, "hello.txt"), O_WRONLY), EROFS);
+	ERR(open(join(d, "hello.txt"), O_RDWR | O_APPEND), EROFS);
 	printf(failed ? "rofs: failed\n" : "rofs: done\n");
 	return failed || cat(join(d, "hello.txt"));
 }

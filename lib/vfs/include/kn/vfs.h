@@ -108,6 +108,11 @@ struct kn_vnode_ops {
 	/* fsync: writes the file's data through to its storage. Missing:
 	 * there is none to write (memory, devices). */
 	int (*fsync)(struct kn_vnode *vn);
+	/* open: vn is being opened with these flags (after core's checks
+	 * and O_TRUNC). A filesystem refuses here what Linux refuses at open
+	 * (EROFS for writing) and opens what its server needs, so the file
+	 * stays usable once unlinked. Missing: nothing to do. */
+	int (*open)(struct kn_vnode *vn, int flags);
 };
 
 struct kn_mount;
