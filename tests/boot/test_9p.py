@@ -5,6 +5,7 @@ saw is compared with what the host's own kernel says about the folder."""
 
 import os
 import stat
+import subprocess
 
 import pytest
 
@@ -126,3 +127,40 @@ def test_threads_have_requests_in_flight_together(share_app, platform, machine, 
     if platform == "kvm":  # each thread waited for its reply while the others sent theirs
         most = int(proc.stderr.split("at most ")[1].split()[0])
         assert most >= 2, proc.stderr
+
+
+POSIX = ROOT / "tests/apps/posix"
+FILE_SECTIONS = ("files", "dirs")
+
+
+@pytest.fixture(scope="module")
+def posix_in_share(tmp_path_factory):
+    """The POSIX test app with the share API, and its file sections' lines
+    when run natively in a folder of the host (the reference)."""
+    def add_share(folder):
+        toml = folder / "kiln.toml"
+        toml.write_text(toml.read_text().replace('"vfs-procfs"]', '"vfs-procfs", "share"]'))
+    work = tmp_path_factory.mktemp("posix-native")
+    exe = work / "posixtest"
+    subprocess.run(["gcc", "-O1", "-D_GNU_SOURCE", "-pthread", "-o", str(exe),
+                    *map(str, sorted(POSIX.glob("*.c")))], check=True)
+    reference = {}
+    for section in FILE_SECTIONS:
+        proc = subprocess.run([str(exe), section], cwd=work, capture_output=True, text=True,
+                              timeout=60)
+        assert proc.returncode == 0, proc.stdout + proc.stderr
+        reference[section] = proc.stdout.splitlines()[-2:]
+    return app_builder(tmp_path_factory, POSIX, add_share), reference
+
+
+@pytest.mark.parametrize("platform,machine", TARGETS)
+@pytest.mark.parametrize("section", FILE_SECTIONS)
+def test_posix_file_checks_pass_in_a_share(posix_in_share, section, platform, machine,
+                                           tmp_path):
+    """The VFS's own file and directory checks, with a share as the
+    working directory, end as they do on the host."""
+    builder, reference = posix_in_share
+    proc = run(builder, platform, machine, "-v", f"{tmp_path}:/work", "-e",
+               "POSIXTEST_DIR=/work", "--", section)
+    assert proc.stdout.splitlines()[-2:] == reference[section], proc.stdout + proc.stderr
+    assert proc.returncode == 0
