@@ -26,8 +26,14 @@ int kn_share_dirlist_add(struct kn_share_dirlist *l, const char *name, size_t le
 	return 0;
 }
 
-int kn_share_dirlist_get(const struct kn_share_dirlist *l, uint64_t index, struct kn_dirent *out)
+int kn_share_readdir(struct kn_share_dirlist *l, uint64_t index, struct kn_dirent *out,
+		     int (*load)(struct kn_vnode *dir), struct kn_vnode *dir)
 {
+	if (index == 0 || !l->ents) {
+		int r = load(dir);
+		if (r)
+			return r;
+	}
 	if (index >= l->n)
 		return 0;
 	*out = l->ents[index];

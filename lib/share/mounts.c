@@ -56,16 +56,22 @@ static int make_dirs(char *path)
 	}
 }
 
+static int kn_share_register(void)
+{
+	return kn_vfs_register_fs(&kn_share_fs_type);
+}
+KN_INIT(kn_share_register, KN_INIT_FS, 40);
+
 static int kn_share_mount_all(void)
 {
 	for (unsigned i = 0; i < nshares; i++) {
 		int r = make_dirs(shares[i].path);
 		if (!r)
-			r = kn_vfs_mount(kn_share_fstype, shares[i].source, shares[i].path,
+			r = kn_vfs_mount(kn_share_fs_type.name, shares[i].source, shares[i].path,
 					 &shares[i].ro);
 		if (r) {
 			kn_printk("kn: share: cannot mount %s at %s (%s, error %d)\n",
-				  shares[i].source, shares[i].path, kn_share_fstype, -r);
+				  shares[i].source, shares[i].path, kn_share_fs_type.name, -r);
 			return r;
 		}
 	}

@@ -5,7 +5,6 @@
 #include <kn/alloc.h>
 #include <kn/console.h>
 #include <kn/errno.h>
-#include <kn/init.h>
 #include <kn/share.h>
 #include "p9.h"
 
@@ -84,11 +83,4 @@ static int p9_mount(const char *source, void *data, struct kn_vnode **root)
 	return 0;
 }
 
-const char kn_share_fstype[] = "9p";
-static struct kn_fs_type p9_type = {.name = kn_share_fstype, .mount = p9_mount};
-
-static int kn_9pfs_register(void)
-{
-	return kn_vfs_register_fs(&p9_type);
-}
-KN_INIT(kn_9pfs_register, KN_INIT_FS, 40);
+struct kn_fs_type kn_share_fs_type = {.name = "9p", .mount = p9_mount};

@@ -33,27 +33,7 @@ static long read_once(struct p9_fs *fs, uint32_t fid, void *buf, uint32_t n, uin
 	return got;
 }
 
-long p9_read(struct kn_vnode *vn, struct kn_file *f, void *buf, size_t n, uint64_t off)
-{
-	struct p9_fs *fs = P9N(vn)->fs;
-	uint32_t fid;
-	int r = p9_node_open(P9N(vn), 0, &fid);
-	if (r)
-		return r;
-	size_t done = 0;
-	while (done < n) {
-		uint32_t want = chunk(fs, n - done);
-		long got = read_once(fs, fid, (char *)buf + done, want, off + done);
-		if (got < 0)
-			return done ? (long)done : got;
-		done += (size_t)got;
-		if ((uint32_t)got < want)
-			break;
-	}
-	return (long)done;
-}
-
-static long write_once(struct p9_fs *fs, uint32_t fid, const void *buf, uint32_t n, uint64_t off)
+static long write_once(struct p9_fs *fs, uint32_t fid, void *buf, uint32_t n, uint64_t off)
 {
 	struct p9_msg tx, rx;
 	int r = p9_msg_new(&tx, P9_TWRITE, P9_IOHDR + n);
@@ -71,17 +51,20 @@ static long write_once(struct p9_fs *fs, uint32_t fid, const void *buf, uint32_t
 	return r ? r : (long)got;
 }
 
-long p9_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, size_t n, uint64_t off)
+/* Requests of at most msize until n bytes moved, the server moves fewer
+ * (the end of the file), or fails (an error only when nothing moved). */
+static long transfer(struct kn_vnode *vn, void *buf, size_t n, uint64_t off, int write)
 {
 	struct p9_fs *fs = P9N(vn)->fs;
 	uint32_t fid;
-	int r = fs->ro ? -KN_EROFS : p9_node_open(P9N(vn), 1, &fid);
+	int r = write && fs->ro ? -KN_EROFS : p9_node_open(P9N(vn), write, &fid);
 	if (r)
 		return r;
 	size_t done = 0;
 	while (done < n) {
 		uint32_t want = chunk(fs, n - done);
-		long got = write_once(fs, fid, (const char *)buf + done, want, off + done);
+		long got = (write ? write_once : read_once)(fs, fid, (char *)buf + done, want,
+							    off + done);
 		if (got < 0)
 			return done ? (long)done : got;
 		done += (size_t)got;
@@ -91,10 +74,21 @@ long p9_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, size_t n,
 	return (long)done;
 }
 
+long p9_read(struct kn_vnode *vn, struct kn_file *f, void *buf, size_t n, uint64_t off)
+{
+	return transfer(vn, buf, n, off, 0);
+}
+
+long p9_write(struct kn_vnode *vn, struct kn_file *f, const void *buf, size_t n, uint64_t off)
+{
+	return transfer(vn, (void *)buf, n, off, 1); /* write_once only reads it */
+}
+
 /* Reads the whole listing: entries qid[13] offset[8] type[1] name[s],
  * each offset the cookie to go on from. */
-static int load(struct p9_node *d)
+static int load(struct kn_vnode *dir)
 {
+	struct p9_node *d = P9N(dir);
 	struct p9_fs *fs = d->fs;
 	uint32_t fid;
 	int r = p9_node_open(d, 0, &fid);
@@ -131,13 +125,7 @@ static int load(struct p9_node *d)
 
 int p9_readdir(struct kn_vnode *dir, uint64_t index, struct kn_dirent *out)
 {
-	struct p9_node *d = P9N(dir);
-	if (index == 0 || !d->dir.ents) {
-		int r = load(d);
-		if (r)
-			return r;
-	}
-	return kn_share_dirlist_get(&d->dir, index, out);
+	return kn_share_readdir(&P9N(dir)->dir, index, out, load, dir);
 }
 
 int p9_fsync(struct kn_vnode *vn)

@@ -88,25 +88,28 @@ static int p9_create(struct kn_vnode *dir, const char *name, size_t len, uint32_
 	return 0;
 }
 
-static int p9_mkdir(struct kn_vnode *dir, const char *name, size_t len, uint32_t mode)
+/* A request on (dir, name) whose other fields are 32-bit numbers. */
+static int dir_call(uint8_t type, struct kn_vnode *dir, const char *name, size_t len,
+		    const uint32_t *fields, unsigned n)
 {
 	struct p9_msg tx;
-	int r = dir_msg(&tx, P9_TMKDIR, dir, name, len, 8);
+	int r = dir_msg(&tx, type, dir, name, len, 4 * n);
 	if (r)
 		return r;
-	p9_put32(&tx, mode);
-	p9_put32(&tx, 0);
+	for (unsigned i = 0; i < n; i++)
+		p9_put32(&tx, fields[i]);
 	return p9_rpc0(P9N(dir)->fs, &tx);
+}
+
+static int p9_mkdir(struct kn_vnode *dir, const char *name, size_t len, uint32_t mode)
+{
+	const uint32_t fields[2] = {mode, 0}; /* mode, gid */
+	return dir_call(P9_TMKDIR, dir, name, len, fields, 2);
 }
 
 static int unlinkat(struct kn_vnode *dir, const char *name, size_t len, uint32_t flags)
 {
-	struct p9_msg tx;
-	int r = dir_msg(&tx, P9_TUNLINKAT, dir, name, len, 4);
-	if (r)
-		return r;
-	p9_put32(&tx, flags);
-	return p9_rpc0(P9N(dir)->fs, &tx);
+	return dir_call(P9_TUNLINKAT, dir, name, len, &flags, 1);
 }
 
 static int p9_unlink(struct kn_vnode *dir, const char *name, size_t len)

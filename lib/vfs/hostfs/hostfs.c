@@ -6,7 +6,6 @@
  * wants. A read-only share refuses changes with EROFS before asking. */
 #include <kn/alloc.h>
 #include <kn/errno.h>
-#include <kn/init.h>
 #include <kn/share.h>
 #include "host.h"
 
@@ -194,8 +193,9 @@ static int h_statfs(struct kn_vnode *vn, struct kn_statfs *sf)
 }
 
 /* getdents64's records: ino[8] off[8] reclen[2] type[1] name. */
-static int load(struct hnode *d)
+static int load(struct kn_vnode *dir)
 {
+	struct hnode *d = HN(dir);
 	char buf[4096];
 	int fd = opened(d, 0);
 	if (fd < 0)
@@ -226,13 +226,7 @@ static int load(struct hnode *d)
 
 static int h_readdir(struct kn_vnode *dir, uint64_t index, struct kn_dirent *out)
 {
-	struct hnode *d = HN(dir);
-	if (index == 0 || !d->dir.ents) {
-		int r = load(d);
-		if (r)
-			return r;
-	}
-	return kn_share_dirlist_get(&d->dir, index, out);
+	return kn_share_readdir(&HN(dir)->dir, index, out, load, dir);
 }
 
 static int h_fsync_op(struct kn_vnode *vn)
@@ -313,11 +307,4 @@ static int hostfs_mount(const char *source, void *data, struct kn_vnode **root)
 	return 0;
 }
 
-const char kn_share_fstype[] = "hostfs";
-static struct kn_fs_type hostfs_type = {.name = kn_share_fstype, .mount = hostfs_mount};
-
-static int kn_hostfs_register(void)
-{
-	return kn_vfs_register_fs(&hostfs_type);
-}
-KN_INIT(kn_hostfs_register, KN_INIT_FS, 40);
+struct kn_fs_type kn_share_fs_type = {.name = "hostfs", .mount = hostfs_mount};

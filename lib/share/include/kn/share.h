@@ -26,17 +26,20 @@ struct kn_share_dirlist {
 };
 
 KN_API_BEGIN
-/* The implementation's filesystem type (registered with the VFS by
- * KN_INIT_FS), mounted with kn_vfs_mount(kn_share_fstype, SOURCE,
- * GUESTPATH, &read_only) where read_only is an int. */
-extern const char kn_share_fstype[];
+/* The implementation's filesystem type; the API's code registers it
+ * with the VFS and mounts it with kn_vfs_mount(name, SOURCE, GUESTPATH,
+ * &read_only), read_only an int. */
+extern struct kn_fs_type kn_share_fs_type;
 
 /* Appends an entry ("." and ".." are skipped: vfs-core adds them);
  * 0, -KN_ENOMEM, or -KN_EIO for a name longer than KN_NAME_MAX. */
 int kn_share_dirlist_add(struct kn_share_dirlist *l, const char *name, size_t len, uint64_t ino,
 			 uint8_t type);
-/* readdir's answer from the list: 1 and *out, or 0 past the end. */
-int kn_share_dirlist_get(const struct kn_share_dirlist *l, uint64_t index, struct kn_dirent *out);
+/* A readdir op over the list: entry 0 (or a list never read) reads the
+ * directory again with load(dir), which empties l->n and adds entries;
+ * then 1 and *out, 0 past the end, or load's error. */
+int kn_share_readdir(struct kn_share_dirlist *l, uint64_t index, struct kn_dirent *out,
+		     int (*load)(struct kn_vnode *dir), struct kn_vnode *dir);
 void kn_share_dirlist_free(struct kn_share_dirlist *l);
 KN_API_END
 
