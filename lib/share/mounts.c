@@ -56,6 +56,18 @@ static int make_dirs(char *path)
 	}
 }
 
+static const char *reason(int err)
+{
+	switch (err) {
+	case -KN_ENODEV: return "the VM has no share by that name";
+	case -KN_EBUSY: return "that share is mounted already";
+	case -KN_ENOENT: return "no such folder";
+	case -KN_ENOTDIR: return "not a folder";
+	case -KN_EACCES: return "permission denied";
+	default: return "failed";
+	}
+}
+
 static int kn_share_register(void)
 {
 	return kn_vfs_register_fs(&kn_share_fs_type);
@@ -70,8 +82,9 @@ static int kn_share_mount_all(void)
 			r = kn_vfs_mount(kn_share_fs_type.name, shares[i].source, shares[i].path,
 					 &shares[i].ro);
 		if (r) {
-			kn_printk("kn: share: cannot mount %s at %s (%s, error %d)\n",
-				  shares[i].source, shares[i].path, kn_share_fs_type.name, -r);
+			kn_printk("kn: share: cannot mount %s at %s: %s (%s, error %d)\n",
+				  shares[i].source, shares[i].path, reason(r),
+				  kn_share_fs_type.name, -r);
 			return r;
 		}
 	}

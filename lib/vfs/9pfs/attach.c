@@ -51,6 +51,9 @@ static int attach(struct p9_fs *fs, struct p9_qid *q)
 	return r;
 }
 
+static struct kn_9p_chan *mounted[16];
+static unsigned nmounted;
+
 /* data: an int, nonzero for a read-only mount. */
 static int p9_mount(const char *source, void *data, struct kn_vnode **root)
 {
@@ -62,6 +65,12 @@ static int p9_mount(const char *source, void *data, struct kn_vnode **root)
 			  tags[0] ? tags : "none");
 		return -KN_ENODEV;
 	}
+	/* A second Tversion on a channel would end the first mount's session. */
+	for (unsigned i = 0; i < nmounted; i++)
+		if (mounted[i] == chan)
+			return -KN_EBUSY;
+	if (nmounted == KN_ARRAY_SIZE(mounted))
+		return -KN_ENOSPC;
 	struct p9_fs *fs = kn_calloc(1, sizeof(*fs));
 	if (!fs)
 		return -KN_ENOMEM;
@@ -79,6 +88,7 @@ static int p9_mount(const char *source, void *data, struct kn_vnode **root)
 		kn_free(fs);
 		return r;
 	}
+	mounted[nmounted++] = chan;
 	*root = &n->vn;
 	return 0;
 }
