@@ -214,8 +214,8 @@ def _shares(declared, values) -> list:
 
 def _check_shares(shares, config: str, name: str) -> None:
     if shares and config and "CONFIG_HAVE_SHARE " not in config:
-        raise KilnError(f"-v {shares[0].host}:{shares[0].guest}: {name} cannot mount host "
-                        f"folders; add \"share\" to [app] requires")
+        raise KilnError(f"sharing {shares[0].host} at {shares[0].guest}: {name} cannot mount "
+                        f"host folders; add \"share\" to [app] requires")
 
 
 def _check_ports(ports, nic: bool, name: str) -> None:

@@ -180,3 +180,17 @@ def test_posix_file_checks_pass_in_a_share(posix_in_share, section, platform, ma
                "POSIXTEST_DIR=/work", "--", section)
     assert proc.stdout.splitlines()[-2:] == reference[section], proc.stdout + proc.stderr
     assert proc.returncode == 0
+
+
+@pytest.mark.parametrize("platform,machine", [("kvm", "microvm"), ("linuxu", None)])
+def test_kiln_toml_mounts_reach_the_guest(tmp_path_factory, platform, machine):
+    """[[mount]] shares a folder of the app at every run, read-only here."""
+    def add_mount(folder):
+        (folder / "data").mkdir()
+        (folder / "data/hello.txt").write_text("from kiln.toml\n")
+        with open(folder / "kiln.toml", "a") as toml:
+            toml.write('\n[[mount]]\nsource = "data"\npath = "/cfg"\nread-only = true\n')
+    builder = app_builder(tmp_path_factory, ROOT / "tests/apps/share", add_mount)
+    proc = run(builder, platform, machine, "--", "rofs", "/cfg")
+    assert proc.returncode == 0 and "rofs: done" in proc.stdout, proc.stdout + proc.stderr
+    assert proc.stdout.endswith("from kiln.toml\n")
