@@ -12,14 +12,13 @@
 
 static long checks, fails;
 
-#define CHECK(cond)                                                                                \
-	do {                                                                                       \
-		checks++;                                                                          \
-		if (!(cond)) {                                                                     \
-			fails++;                                                                   \
-			printf("FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond);                     \
-		}                                                                                  \
-	} while (0)
+static void check(int ok, const char *what, int line)
+{
+	checks++;
+	if (!ok && ++fails)
+		printf("FAIL proto_test.c:%d: %s\n", line, what);
+}
+#define CHECK(cond) check(!!(cond), #cond, __LINE__)
 
 void *kn_malloc(size_t n)
 {
