@@ -8,7 +8,7 @@ from .errors import KilnError
 from .paths import BUILD_ENTRIES, MAX_APP_NAME
 from .run.env import name_problem, value_problem
 from .run.options import timeout_problem
-from .tomlfile import NUMBER, STR, STR_LIST, STR_MAP_OR_LIST
+from .tomlfile import BOOL, NUMBER, STR, STR_LIST, STR_MAP_OR_LIST
 
 MANIFEST = "kiln.toml"
 MACHINES = ("microvm", "pc")
@@ -16,9 +16,10 @@ _NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
 _SIZE = re.compile(r"^(\d+)\s*([KMGkmg]?)i?[Bb]?$")
 
 _TABLES = {"app": "a table", "choose": "a table", "config": "a table", "run": "a table",
-           "fetch": "an array of tables"}
+           "fetch": "an array of tables", "mount": "an array of tables"}
 _APP = {"name": STR, "summary": STR, "sources": STR_LIST, "cflags": STR_LIST,
         "include": STR_LIST, "requires": STR_LIST, "rootfs": STR, "objects": STR_LIST}
+_MOUNT = {"source": STR, "path": STR, "read-only": BOOL}
 _RUN = {"memory": STR, "args": STR_LIST, "kernel-args": STR_LIST, "timeout": NUMBER,
         "machine": STR, "platform": STR, "env": STR_MAP_OR_LIST, "net": STR,
         "disk": STR_LIST}
@@ -31,7 +32,7 @@ class RunSettings:
                  kernel_args: list[str] | None = None, timeout: float | None = None,
                  machine: str = "microvm", platform: str = "kvm",
                  env: dict[str, str] | None = None, net: str = "user",
-                 disks: list[str] | None = None):
+                 disks: list[str] | None = None, mounts=()):
         self.memory = memory  # None: the platform's default
         self.args = args or []
         self.kernel_args = kernel_args or []
@@ -41,6 +42,19 @@ class RunSettings:
         self.env = env or {}  # NAME -> value, over the image's defaults
         self.net = net  # "user" (QEMU's user network) or "tap" (kiln.run.netns)
         self.disks = disks or []  # "FILE" or "FILE:ro", from the app folder (kiln.run.disks)
+        self.mounts = list(mounts)  # Mount: [[mount]], the host folders kiln run shares
+
+
+class Mount:
+    """One [[mount]]: a host folder (relative to the app) at a guest path."""
+
+    def __init__(self, source: Path, path: str, read_only: bool, label: str):
+        self.source, self.path, self.read_only, self.label = source, path, read_only, label
+
+    @property
+    def spec(self) -> str:
+        """As -v would give it (kiln.run.shares reads both the same way)."""
+        return f"{self.source}:{self.path}{':ro' if self.read_only else ''}"
 
 
 class AppManifest:
@@ -93,9 +107,9 @@ def load_app(app_dir: Path) -> AppManifest:
         if key not in _TABLES:
             raise doc.error(None, key, f"unknown table or key '{key}'; "
                                        f"known tables: [app] [choose] [config] [run] "
-                                       f"[[fetch]]")
-        if key == "fetch":
-            continue  # checked by fetch.parse
+                                       f"[[fetch]] [[mount]]")
+        if key in ("fetch", "mount"):
+            continue  # checked by fetch.parse, _mounts
         if not isinstance(value, dict):
             raise doc.error(None, key, f"'{key}' must be a table: write [{key}]")
     app = data.get("app")
@@ -131,6 +145,7 @@ def load_app(app_dir: Path) -> AppManifest:
         env=_run_env(doc, run_table.get("env", {})),
         net=run_table.get("net", "user"),
         disks=run_table.get("disk", []),
+        mounts=_mounts(doc, app_dir),
     )
     try:
         if run.memory is not None:
@@ -202,6 +217,28 @@ def _run_env(doc: tomlfile.TomlDoc, entries) -> dict[str, str]:
             raise doc.error("run", "env", f"env: {problem}; names are letters, digits "
                                           f"and _ (not first)")
     return dict(pairs)
+
+
+def _mounts(doc: tomlfile.TomlDoc, app_dir: Path) -> list[Mount]:
+    """[[mount]] tables: source (a host folder, relative to the app), path
+    (absolute in the guest), read-only. Whether the folder exists is
+    checked when kiln runs the app, not when it builds it."""
+    entries = doc.data.get("mount", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        raise doc.error(None, "mount", "'mount' must be an array of tables: write [[mount]]")
+    mounts = []
+    for entry in entries:
+        tomlfile.check_table(doc, "mount", entry, _MOUNT, required=("source", "path"))
+        source, path = entry["source"], entry["path"]
+        if ":" in source or ":" in path:
+            raise doc.error("mount", "source", f"mount {source} -> {path}: a ':' cannot be "
+                                               f"in a shared path; rename the folder")
+        if not path.startswith("/"):
+            raise doc.error("mount", "path", f"mount path {path!r} is not absolute; write it "
+                                             f"from the root, e.g. path = \"/{path}\"")
+        mounts.append(Mount(app_dir / source, path, entry.get("read-only", False),
+                            f"{doc.where('mount', 'source')}: mount {source}"))
+    return mounts
 
 
 def _fetches(doc: tomlfile.TomlDoc, app_dir: Path, name: str) -> list:

@@ -8,6 +8,7 @@ launcher module, kiln.run.<launcher>, named by the platform's manifest
 (kiln.platforms), with the same interface:
 
     check(boot)          refuses what the platform cannot do (KilnError)
+    share_kernel_args(shares) -> list[str]  how the guest finds each -v share
     dry_run(boot) -> str the command a person could run by hand
     launch(boot)  -> kiln.run.process.Launch: the argv and its channels
     guest_status(outcome) -> (exit code, note or None)
@@ -41,7 +42,7 @@ class RunRequest:
                  accel: str | None = None, memory: str | None = None,
                  args=(), kernel_args=(), initrd: str | None = None,
                  timeout: float | None = None, dry_run: bool = False, app_argv=None,
-                 env=(), publish=(), net: str | None = None, disk=()):
+                 env=(), publish=(), net: str | None = None, disk=(), volume=()):
         self.platform, self.machine, self.accel, self.memory = platform, machine, accel, memory
         self.args, self.kernel_args = list(args), list(kernel_args)
         self.initrd, self.timeout, self.dry_run = initrd, timeout, dry_run
@@ -52,6 +53,9 @@ class RunRequest:
         self.ports = _published(publish)
         self.net = net  # "user", "tap" or None: kiln.toml's [run] net
         self.disks = list(disk)  # --disk FILE[:ro] values (kiln.run.disks)
+        # -v values, checked at once like -p's (kiln.toml's join them in run_app).
+        self.volumes = list(volume)
+        _shares((), self.volumes)
 
     @classmethod
     def from_options(cls, values: dict) -> "RunRequest":
@@ -68,7 +72,8 @@ class Boot:
     def __init__(self, image: Path, memory_bytes: int | None, kernel_args: list[str],
                  app_args: list[str], initrd: Path | None, machine: str | None,
                  default_machine: str, accel: str | None, nic: bool = False,
-                 ports=(), net: str = "user", netns: str | None = None, disks=()):
+                 ports=(), net: str = "user", netns: str | None = None, disks=(),
+                 shares=()):
         self.image, self.memory_bytes, self.initrd = image, memory_bytes, initrd
         # The image drives a network card: the VM gets one on QEMU's user
         # network (the launcher picks the device its transport finds).
@@ -78,6 +83,7 @@ class Boot:
         # namespace `netns` (kiln.run.netns), which the guest runs in.
         self.net, self.netns = net, netns
         self.disks = list(disks)  # kiln.run.disks.Disk: /dev/vda, /dev/vdb, ...
+        self.shares = list(shares)  # kiln.run.shares.Share: host folders to mount
         self.kernel_args, self.app_args = kernel_args, app_args
         self.machine, self.default_machine, self.accel = machine, default_machine, accel
         # Both platforms hand boot one command line, so both refuse what
@@ -201,6 +207,20 @@ def _published(values) -> list:
     return ports.parse_all(values)
 
 
+def _shares(declared, values) -> list:
+    """kiln.run.shares.Share for each [[mount]] and -v value."""
+    if not declared and not values:
+        return []
+    from .run import shares
+    return shares.combine(declared, values)
+
+
+def _check_shares(shares, config: str, name: str) -> None:
+    if shares and config and "CONFIG_HAVE_SHARE " not in config:
+        raise KilnError(f"sharing {shares[0].host} at {shares[0].guest}: {name} cannot mount "
+                        f"host folders; add \"share\" to [app] requires")
+
+
 def _check_ports(ports, nic: bool, name: str) -> None:
     if ports and not nic:
         raise KilnError(f"-p {ports[0].host_port}:{ports[0].guest_port}: {name} has no network "
@@ -263,12 +283,16 @@ def run_app(app_dir: Path, req: RunRequest) -> int:
         netns_name = netns.Namespace().name
     _check_ports(ports, nic, app.name)
     _check_disks(disks, req, app, config)
+    shares = _shares(app.run.mounts, req.volumes)
+    _check_shares(shares, config, app.name)
+    host_side = launcher(platform)
+    kernel_args = host_side.share_kernel_args(shares) + kernel_args
     boot = Boot(image=image, memory_bytes=_memory(req.memory or app.run.memory),
                 kernel_args=kernel_args,
                 app_args=_app_args(req, app.run.args), initrd=_initrd(req, app, image, config),
                 machine=req.machine, default_machine=app.run.machine, accel=req.accel,
-                nic=nic, ports=ports, net=net, netns=netns_name, disks=disks)
-    host_side = launcher(platform)
+                nic=nic, ports=ports, net=net, netns=netns_name, disks=disks,
+                shares=shares)
     host_side.check(boot)
     if req.dry_run:
         print(_tap_dry_run(boot, host_side) if netns_name else host_side.dry_run(boot))

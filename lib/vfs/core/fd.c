@@ -152,6 +152,8 @@ KN_SYSCALL(openat)(int dirfd, const char *path, int flags, uint32_t mode)
 		r = -KN_EISDIR;
 	else if ((flags & KN_O_TRUNC) && acc != KN_O_RDONLY && KN_S_ISREG(vn->mode))
 		r = vn->ops->truncate ? kn_vfs_truncate(vn, 0) : -KN_EPERM;
+	if (!r && vn->ops->open && !(flags & KN_O_PATH))
+		r = vn->ops->open(vn, flags);
 	if (r) {
 		kn_vnode_put(vn);
 		return r;

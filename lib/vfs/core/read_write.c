@@ -296,7 +296,7 @@ KN_SYSCALL(fsync)(int fd)
 	struct kn_file *f = kn_vfs_fget(fd);
 	if (!f)
 		return -KN_EBADF;
-	long r = f->vn->ops->fsync ? f->vn->ops->fsync(f->vn, f) : 0;
+	int r = f->vn->ops->fsync ? f->vn->ops->fsync(f->vn) : 0;
 	kn_vfs_fput(f);
 	return r;
 }

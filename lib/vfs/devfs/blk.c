@@ -111,7 +111,7 @@ static long b_ioctl(struct kn_vnode *vn, struct kn_file *f, unsigned long cmd, v
 	}
 }
 
-static int b_fsync(struct kn_vnode *vn, struct kn_file *f)
+static int b_fsync(struct kn_vnode *vn)
 {
 	return kn_blkdev_flush(dev_of(vn));
 }

@@ -17,6 +17,11 @@ def check(boot) -> None:
                         "have; use --net tap (a tap device in a network namespace) or --plat kvm")
 
 
+def share_kernel_args(shares) -> list[str]:
+    """The guest is a host process: vfs-hostfs opens the folder itself."""
+    return [share.kernel_arg(share.host) for share in shares]
+
+
 def _argv(boot) -> list[str]:
     mem = [f"linuxu.mem={boot.memory_bytes}"] if boot.memory_bytes else []
     initrd = [f"linuxu.initrd={boot.initrd.resolve()}"] if boot.initrd else []

@@ -55,6 +55,9 @@ RUN = (
                 "takes the host's value); overrides kiln.toml's [run] env."),
     Option("publish", ("-p", "--publish"), multiple=True, metavar="[ADDR:]HOST:GUEST[/udp]",
            help="Publish a guest port on the host, as docker's -p (repeatable)."),
+    Option("volume", ("-v", "--volume"), multiple=True, metavar="HOSTDIR:GUESTPATH[:ro]",
+           help="Share a host folder with the guest at GUESTPATH, as docker's -v "
+                "(repeatable; :ro read-only)."),
     Option("net", ("--net",), choices=("user", "tap"),
            help="The guest's network: QEMU's user network (user, the default) or a tap "
                 "device in a network namespace kiln creates (tap, needs root)."),

@@ -49,10 +49,11 @@ class QemuConfig:
                  memory: str = "64M", cmdline: str = "", initrd: Path | None = None,
                  extra: list[str] | None = None, err_path: str | None = None,
                  status_path: str | None = None, nic: bool = False, ports=(),
-                 tap: str | None = None, disks=()):
+                 tap: str | None = None, disks=(), shares=()):
         self.image, self.machine, self.accel, self.memory = image, machine, accel, memory
         # tap: the card's tap device (kiln.run.netns) instead of the user network.
         self.nic, self.ports, self.tap = nic, list(ports), tap
+        self.shares = list(shares)  # kiln.run.shares.Share: one virtio-9p device each
         self.cmdline, self.initrd, self.extra = cmdline, initrd, list(extra or [])
         self.err_path, self.status_path = err_path, status_path
         self.disks = list(disks)  # kiln.run.disks.Disk, vda first
@@ -107,6 +108,8 @@ def command(cfg: QemuConfig) -> tuple[list[str], str, str]:
         argv += ["-initrd", str(cfg.initrd)]
     if cfg.nic:
         argv += ["-netdev", _netdev(cfg, accel), "-device", f"{NIC_DEVICES[cfg.machine]},netdev=n0"]
+    for share in cfg.shares:
+        argv += share.qemu_args(cfg.machine)
     return argv + _drives(cfg) + cfg.extra, accel, why
 
 
@@ -153,7 +156,8 @@ def _config(boot, **channels) -> QemuConfig:
     return QemuConfig(image=boot.image, machine=boot.machine or boot.default_machine,
                       accel=boot.accel or "auto", memory=f"{memory >> 10}K",
                       cmdline=boot.cmdline, initrd=boot.initrd, nic=boot.nic,
-                      ports=boot.ports, tap=_tap(boot), disks=boot.disks, **channels)
+                      ports=boot.ports, tap=_tap(boot), disks=boot.disks, shares=boot.shares,
+                      **channels)
 
 
 def _tap(boot) -> str | None:
@@ -161,6 +165,11 @@ def _tap(boot) -> str | None:
         return None
     from .netns import TAP
     return TAP
+
+
+def share_kernel_args(shares) -> list[str]:
+    """Each share is the virtio-9p device with its tag."""
+    return [share.kernel_arg(share.tag) for share in shares]
 
 
 def image_end(image: Path) -> int | None:

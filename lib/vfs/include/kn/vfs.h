@@ -105,9 +105,15 @@ struct kn_vnode_ops {
 	 * and wakes it (kn_waitq_wake) when readiness may have changed. */
 	unsigned (*poll)(struct kn_vnode *vn, struct kn_file *f, struct kn_poll_table *pt);
 	void (*release)(struct kn_vnode *vn);
-	/* fsync/fdatasync: makes written data durable (a disk's cache
-	 * flushed). Missing: nothing to do, data is in memory. */
-	int (*fsync)(struct kn_vnode *vn, struct kn_file *f);
+	/* fsync/fdatasync: writes the file's data through to its storage
+	 * (a disk's write cache flushed, a 9P server's file synced).
+	 * Missing: there is none to write (memory). */
+	int (*fsync)(struct kn_vnode *vn);
+	/* open: vn is being opened with these flags (after core's checks
+	 * and O_TRUNC). A filesystem refuses here what Linux refuses at open
+	 * (EROFS for writing) and opens what its server needs, so the file
+	 * stays usable once unlinked. Missing: nothing to do. */
+	int (*open)(struct kn_vnode *vn, int flags);
 };
 
 struct kn_mount;
