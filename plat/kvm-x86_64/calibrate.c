@@ -60,15 +60,15 @@ static void kn_kvm_window_set(struct kn_kvm_window *w, uint64_t ref_ticks, uint6
 
 static uint16_t kn_kvm_pit_read(void)
 {
-	kn_kvm_outb(PIT_CMD, PIT_CH0_LATCH);
-	uint8_t lo = kn_kvm_inb(PIT_CH0);
-	return lo | (uint16_t)kn_kvm_inb(PIT_CH0) << 8;
+	kn_outb(PIT_CMD, PIT_CH0_LATCH);
+	uint8_t lo = kn_inb(PIT_CH0);
+	return lo | (uint16_t)kn_inb(PIT_CH0) << 8;
 }
 
 static bool kn_kvm_pit_ran_out(void)
 {
-	kn_kvm_outb(PIT_CMD, PIT_CH0_STATUS);
-	return kn_kvm_inb(PIT_CH0) & PIT_STATUS_OUT;
+	kn_outb(PIT_CMD, PIT_CH0_STATUS);
+	return kn_inb(PIT_CH0) & PIT_STATUS_OUT;
 }
 
 /* Waits for the PIT count to change: it did so between the last two
@@ -102,9 +102,9 @@ static int kn_kvm_pit_edge(struct kn_kvm_edge *e)
  * the PIT leaves no periodic timer running in the VMM. */
 static int kn_kvm_pit_start(struct kn_kvm_edge *e)
 {
-	kn_kvm_outb(PIT_CMD, PIT_CH0_MODE0);
-	kn_kvm_outb(PIT_CH0, 0xff);
-	kn_kvm_outb(PIT_CH0, 0xff);
+	kn_outb(PIT_CMD, PIT_CH0_MODE0);
+	kn_outb(PIT_CH0, 0xff);
+	kn_outb(PIT_CH0, 0xff);
 	return kn_kvm_pit_edge(e);
 }
 

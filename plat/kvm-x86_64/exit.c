@@ -28,8 +28,8 @@ static void kn_kvm_report_status(int code)
 void kn_plat_exit(int code)
 {
 	kn_kvm_report_status(code);
-	kn_kvm_outl(DEBUG_EXIT_PORT, (uint32_t)code);
-	kn_kvm_outb(I8042_CMD, I8042_RESET);
+	kn_outl(DEBUG_EXIT_PORT, (uint32_t)code);
+	kn_outb(I8042_CMD, I8042_RESET);
 	/* An empty IDT: the breakpoint, then the faults it raises, cannot
 	 * be delivered, and the CPU shuts down. */
 	static const struct {

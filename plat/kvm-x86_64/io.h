@@ -1,25 +1,10 @@
-/* Port I/O, MMIO, MSR and CPUID helpers for the kvm platform. */
+/* MMIO, MSR and CPUID helpers for the kvm platform (port I/O is
+ * kn/portio.h, shared with drivers). */
 #ifndef KN_KVM_IO_H
 #define KN_KVM_IO_H
 
 #include <stdint.h>
-
-static inline void kn_kvm_outb(uint16_t port, uint8_t v)
-{
-	__asm__ volatile("outb %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline void kn_kvm_outl(uint16_t port, uint32_t v)
-{
-	__asm__ volatile("outl %0, %1" : : "a"(v), "Nd"(port));
-}
-
-static inline uint8_t kn_kvm_inb(uint16_t port)
-{
-	uint8_t v;
-	__asm__ volatile("inb %1, %0" : "=a"(v) : "Nd"(port));
-	return v;
-}
+#include <kn/portio.h>
 
 static inline uint32_t kn_kvm_mmio_read32(uintptr_t addr)
 {

@@ -64,16 +64,16 @@ uint32_t kn_kvm_lapic_read(uint32_t reg)
 
 static void kn_kvm_pic_disable(void)
 {
-	kn_kvm_outb(PIC1_CMD, 0x11); /* ICW1: initialise, ICW4 follows */
-	kn_kvm_outb(PIC2_CMD, 0x11);
-	kn_kvm_outb(PIC1_DATA, KN_KVM_VEC_PIC_BASE);
-	kn_kvm_outb(PIC2_DATA, KN_KVM_VEC_PIC_BASE + 8);
-	kn_kvm_outb(PIC1_DATA, 0x04); /* slave on IRQ 2 */
-	kn_kvm_outb(PIC2_DATA, 0x02);
-	kn_kvm_outb(PIC1_DATA, 0x01); /* 8086 mode */
-	kn_kvm_outb(PIC2_DATA, 0x01);
-	kn_kvm_outb(PIC1_DATA, 0xff); /* everything masked */
-	kn_kvm_outb(PIC2_DATA, 0xff);
+	kn_outb(PIC1_CMD, 0x11); /* ICW1: initialise, ICW4 follows */
+	kn_outb(PIC2_CMD, 0x11);
+	kn_outb(PIC1_DATA, KN_KVM_VEC_PIC_BASE);
+	kn_outb(PIC2_DATA, KN_KVM_VEC_PIC_BASE + 8);
+	kn_outb(PIC1_DATA, 0x04); /* slave on IRQ 2 */
+	kn_outb(PIC2_DATA, 0x02);
+	kn_outb(PIC1_DATA, 0x01); /* 8086 mode */
+	kn_outb(PIC2_DATA, 0x01);
+	kn_outb(PIC1_DATA, 0xff); /* everything masked */
+	kn_outb(PIC2_DATA, 0xff);
 }
 
 void kn_kvm_irq_init(void)

@@ -22,8 +22,8 @@
 
 static uint8_t kn_kvm_cmos_read(uint8_t reg)
 {
-	kn_kvm_outb(CMOS_INDEX, reg);
-	return kn_kvm_inb(CMOS_DATA);
+	kn_outb(CMOS_INDEX, reg);
+	return kn_inb(CMOS_DATA);
 }
 
 bool kn_kvm_rtc_updating(void)

@@ -58,21 +58,21 @@ static struct kn_kvm_uart kn_kvm_com3 = {0, 1};    /* none until found */
  * written, where an absent port reads back all ones. */
 static int kn_kvm_uart_present(uint16_t port)
 {
-	kn_kvm_outb(port + UART_SCR, 0x5a);
-	return kn_kvm_inb(port + UART_SCR) == 0x5a;
+	kn_outb(port + UART_SCR, 0x5a);
+	return kn_inb(port + UART_SCR) == 0x5a;
 }
 
 static void kn_kvm_uart_init(struct kn_kvm_uart *u, uint16_t port)
 {
 	u->port = port;
-	kn_kvm_outb(port + UART_IER, 0);
-	kn_kvm_outb(port + UART_LCR, LCR_DLAB);
-	kn_kvm_outb(port + UART_DATA, 1); /* divisor 1: 115200 baud */
-	kn_kvm_outb(port + UART_IER, 0);
-	kn_kvm_outb(port + UART_LCR, LCR_8N1);
-	kn_kvm_outb(port + UART_FCR, 0x07); /* FIFOs on and cleared */
-	kn_kvm_outb(port + UART_MCR, 0x03); /* DTR, RTS; no IRQ */
-	if ((kn_kvm_inb(port + UART_IIR) & IIR_FIFO_ON) == IIR_FIFO_ON)
+	kn_outb(port + UART_IER, 0);
+	kn_outb(port + UART_LCR, LCR_DLAB);
+	kn_outb(port + UART_DATA, 1); /* divisor 1: 115200 baud */
+	kn_outb(port + UART_IER, 0);
+	kn_outb(port + UART_LCR, LCR_8N1);
+	kn_outb(port + UART_FCR, 0x07); /* FIFOs on and cleared */
+	kn_outb(port + UART_MCR, 0x03); /* DTR, RTS; no IRQ */
+	if ((kn_inb(port + UART_IIR) & IIR_FIFO_ON) == IIR_FIFO_ON)
 		u->burst = 16;
 }
 
@@ -91,11 +91,11 @@ static void kn_kvm_uart_write(const struct kn_kvm_uart *u, const char *s, size_t
 	unsigned room = 0;
 	for (size_t i = 0; i < n; i++) {
 		if (room == 0) {
-			while (!(kn_kvm_inb(u->port + UART_LSR) & LSR_THRE))
+			while (!(kn_inb(u->port + UART_LSR) & LSR_THRE))
 				kn_arch_pause();
 			room = u->burst;
 		}
-		kn_kvm_outb(u->port + UART_DATA, (uint8_t)s[i]);
+		kn_outb(u->port + UART_DATA, (uint8_t)s[i]);
 		room--;
 	}
 }
@@ -126,8 +126,8 @@ static size_t kn_kvm_uart_drain(uint8_t *buf, size_t n)
 {
 	size_t got = 0;
 	/* One LSR read per byte: each is a VM exit, but input is slow. */
-	while (got < n && (kn_kvm_inb(COM1 + UART_LSR) & LSR_DR))
-		buf[got++] = kn_kvm_inb(COM1 + UART_DATA);
+	while (got < n && (kn_inb(COM1 + UART_LSR) & LSR_DR))
+		buf[got++] = kn_inb(COM1 + UART_DATA);
 	return got;
 }
 
@@ -135,8 +135,8 @@ void kn_kvm_serial_irq_enable(void)
 {
 	if (kn_kvm_ioapic_route(COM1_IRQ, KN_KVM_VEC_SERIAL, false))
 		return;
-	kn_kvm_outb(COM1 + UART_MCR, MCR_DTR_RTS | MCR_OUT2);
-	kn_kvm_outb(COM1 + UART_IER, IER_RDA);
+	kn_outb(COM1 + UART_MCR, MCR_DTR_RTS | MCR_OUT2);
+	kn_outb(COM1 + UART_IER, IER_RDA);
 }
 
 /* Empties the FIFO, which lowers the interrupt line, so the next byte

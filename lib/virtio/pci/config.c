@@ -3,7 +3,7 @@
  * in thread context (kn/plat.h), so no handler can move the address
  * between the two accesses. */
 #include "bus.h"
-#include "port.h"
+#include <kn/portio.h>
 
 #define CONFIG_ADDRESS 0xcf8
 #define CONFIG_DATA 0xcfc
@@ -11,13 +11,13 @@
 
 static void select(unsigned bdf, unsigned offset)
 {
-	kn_vpci_outl(CONFIG_ADDRESS, CONFIG_ENABLE | (bdf & 0xffff) << 8 | (offset & 0xfc));
+	kn_outl(CONFIG_ADDRESS, CONFIG_ENABLE | (bdf & 0xffff) << 8 | (offset & 0xfc));
 }
 
 uint32_t kn_vpci_cfg_read32(unsigned bdf, unsigned offset)
 {
 	select(bdf, offset);
-	return kn_vpci_inl(CONFIG_DATA);
+	return kn_inl(CONFIG_DATA);
 }
 
 /* Sixteen bits only: writing the whole COMMAND dword would write 1s back
@@ -25,11 +25,11 @@ uint32_t kn_vpci_cfg_read32(unsigned bdf, unsigned offset)
 void kn_vpci_cfg_write16(unsigned bdf, unsigned offset, uint16_t v)
 {
 	select(bdf, offset);
-	kn_vpci_outw(CONFIG_DATA + (offset & 2), v);
+	kn_outw(CONFIG_DATA + (offset & 2), v);
 }
 
 void kn_vpci_cfg_write32(unsigned bdf, unsigned offset, uint32_t v)
 {
 	select(bdf, offset);
-	kn_vpci_outl(CONFIG_DATA, v);
+	kn_outl(CONFIG_DATA, v);
 }

@@ -14,7 +14,7 @@
 #include <kn/plat.h>
 #include <kn/virtio.h>
 #include "bus.h"
-#include "port.h"
+#include <kn/portio.h>
 
 /* The legacy register block in BAR0. */
 #define REG_HOST_FEATURES 0x00
@@ -47,35 +47,35 @@ static struct kn_vpci *of(struct kn_virtio_dev *d)
 
 static uint32_t kn_vpci_features(struct kn_virtio_dev *d)
 {
-	return kn_vpci_inl(of(d)->io + REG_HOST_FEATURES);
+	return kn_inl(of(d)->io + REG_HOST_FEATURES);
 }
 
 static void kn_vpci_set_features(struct kn_virtio_dev *d, uint32_t features)
 {
-	kn_vpci_outl(of(d)->io + REG_GUEST_FEATURES, features);
+	kn_outl(of(d)->io + REG_GUEST_FEATURES, features);
 }
 
 static uint8_t kn_vpci_status(struct kn_virtio_dev *d)
 {
-	return kn_vpci_inb(of(d)->io + REG_STATUS);
+	return kn_inb(of(d)->io + REG_STATUS);
 }
 
 static void kn_vpci_set_status(struct kn_virtio_dev *d, uint8_t status)
 {
-	kn_vpci_outb(of(d)->io + REG_STATUS, status);
+	kn_outb(of(d)->io + REG_STATUS, status);
 }
 
 static uint8_t kn_vpci_config8(struct kn_virtio_dev *d, unsigned offset)
 {
-	return kn_vpci_inb(of(d)->io + REG_CONFIG + offset);
+	return kn_inb(of(d)->io + REG_CONFIG + offset);
 }
 
 /* Legacy PCI queues have the device's size, whatever the driver wants. */
 static uint16_t kn_vpci_queue_size(struct kn_virtio_dev *d, unsigned index, uint16_t wanted)
 {
 	(void)wanted;
-	kn_vpci_outw(of(d)->io + REG_QUEUE_SEL, (uint16_t)index);
-	return kn_vpci_inw(of(d)->io + REG_QUEUE_SIZE);
+	kn_outw(of(d)->io + REG_QUEUE_SEL, (uint16_t)index);
+	return kn_inw(of(d)->io + REG_QUEUE_SIZE);
 }
 
 static int kn_vpci_queue_enable(struct kn_virtio_dev *d, unsigned index, struct kn_virtq *q)
@@ -84,16 +84,16 @@ static int kn_vpci_queue_enable(struct kn_virtio_dev *d, unsigned index, struct 
 	uint64_t pfn = (uintptr_t)q->desc / PAGE_SIZE;
 	if (pfn > UINT32_MAX) /* the register holds a 32-bit page number */
 		return -KN_ENOMEM;
-	kn_vpci_outw(io + REG_QUEUE_SEL, (uint16_t)index);
-	if (kn_vpci_inl(io + REG_QUEUE_PFN))
+	kn_outw(io + REG_QUEUE_SEL, (uint16_t)index);
+	if (kn_inl(io + REG_QUEUE_PFN))
 		return -KN_EBUSY;
-	kn_vpci_outl(io + REG_QUEUE_PFN, (uint32_t)pfn);
+	kn_outl(io + REG_QUEUE_PFN, (uint32_t)pfn);
 	return 0;
 }
 
 static void kn_vpci_notify(struct kn_virtio_dev *d, unsigned index)
 {
-	kn_vpci_outw(of(d)->io + REG_QUEUE_NOTIFY, (uint16_t)index);
+	kn_outw(of(d)->io + REG_QUEUE_NOTIFY, (uint16_t)index);
 }
 
 /* The read acknowledges and lowers the line; 0 means another device on
@@ -101,7 +101,7 @@ static void kn_vpci_notify(struct kn_virtio_dev *d, unsigned index)
 static void kn_vpci_irq(void *arg)
 {
 	struct kn_vpci *p = arg;
-	uint8_t isr = kn_vpci_inb(p->io + REG_ISR);
+	uint8_t isr = kn_inb(p->io + REG_ISR);
 	if (isr)
 		kn_virtio_interrupt(&p->vdev, isr);
 }
