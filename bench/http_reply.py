@@ -87,24 +87,17 @@ def wrk(url: str, seconds: int, namespace: str | None) -> dict:
 
 
 def measure(args) -> tuple[dict, dict]:
-    ports = {name: netbench.free_port() for name in ("Kiln", "Linux VM")}
-    argvs = {name: netbench.with_port(argv, ports["Kiln"], ports[name])
-             for name, argv in guests(args, ports["Kiln"]).items()}
-    samples: dict[str, list[dict]] = {name: [] for name in argvs}
-    with netbench.network(args.net) as namespace:
-        for i in range(args.runs):
-            for name, argv in argvs.items():
-                url = (f"http://{netbench.TAP_GUEST}/" if namespace
-                       else f"http://127.0.0.1:{ports[name]}/")
-                proc, times = start(name, argv, ports[name], url, namespace)
-                try:
-                    wrk(url, 1, namespace)  # warm-up: connections, caches, the ARP entry
-                    samples[name].append({**wrk(url, args.seconds, namespace), **times})
-                finally:
-                    netbench.stop(proc)
-            print(f"  round {i + 1}/{args.runs} done", flush=True)
-    print()
-    return samples, argvs
+    ports, argvs = netbench.published(lambda port: guests(args, port))
+
+    def one_run(name, argv, port, namespace):
+        url = f"http://{netbench.TAP_GUEST}/" if namespace else f"http://127.0.0.1:{port}/"
+        proc, times = start(name, argv, port, url, namespace)
+        try:
+            wrk(url, 1, namespace)  # warm-up: connections, caches, the ARP entry
+            return {**wrk(url, args.seconds, namespace), **times}
+        finally:
+            netbench.stop(proc)
+    return netbench.rounds(args, ports, argvs, one_run), argvs
 
 
 def main():

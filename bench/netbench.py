@@ -117,6 +117,29 @@ NET_NOTE = {
 SUFFIX = {"user": "", "tap": "-tap"}
 
 
+def published(guests) -> tuple[dict[str, int], dict[str, list[str]]]:
+    """A host port per guest and each guest's command publishing it;
+    guests(port) gives the commands for one port (Kiln's)."""
+    ports = {name: free_port() for name in ("Kiln", "Linux VM")}
+    argvs = {name: with_port(argv, ports["Kiln"], ports[name])
+             for name, argv in guests(ports["Kiln"]).items()}
+    return ports, argvs
+
+
+def rounds(args, ports: dict[str, int], argvs: dict[str, list[str]], one_run) -> dict:
+    """args.runs rounds, each guest once per round in turn, so a drift of
+    the host touches both alike; one_run(name, argv, port, namespace)
+    boots a guest, measures it, stops it and returns its sample."""
+    samples: dict[str, list[dict]] = {name: [] for name in argvs}
+    with network(args.net) as namespace:
+        for i in range(args.runs):
+            for name, argv in argvs.items():
+                samples[name].append(one_run(name, argv, ports[name], namespace))
+            print(f"  round {i + 1}/{args.runs} done", flush=True)
+    print()
+    return samples
+
+
 def add_net_option(parser) -> None:
     parser.add_argument("--net", choices=("user", "tap"), default="user",
                         help="QEMU's user network with a published port (default), or a tap "

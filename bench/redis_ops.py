@@ -77,26 +77,17 @@ def redis_benchmark(host: str, port: int, requests: int,
 
 
 def measure(args) -> tuple[dict, dict]:
-    ports = {name: netbench.free_port() for name in ("Kiln", "Linux VM")}
-    argvs = {name: netbench.with_port(argv, ports["Kiln"], ports[name])
-             for name, argv in guests(args, ports["Kiln"]).items()}
-    samples: dict[str, list[dict]] = {name: [] for name in argvs}
-    with netbench.network(args.net) as namespace:
-        for i in range(args.runs):
-            for name, argv in argvs.items():
-                host, port = ((netbench.TAP_GUEST, 6379) if namespace
-                              else ("127.0.0.1", ports[name]))
-                proc, ready = netbench.start(name, argv, ports[name], READY, cwd=APP_DIR,
-                                             namespace=namespace)
-                try:
-                    redis_benchmark(host, port, REQUESTS // 10, namespace)  # warm-up
-                    samples[name].append({**redis_benchmark(host, port, REQUESTS, namespace),
-                                          "ready_s": ready})
-                finally:
-                    netbench.stop(proc)
-            print(f"  round {i + 1}/{args.runs} done", flush=True)
-    print()
-    return samples, argvs
+    ports, argvs = netbench.published(lambda port: guests(args, port))
+
+    def one_run(name, argv, port, namespace):
+        host, port_in = (netbench.TAP_GUEST, 6379) if namespace else ("127.0.0.1", port)
+        proc, ready = netbench.start(name, argv, port, READY, cwd=APP_DIR, namespace=namespace)
+        try:
+            redis_benchmark(host, port_in, REQUESTS // 10, namespace)  # warm-up
+            return {**redis_benchmark(host, port_in, REQUESTS, namespace), "ready_s": ready}
+        finally:
+            netbench.stop(proc)
+    return netbench.rounds(args, ports, argvs, one_run), argvs
 
 
 def main():
