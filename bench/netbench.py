@@ -39,7 +39,7 @@ def _wait_ready(name: str, proc: subprocess.Popen, ready: bytes) -> None:
     sel.register(proc.stdout, selectors.EVENT_READ)
     seen = b""
     deadline = time.monotonic() + BOOT_TIMEOUT
-    while ready not in seen:
+    while ready is not None and ready not in seen:
         left = deadline - time.monotonic()
         if left <= 0 or not sel.select(left):
             proc.kill()
@@ -89,17 +89,19 @@ def client(argv: list[str], namespace: str | None) -> list[str]:
     return netns.enter(namespace, argv) if namespace else argv
 
 
-def start(name: str, argv: list[str], port: int, ready: bytes, cwd: Path | None = None,
-          namespace: str | None = None) -> tuple[subprocess.Popen, float]:
+def start(name: str, argv: list[str], port: int, ready: bytes | None,
+          cwd: Path | None = None,
+          namespace: str | None = None) -> tuple[subprocess.Popen, float | None]:
     """The guest once READY is on its stdout, and the seconds from QEMU's
-    start to that line; with NAMESPACE, QEMU runs in it (on_tap)."""
+    start to that line; with NAMESPACE, QEMU runs in it (on_tap). Without
+    READY, at once (the caller knows readiness another way) and None."""
     t0 = time.perf_counter()
     proc = subprocess.Popen(client(argv, namespace), stdin=subprocess.DEVNULL,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=cwd)
     if not namespace:
         listenq.deepen(proc, {port})
     _wait_ready(name, proc, ready)
-    return proc, time.perf_counter() - t0
+    return proc, time.perf_counter() - t0 if ready is not None else None
 
 
 def stop(proc: subprocess.Popen) -> None:
