@@ -1,5 +1,5 @@
 """apps/nginx (nginx 1.22.1, unmodified) against real HTTP clients through
-`kiln run -p`: static files of 0 B, 612 B, 100 KiB and a few MiB checked by
+`kiln run -p`: static files of 0 B, 612 B, 100 KiB and 10 MiB checked by
 sha256 (with sendfile and tcp_nopush on), keep-alive, HEAD, 404, byte
 ranges, 100 concurrent connections, and curl. nginx reads no stdin and
 kiln gives it no signal, so the guest is stopped as a user stops it:
@@ -26,7 +26,7 @@ pytestmark = pytest.mark.boot
 
 # name -> size: the big files are made here, not kept in the repository.
 SIZES = {"empty.txt": 0, "index.html": 612, "100k.bin": 100 << 10,
-         "big.bin": (5 << 20) + 12345}
+         "big.bin": (10 << 20) + 12345}
 
 
 def _content(name: str, size: int) -> bytes:
