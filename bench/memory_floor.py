@@ -17,8 +17,10 @@ GOAL_KIB = 2048
 APPS = {"helloworld": (timing.HELLO, GOAL_KIB, 2.5),
         "sqlite-bench": (b"inserts=60000 ", 3072, 15.0),
         # A server succeeds once it says it serves (it is stopped then).
-        "redis": (b"Ready to accept connections", 6144, 30.0)}
-SERVERS = {"redis"}
+        "redis": (b"Ready to accept connections", 6144, 30.0),
+        # nginx's last notice before its event loop, on stderr.
+        "nginx": (b"getrlimit(RLIMIT_NOFILE)", 4096, 30.0)}
+SERVERS = {"redis", "nginx"}
 START_HI_KIB = 4096       # first upper bound; doubled while it fails
 CHECK_SPAN_KIB = 1024     # how far above the floor the grid check goes
 LOAD_KIB = 1024           # the PVH image is linked at 1 MiB: less RAM cannot hold it
@@ -28,7 +30,7 @@ def classify(t: timing.Timing, marker: bytes = timing.HELLO,
              server: bool = False) -> tuple[bool, str]:
     """(passed, what happened) for one boot; a server passes once it says
     it serves (timed_run stops it there)."""
-    hello = marker in t.stdout
+    hello = marker in t.stdout or (server and marker in t.stderr)
     if server and hello:
         return True, "ok"
     kn = next((l.strip() for l in t.stderr.decode(errors="replace").splitlines()

@@ -60,7 +60,9 @@ def timed_run(argv: list[str], marker: bytes | None = HELLO, timeout: float = 60
             now = time.perf_counter()
             buf = bufs[key.fd]
             buf += chunk
-            if marker and marker_s is None and key.fd == out_fd and marker in buf:
+            # A server may say it is ready on either stream (nginx: stderr).
+            if marker and marker_s is None and (key.fd == out_fd or stop_at_marker) \
+                    and marker in buf:
                 marker_s = now - t0
                 if stop_at_marker:
                     proc.kill()
