@@ -5,8 +5,8 @@ serves them. The AOF one ends its VM as a crash would, SIGKILL to QEMU
 itself, so only what reached the host folder can come back."""
 
 import os
-import signal
 import threading
+import time
 
 import pytest
 
@@ -64,7 +64,7 @@ def kill_qemu_too(guest: Guest) -> None:
             os.killpg(guest.proc.pid, 0)
         except ProcessLookupError:
             return
-        threading.Event().wait(0.01)
+        time.sleep(0.01)
     pytest.fail("QEMU outlived SIGKILL to its process group")
 
 
