@@ -165,7 +165,8 @@ def test_curl(guest, files):
     stop(guest)
 
 
-def test_files_from_a_host_share(app, files, tmp_path):
+@pytest.mark.parametrize("machine", ["microvm", "pc"])
+def test_files_from_a_host_share(app, files, tmp_path, machine):
     """`-v HOSTDIR:/www/share` puts a host folder inside nginx's root (9pfs
     on kvm): its files, one of a few MiB, go out by sendfile from the
     share next to the initrd's, and a file the host adds while nginx runs
@@ -173,7 +174,7 @@ def test_files_from_a_host_share(app, files, tmp_path):
     shared = {"note.txt": 13, "empty.bin": 0, "4m.bin": (4 << 20) + 777}
     for name, size in shared.items():
         (tmp_path / name).write_bytes(_content(name, size))
-    g = start(app, "-v", f"{tmp_path}:/www/share")
+    g = start(app, "--machine", machine, "-v", f"{tmp_path}:/www/share")
     try:
         requests = [("GET", f"/share/{name}", {}) for name in shared]
         requests += [("GET", "/index.html", {}),
