@@ -1,6 +1,7 @@
 """apps/nginx (nginx 1.22.1, unmodified) against real HTTP clients through
 `kiln run -p`: static files of 0 B, 612 B, 100 KiB and a few MiB checked by
-sha256 (with sendfile and tcp_nopush on), keep-alive, HEAD, 404, byte
+sha256 (with sendfile and tcp_nopush on), from the initrd and from a host
+folder shared with -v (9pfs), keep-alive, HEAD, 404, byte
 ranges, 100 concurrent connections, and curl. nginx reads no stdin and
 kiln gives it no signal, so the guest is stopped as a user stops it:
 Ctrl-C (SIGINT to kiln's process group). Its stderr must then hold
