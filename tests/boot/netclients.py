@@ -1,6 +1,6 @@
 """What the network boot tests share: a `kiln run` in the background whose
-output is read line by line, free host ports, and echo clients that check
-every byte."""
+output is read line by line, free host ports, echo clients that check
+every byte, and a Redis client."""
 
 import hashlib
 import os
@@ -163,3 +163,54 @@ def echo_udp(port: int, payload: bytes) -> bytes:
             except socket.timeout:
                 continue
     pytest.fail(f"no UDP echo of {len(payload)} bytes")
+
+
+class RespError(Exception):
+    """An error reply (`-ERR ...`)."""
+
+
+class Resp:
+    """A RESP2 client: commands as arrays of bulk strings, replies parsed."""
+
+    def __init__(self, port: int):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=PATIENCE)
+        self.file = self.sock.makefile("rb")
+
+    @staticmethod
+    def encode(*args) -> bytes:
+        parts = [b"*%d\r\n" % len(args)]
+        for arg in args:
+            data = arg if isinstance(arg, bytes) else str(arg).encode()
+            parts += [b"$%d\r\n" % len(data), data, b"\r\n"]
+        return b"".join(parts)
+
+    def reply(self):
+        line = self.file.readline()
+        if not line:
+            raise ConnectionError("the server closed the connection")
+        kind, rest = line[:1], line[1:-2]
+        if kind == b"+":
+            return rest.decode()
+        if kind == b"-":
+            return RespError(rest.decode())
+        if kind == b":":
+            return int(rest)
+        if kind == b"$":
+            n = int(rest)
+            if n < 0:
+                return None
+            data = self.file.read(n + 2)
+            assert data[n:] == b"\r\n", "a bulk string must end with CRLF"
+            return data[:n]
+        if kind == b"*":
+            n = int(rest)
+            return None if n < 0 else [self.reply() for _ in range(n)]
+        raise AssertionError(f"not a RESP reply: {line!r}")
+
+    def call(self, *args):
+        self.sock.sendall(self.encode(*args))
+        return self.reply()
+
+    def close(self):
+        self.file.close()
+        self.sock.close()

@@ -1,6 +1,7 @@
 """apps/nginx (nginx 1.22.1, unmodified) against real HTTP clients through
 `kiln run -p`: static files of 0 B, 612 B, 100 KiB and 10 MiB checked by
-sha256 (with sendfile and tcp_nopush on), keep-alive, HEAD, 404, byte
+sha256 (with sendfile and tcp_nopush on), from the initrd and from a host
+folder shared with -v (9pfs), keep-alive, HEAD, 404, byte
 ranges, 100 concurrent connections, and curl. nginx reads no stdin and
 kiln gives it no signal, so the guest is stopped as a user stops it:
 Ctrl-C (SIGINT to kiln's process group). Its stderr must then hold
@@ -51,15 +52,25 @@ def files(app):
     return {name: (www / name).read_bytes() for name in SIZES}
 
 
-@pytest.fixture
-def guest(app):
+def start(app, *args):
+    """nginx serving on a free host port (g.port), `args` added to kiln run."""
     port = free_port()
-    g = Guest(app, "--timeout", str(6 * PATIENCE), "-p", f"127.0.0.1:{port}:80",
+    g = Guest(app, "--timeout", str(6 * PATIENCE), "-p", f"127.0.0.1:{port}:80", *args,
               own_group=True)
     g.port = port
     try:
         # nginx's last notice before its event loop, once it listens.
         g.wait_for("getrlimit(RLIMIT_NOFILE)", within_line=True)
+    except BaseException:
+        g.kill()
+        raise
+    return g
+
+
+@pytest.fixture
+def guest(app):
+    g = start(app)
+    try:
         yield g
     finally:
         g.kill()
@@ -153,3 +164,34 @@ def test_curl(guest, files):
                           timeout=2 * PATIENCE)
     assert proc.stdout == "404"
     stop(guest)
+
+
+@pytest.mark.parametrize("machine", ["microvm", "pc"])
+def test_files_from_a_host_share(app, files, tmp_path, machine):
+    """`-v HOSTDIR:/www/share` puts a host folder inside nginx's root (9pfs
+    on kvm): its files, one of a few MiB, go out by sendfile from the
+    share next to the initrd's, and a file the host adds while nginx runs
+    is served at once (9pfs keeps no cache)."""
+    shared = {"note.txt": 13, "empty.bin": 0, "4m.bin": (4 << 20) + 777}
+    for name, size in shared.items():
+        (tmp_path / name).write_bytes(_content(name, size))
+    g = start(app, "--machine", machine, "-v", f"{tmp_path}:/www/share")
+    try:
+        requests = [("GET", f"/share/{name}", {}) for name in shared]
+        requests += [("GET", "/index.html", {}),
+                     ("GET", "/share/4m.bin", {"Range": "bytes=1000000-1999999"})]
+        answers, one_connection = fetch(g.port, requests)
+        assert one_connection, "nginx closed a keep-alive connection"
+        for (status, headers, body), name in zip(answers, shared):
+            assert (status, int(headers["Content-Length"])) == (200, shared[name]), name
+            assert sha(body) == sha((tmp_path / name).read_bytes()), name
+        (index, _, index_b), (part, _, part_b) = answers[3:]
+        assert (index, index_b) == (200, files["index.html"])
+        big = (tmp_path / "4m.bin").read_bytes()
+        assert (part, sha(part_b)) == (206, sha(big[1000000:2000000]))
+        (tmp_path / "later.bin").write_bytes(_content("later.bin", 300_001))
+        [(status, _, body)], _ = fetch(g.port, [("GET", "/share/later.bin", {})])
+        assert (status, sha(body)) == (200, sha(_content("later.bin", 300_001)))
+        stop(g)
+    finally:
+        g.kill()

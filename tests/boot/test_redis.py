@@ -6,7 +6,6 @@ file order; the last one shuts it down."""
 
 import os
 import shutil
-import socket
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
@@ -14,62 +13,11 @@ import pytest
 
 from conftest import ROOT, run_kiln
 
-from .netclients import PATIENCE, Guest, free_port
+from .netclients import PATIENCE, Guest, Resp, RespError, free_port
 
 pytestmark = pytest.mark.boot
 
 APP = ROOT / "apps/redis"
-
-
-class RespError(Exception):
-    """An error reply (`-ERR ...`)."""
-
-
-class Resp:
-    """A RESP2 client: commands as arrays of bulk strings, replies parsed."""
-
-    def __init__(self, port: int):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=PATIENCE)
-        self.file = self.sock.makefile("rb")
-
-    @staticmethod
-    def encode(*args) -> bytes:
-        parts = [b"*%d\r\n" % len(args)]
-        for arg in args:
-            data = arg if isinstance(arg, bytes) else str(arg).encode()
-            parts += [b"$%d\r\n" % len(data), data, b"\r\n"]
-        return b"".join(parts)
-
-    def reply(self):
-        line = self.file.readline()
-        if not line:
-            raise ConnectionError("the server closed the connection")
-        kind, rest = line[:1], line[1:-2]
-        if kind == b"+":
-            return rest.decode()
-        if kind == b"-":
-            return RespError(rest.decode())
-        if kind == b":":
-            return int(rest)
-        if kind == b"$":
-            n = int(rest)
-            if n < 0:
-                return None
-            data = self.file.read(n + 2)
-            assert data[n:] == b"\r\n", "a bulk string must end with CRLF"
-            return data[:n]
-        if kind == b"*":
-            n = int(rest)
-            return None if n < 0 else [self.reply() for _ in range(n)]
-        raise AssertionError(f"not a RESP reply: {line!r}")
-
-    def call(self, *args):
-        self.sock.sendall(self.encode(*args))
-        return self.reply()
-
-    def close(self):
-        self.file.close()
-        self.sock.close()
 
 
 @pytest.fixture(scope="module")
@@ -184,7 +132,7 @@ def test_scripts_transactions_and_blocking(server, client):
 
 
 def test_save_works_and_bgsave_fails_cleanly(client):
-    """SAVE writes the dump in the foreground (into /tmp, a ramfs); BGSAVE
+    """SAVE writes the dump in the foreground (into /data, a ramfs); BGSAVE
     needs fork, which a one-process unikernel lacks: Redis answers an
     error and keeps serving."""
     c = client

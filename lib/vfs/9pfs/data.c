@@ -128,14 +128,19 @@ int p9_readdir(struct kn_vnode *dir, uint64_t index, struct kn_dirent *out)
 	return kn_share_readdir(&P9N(dir)->dir, index, out, load, dir);
 }
 
+/* Tfsync on an open fid: the server syncs its open file. A directory is
+ * opened here, since nothing else opens it before fsync (Redis syncs the
+ * folder after renaming a new dump over the old one). */
 int p9_fsync(struct kn_vnode *vn)
 {
 	struct p9_node *n = P9N(vn);
 	uint32_t fid = n->wfid != P9_NOFID ? n->wfid : n->rfid;
 	struct p9_msg tx;
-	if (fid == P9_NOFID)
-		return 0; /* nothing written through this node */
-	int r = p9_msg_new(&tx, P9_TFSYNC, 16);
+	if (fid == P9_NOFID && !KN_S_ISDIR(vn->mode))
+		return 0; /* a symlink or device: no data of its own here */
+	int r = fid != P9_NOFID ? 0 : p9_node_open(n, 0, &fid);
+	if (!r)
+		r = p9_msg_new(&tx, P9_TFSYNC, 16);
 	if (r)
 		return r;
 	p9_put32(&tx, fid);

@@ -229,10 +229,17 @@ static int h_readdir(struct kn_vnode *dir, uint64_t index, struct kn_dirent *out
 	return kn_share_readdir(&HN(dir)->dir, index, out, load, dir);
 }
 
+/* The host's fsync on an open descriptor; a folder's is opened here, as
+ * 9pfs does (Redis syncs /data after renaming a new dump over the old). */
 static int h_fsync_op(struct kn_vnode *vn)
 {
 	struct hnode *n = HN(vn);
-	return n->wfd < 0 ? 0 : (int)h_fsync(n->wfd);
+	int fd = n->wfd >= 0 ? n->wfd : n->rfd;
+	if (fd < 0 && !KN_S_ISDIR(vn->mode))
+		return 0; /* a symlink or device: no data of its own here */
+	if (fd < 0 && (fd = opened(n, 0)) < 0)
+		return fd;
+	return (int)h_fsync(fd);
 }
 
 static int h_open(struct kn_vnode *vn, int flags)

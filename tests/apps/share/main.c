@@ -61,6 +61,10 @@ static int make(const char *d)
 	put(join(d, "old-name"), "renamed\n");
 	CHECK(rename(join(d, "old-name"), join(d, "sub/new-name")) == 0);
 	CHECK(rename(join(d, "sub/deeper"), join(d, "moved")) == 0);
+	/* After a rename a database syncs the folder (Redis's dump). */
+	int dfd = open(join(d, "sub"), O_RDONLY | O_DIRECTORY);
+	CHECK(dfd >= 0 && fsync(dfd) == 0 && fdatasync(dfd) == 0);
+	CHECK(close(dfd) == 0);
 	put(join(d, "gone"), "x");
 	CHECK(unlink(join(d, "gone")) == 0);
 	CHECK(mkdir(join(d, "empty-gone"), 0755) == 0);
