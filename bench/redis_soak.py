@@ -84,13 +84,7 @@ def main():
                        [[r["t"], report.fmt(r["SET"], 0), report.fmt(r["GET"], 0),
                          report.fmt(r["used_memory_rss"] / 1024, 0),
                          report.fmt(r["used_memory"] / 1024, 0)] for r in rows]))
-    per_minute = max(1, 60 // WINDOW_S)
-    first, last = rows[:per_minute], rows[-per_minute:]
-    decay = {op: timing.ratio(timing.median([r[op] for r in last]),
-                              timing.median([r[op] for r in first])) for op in ("SET", "GET")}
-    growth = last[-1]["used_memory_rss"] - first[-1]["used_memory_rss"]
-    no_decay = all(d is not None and d >= 1 - DECAY_LIMIT for d in decay.values())
-    no_growth = growth <= GROWTH_LIMIT
+    decay, growth, no_decay, no_growth = verdicts(rows)
     print()
     print("last minute / first minute: " + ", ".join(
         f"{op} {report.fmt_ratio(d)}" for op, d in decay.items())
@@ -101,6 +95,25 @@ def main():
                                        "growth_bytes": growth, "no_decay": no_decay,
                                        "no_growth": no_growth, "argv": argv})
 
+    plot(rows, minutes)
+
+
+def verdicts(rows: list[dict]) -> tuple[dict, int, bool, bool]:
+    """Decay: the last minute's median rates over the first minute's.
+    Growth: the last minute's highest memory over the first minute's
+    highest (Redis frees and takes back a 1 MiB buffer now and then, so
+    single windows step by 1 MiB either way)."""
+    per_minute = max(1, 60 // WINDOW_S)
+    first, last = rows[:per_minute], rows[-per_minute:]
+    decay = {op: timing.ratio(timing.median([r[op] for r in last]),
+                              timing.median([r[op] for r in first])) for op in ("SET", "GET")}
+    growth = (max(r["used_memory_rss"] for r in last)
+              - max(r["used_memory_rss"] for r in first))
+    no_decay = all(d is not None and d >= 1 - DECAY_LIMIT for d in decay.values())
+    return decay, growth, no_decay, growth <= GROWTH_LIMIT
+
+
+def plot(rows: list[dict], minutes: float) -> None:
     def draw(plt):
         fig, (top, bottom) = plt.subplots(2, 1, figsize=(6, 4.5), sharex=True)
         t = [r["t"] for r in rows]
