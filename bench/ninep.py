@@ -7,7 +7,8 @@ command (microvm, TCG, 128 MiB) with the same -fsdev and virtio-9p device:
 a file written in 1 MiB writes (then fsync) and read back, then files
 created, stat'ed and unlinked.
 
-    python3 bench/ninep.py [--quick] [--runs N] [--mib M] [--files N] [--no-linux]
+    python3 bench/ninep.py [--quick] [--runs N] [--mib M] [--files N] [--under DIR]
+                           [--no-linux]
 """
 
 import re
@@ -34,6 +35,10 @@ MSIZE = 128 * 1024 + 24
 MODULES = ["virtio_ring", "virtio", "virtio_mmio", "netfs", "fscache", "9pnet",
            "9pnet_virtio", "9p"]
 TESTS = ("seq-write", "seq-read", "create", "stat", "unlink")
+# The shared folder lives in tmpfs when the host has one, so the figures
+# are the guests' and QEMU's, not the host disk's (both guests' fsync
+# becomes QEMU's fsync of the host file).
+UNDER = "/dev/shm" if Path("/dev/shm").is_dir() else None
 LINE = re.compile(r"^ninepbench: (\S+) bytes=(\d+) ops=(\d+) seconds=([0-9.]+)$", re.M)
 
 
@@ -88,6 +93,8 @@ def main(argv=None):
                         help="MiB written and read (default 100, --quick 32)")
     parser.add_argument("--files", type=int, default=None,
                         help="files created, stat'ed, unlinked (default 10000, --quick 2000)")
+    parser.add_argument("--under", default=UNDER,
+                        help=f"where the shared folder is made (default {UNDER or 'the temp dir'})")
     parser.add_argument("--no-linux", action="store_true", help="Kiln only")
     args = report.parse_args(parser, argv)
     mib = args.mib or (32 if args.quick else 100)
@@ -97,14 +104,15 @@ def main(argv=None):
     report.banner(
         "shared folder: 9p over virtio, Kiln vs a Linux VM",
         f">= {GOAL}x the Linux VM's figures",
-        f"""bench/native/ninepbench.c in a host folder shared as `kiln run -v` shares it
-        (-fsdev local,security_model=none, virtio-9p-device): {mib} MiB in 1 MiB writes then
+        f"""bench/native/ninepbench.c in a host folder under {args.under or 'the temp dir'}
+        shared as `kiln run -v` shares it (-fsdev local,security_model=none,
+        virtio-9p-device): {mib} MiB in 1 MiB writes then
         fsync, the same in 1 MiB reads; then {files:,} empty files created (O_CREAT|O_EXCL,
         close), each stat'ed, each unlinked. msize {MSIZE:,} on both sides. Kiln:
         bench/apps/ninepbench (vfs-9pfs, virtio-9p, musl); Linux VM: the same source built
         with musl-gcc -static, 9p mounted cache=none (the default), Debian kernel + busybox;
         both QEMU TCG microvm, {MEMORY}; runs interleave; medians over {args.runs} run(s).""")
-    with tempfile.TemporaryDirectory(prefix="kiln-9p-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="kiln-9p-", dir=args.under) as tmp:
         folder = Path(tmp)
         kiln_argv = images.qemu_argv(images.build_bench_app(APP, "kvm"), memory=MEMORY,
                                      machine="microvm", volumes=[f"{folder}:{GUEST_PATH}"],
@@ -139,6 +147,7 @@ def main(argv=None):
     print("(under TCG both guests' CPU work is emulated; the server is QEMU's 9p code on the "
           "host either way)")
     report.save_results("ninep", {"linux": linux_desc, "mib": mib, "files": files,
+                                  "under": args.under,
                                   "msize": MSIZE, "memory": MEMORY, "samples": samples,
                                   "figures": figures, "ratios": ratios, "argv": guests})
 
