@@ -19,27 +19,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#define IOBENCH "ninepbench"
+#include "iobench.h"
+
 #define CHUNK (1 << 20)
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void say(const char *name, uint64_t bytes, unsigned ops, double seconds)
-{
-	printf("ninepbench: %s bytes=%llu ops=%u seconds=%.6f\n", name, (unsigned long long)bytes,
-	       ops, seconds);
-	fflush(stdout);
-}
-
-static void fail(const char *what)
-{
-	perror(what);
-	exit(1);
-}
 
 static void sequential(const char *path, char *buf, uint64_t total, int write)
 {
