@@ -134,12 +134,14 @@ def build_image(app: str = "helloworld", platform: str = "kvm", alloc: str = "tl
 
 def qemu_argv(image: Image, memory: str | None = None, machine: str | None = None,
               kernel_args: list[str] = (), args: list[str] = (),
-              publish: list[str] = ()) -> list[str]:
+              publish: list[str] = (), volumes: list[str] = ()) -> list[str]:
     """The exact QEMU command `kiln run --dry-run` prints for the image
-    (publish: `-p` values)."""
+    (publish: `-p` values; volumes: `-v` values)."""
     run = ["run", "--plat", image.platform, "--dry-run"]
     for p in publish:
         run += ["-p", p]
+    for v in volumes:
+        run += ["-v", v]
     if memory:
         run += ["-m", memory]
     if machine:
@@ -195,10 +197,11 @@ def build_bench_app(app: str, platform: str) -> Image:
     return image
 
 
-def compile_native(name: str) -> Path:
+def compile_native(name: str, musl: bool = False) -> Path:
     """bench/native/NAME.c as a static Linux executable (it runs from a bare
-    busybox initramfs as well as on the host)."""
-    gcc = require("gcc", "gcc")
+    busybox initramfs as well as on the host); with musl, by musl-gcc, the
+    libc the images link."""
+    gcc = require("musl-gcc", "musl-tools") if musl else require("gcc", "gcc")
     out = places.CACHE / "native"
     out.mkdir(parents=True, exist_ok=True)
     exe = out / name

@@ -193,6 +193,40 @@ def network_initrd(name: str, programs: dict[str, Path], command: str,
     return vmlinuz, initramfs(name, busybox, init, programs, modules), desc
 
 
+def modules_vm_argv(kiln_argv: list[str], name: str, modules: list[str], setup: str,
+                    command: str, programs: dict[str, Path]) -> tuple[list[str], str]:
+    """The Kiln image's QEMU command (its devices kept) with Debian's kernel
+    and a busybox initramfs whose /init loads MODULES (from the kernel
+    package, in order), runs the SETUP and COMMAND shell lines and powers
+    off; microvm's ACPI on, where Debian's kernel finds virtio-mmio. Also
+    the guest's description."""
+    vmlinuz, busybox, desc = kernel_and_busybox()
+    kernel, _version = linux_packages()
+    deb = fetch_debs([kernel])[kernel]
+    found = extract_modules(deb, modules, CACHE / f"modules-{kernel}")
+    bb = "/bin/busybox"
+    init = (f"#!{bb} sh\n" + "".join(f"{bb} insmod /lib/{m}.ko\n" for m in modules)
+            + f"{setup}\n{command}\n{bb} poweroff -f\n").encode()
+    initrd = initramfs(name, busybox, init, programs, found)
+    argv = microvm_argv(kiln_argv, vmlinuz, initrd)
+    m = argv.index("-M")
+    argv[m + 1] = argv[m + 1].replace("acpi=off", "acpi=on")
+    return argv, f"{desc}, busybox-static initramfs {initrd.stat().st_size:,} bytes"
+
+
+def add_linux(guests: dict, make) -> str | None:
+    """guests["Linux VM"] = the QEMU command MAKE() gives with its
+    description, which is printed and returned; None, said, when the
+    Debian packages cannot be had."""
+    try:
+        guests["Linux VM"], desc = make()
+    except (OSError, RuntimeError, subprocess.CalledProcessError) as exc:
+        print(f"Linux guest skipped: {exc} (needs apt-get download of Debian packages)")
+        return None
+    print(f"Linux guest: {desc}")
+    return desc
+
+
 def host_tsc_khz() -> int | None:
     """The host CPU's clock from /proc/cpuinfo, in kHz (None if unknown)."""
     try:

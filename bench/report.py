@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import places
+import timing
 
 
 def fmt(value, digits: int = 1, unit: str = "") -> str:
@@ -146,3 +147,57 @@ def parse_args(parser: argparse.ArgumentParser, argv=None) -> argparse.Namespace
         parser.error("--runs must be at least 1")
     pyplot()  # before the measuring, not after it
     return ns
+
+
+def versus(figures: dict[str, dict], units: dict[str, str], goal: float,
+           base: str = "Linux VM") -> dict:
+    """Prints each test's figure for every guest of FIGURES ({guest: {test:
+    value}}, Kiln first), Kiln / BASE and whether it reaches GOAL; the
+    ratios, {test: ratio or None}."""
+    rows, ratios = [], {}
+    for test, unit in units.items():
+        k, other = figures["Kiln"][test], figures.get(base, {}).get(test)
+        ratios[test] = timing.ratio(k, other)
+        met = None if ratios[test] is None else ratios[test] >= goal
+        rows.append([test, unit, fmt(k), fmt(other), fmt_ratio(ratios[test]), verdict(met)])
+    print(table(["test", "unit", "Kiln", base, f"Kiln / {base.split()[0]}", "goal met?"], rows))
+    return ratios
+
+
+def draw_versus(plt, figures: dict[str, dict], panels: list[tuple[tuple, str]], title: str):
+    """Bars of FIGURES ({guest: {test: value}}) side by side, one panel per
+    (tests, unit) of PANELS."""
+    fig, axes = plt.subplots(1, len(panels), figsize=(4 * len(panels), 3.2))
+    for ax, (tests, unit) in zip(axes, panels):
+        width = 0.8 / len(figures)
+        for n, (name, figs) in enumerate(figures.items()):
+            ax.bar([i + n * width for i in range(len(tests))], [figs[t] or 0 for t in tests],
+                   width, label=name)
+        ax.set_xticks([i + width * (len(figures) - 1) / 2 for i in range(len(tests))], tests)
+        ax.set_ylabel(unit)
+    axes[0].legend()
+    fig.suptitle(title)
+    return fig
+
+
+def io_versus(name: str, samples: dict[str, list], tests: tuple, seq_unit: tuple[str, float],
+              op_unit: str, goal: float, note: str, title: str, results: dict) -> None:
+    """The I/O benchmarks' end (blk.py, ninep.py): from SAMPLES ({guest:
+    [{test: {"bytes", "ops", "seconds"}}]}) each test's median, bytes per
+    second in SEQ_UNIT (its name and bytes) for the "seq-" tests and
+    operations per second (OP_UNIT) for the others; the table with NOTE
+    below it, results/NAME.json (RESULTS and the figures) and the plot."""
+    def figure(sample: dict, test: str) -> float:
+        s = sample[test]
+        per = seq_unit[1] if test.startswith("seq") else None
+        return s["bytes"] / s["seconds"] / per if per else s["ops"] / s["seconds"]
+    figures = {guest: {t: timing.median([figure(s, t) for s in runs]) for t in tests}
+               for guest, runs in samples.items()}
+    units = {t: seq_unit[0] if t.startswith("seq") else op_unit for t in tests}
+    ratios = versus(figures, units, goal)
+    print(note)
+    save_results(name, {**results, "samples": samples, "figures": figures, "ratios": ratios})
+    seq = tuple(t for t in tests if t.startswith("seq"))
+    rest = tuple(t for t in tests if t not in seq)
+    save_plot(name, lambda plt: draw_versus(plt, figures, [(seq, seq_unit[0]), (rest, op_unit)],
+                                            title))

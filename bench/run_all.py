@@ -10,7 +10,8 @@ import time
 from pathlib import Path
 
 BENCHMARKS = ("image_size", "memory_floor", "boot_time", "boot_e2e", "build_time",
-              "syscall_cost", "open_cost", "sqlite_inserts", "http_reply", "redis_ops", "blk")
+              "syscall_cost", "open_cost", "sqlite_inserts", "http_reply", "redis_ops", "blk",
+              "ninep")
 
 
 def main(argv=None):

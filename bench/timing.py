@@ -3,6 +3,7 @@ line on its stdout, medians, spreads and ratios that tolerate a missing
 figure (None)."""
 
 import os
+import re
 import selectors
 import statistics
 import subprocess
@@ -89,3 +90,30 @@ def spread(xs):
 
 def ratio(a, b):
     return a / b if a is not None and b else None
+
+
+def io_figures(name: str, program: str, argv: list[str], tests: tuple, timeout: float) -> dict:
+    """Runs ARGV, a guest whose PROGRAM prints "PROGRAM: TEST bytes=B ops=N
+    seconds=S" per test and "PROGRAM: done" (bench/native/blkbench.c,
+    ninepbench.c): {test: {"bytes", "ops", "seconds"}}; an error naming
+    NAME, with the guest's output, when any is missing."""
+    proc = subprocess.run(argv, capture_output=True, text=True, timeout=timeout)
+    line = re.compile(rf"^{program}: (\S+) bytes=(\d+) ops=(\d+) seconds=([0-9.]+)$", re.M)
+    found = {m[0]: {"bytes": int(m[1]), "ops": int(m[2]), "seconds": float(m[3])}
+             for m in line.findall(proc.stdout)}
+    if f"{program}: done" not in proc.stdout or set(found) != set(tests):
+        raise RuntimeError(f"{name}: no figures (status {proc.returncode}):\n"
+                           f"{proc.stdout[-2000:]}\n{proc.stderr[-2000:]}")
+    return found
+
+
+def rounds(guests: dict, runs: int, once) -> dict[str, list]:
+    """RUNS rounds of ONCE(name, argv) for each of GUESTS ({name: argv}),
+    interleaved: {name: [each round's sample]}."""
+    samples: dict[str, list] = {name: [] for name in guests}
+    for i in range(runs):
+        for name, argv in guests.items():
+            samples[name].append(once(name, argv))
+        print(f"  round {i + 1}/{runs} done", flush=True)
+    print()
+    return samples

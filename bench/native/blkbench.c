@@ -18,28 +18,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#define IOBENCH "blkbench"
+#include "iobench.h"
+
 #define CHUNK (1 << 20)
 #define SMALL 4096
-
-static double now(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
-static void say(const char *name, uint64_t bytes, unsigned ops, double seconds)
-{
-	printf("blkbench: %s bytes=%llu ops=%u seconds=%.6f\n", name, (unsigned long long)bytes,
-	       ops, seconds);
-	fflush(stdout);
-}
-
-static void fail(const char *what)
-{
-	perror(what);
-	exit(1);
-}
 
 /* The same offsets in every run and on every system. */
 static uint64_t next_random(uint64_t *state)

@@ -4,6 +4,7 @@ the same app (tests/apps/share), which changes and lists a share; what it
 saw is compared with what the host's own kernel says about the folder."""
 
 import os
+import shutil
 import stat
 import subprocess
 
@@ -12,6 +13,7 @@ import pytest
 from conftest import ROOT, run_kiln
 
 from .conftest import TARGETS, app_builder
+from .netclients import Guest
 
 BIG = 1_500_000  # more than any msize: the client splits it
 
@@ -143,6 +145,28 @@ def test_threads_have_requests_in_flight_together(share_app, platform, machine, 
     if platform == "kvm":  # each thread waited for its reply while the others sent theirs
         most = int(proc.stderr.split("at most ")[1].split()[0])
         assert most >= 2, proc.stderr
+
+
+@pytest.mark.parametrize("platform,machine", TARGETS)
+def test_a_folder_removed_under_the_guest_gives_errno(share_app, platform, machine, tmp_path):
+    """rm -rf of the shared folder while the guest works in it: its calls
+    get ENOENT back (no crash, no hang) and kiln exits with the guest's
+    status."""
+    data = tmp_path / "data"
+    data.mkdir()
+    machine_flag = ["--machine", machine] if machine else []
+    guest = Guest(share_app(platform), "--plat", platform, *machine_flag, "--timeout", "150",
+                  "-v", f"{data}:/data", "--", "vanish", "/data")
+    try:
+        guest.wait_for("vanish: ready")
+        shutil.rmtree(data)
+        status = guest.finish()
+    finally:
+        guest.kill()
+    out = "\n".join(guest.out + guest.err)
+    assert status == 42 and "vanish: done" in guest.out, out
+    assert "opendir(sub) -> No such file or directory" in guest.out, out
+    assert "Traceback" not in out
 
 
 POSIX = ROOT / "tests/apps/posix"

@@ -11,39 +11,36 @@ static uint32_t chunk(struct p9_fs *fs, size_t n)
 	return n < most ? (uint32_t)n : most;
 }
 
-/* One Tread: the bytes the server gave (0 at the end). */
+/* One Tread: the bytes the server gave (0 at the end), written by the
+ * device straight into buf (the reply's header alone is ours). */
 static long read_once(struct p9_fs *fs, uint32_t fid, void *buf, uint32_t n, uint64_t off)
 {
 	struct p9_msg tx, rx;
+	uint32_t data;
 	int r = p9_msg_new(&tx, P9_TREAD, 32);
 	if (r)
 		return r;
 	p9_put32(&tx, fid);
 	p9_put64(&tx, off);
 	p9_put32(&tx, n);
-	if ((r = p9_rpc(fs, &tx, &rx, RREAD_HDR + n)))
+	if ((r = p9_rpc_io(fs, &tx, NULL, 0, &rx, RREAD_HDR, buf, n, &data)))
 		return r;
 	uint32_t got = p9_get32(&rx);
-	if (got > n || rx.len - rx.at < got) {
-		p9_msg_free(&rx);
-		return -KN_EIO;
-	}
-	__builtin_memcpy(buf, rx.buf + rx.at, got);
 	p9_msg_free(&rx);
-	return got;
+	return rx.bad || got > n || got != data ? -KN_EIO : (long)got;
 }
 
+/* One Twrite, its data read by the device from buf. */
 static long write_once(struct p9_fs *fs, uint32_t fid, void *buf, uint32_t n, uint64_t off)
 {
 	struct p9_msg tx, rx;
-	int r = p9_msg_new(&tx, P9_TWRITE, P9_IOHDR + n);
+	int r = p9_msg_new(&tx, P9_TWRITE, 32);
 	if (r)
 		return r;
 	p9_put32(&tx, fid);
 	p9_put64(&tx, off);
 	p9_put32(&tx, n);
-	p9_put_data(&tx, buf, n);
-	if ((r = p9_rpc(fs, &tx, &rx, 32)))
+	if ((r = p9_rpc_io(fs, &tx, buf, n, &rx, 32, NULL, 0, NULL)))
 		return r;
 	uint32_t got = p9_get32(&rx);
 	r = rx.bad || got > n ? -KN_EIO : 0;

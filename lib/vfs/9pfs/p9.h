@@ -101,6 +101,11 @@ uint16_t p9_get_str(struct p9_msg *m, const char **s);
  * free it with p9_msg_free). 0 with rx at the reply's body, or -errno:
  * the server's Rlerror, or the transport's. Frees tx. */
 int p9_rpc(struct p9_fs *fs, struct p9_msg *tx, struct p9_msg *rx, uint32_t rx_cap);
+/* p9_rpc with the data of a write (out) or a read (in) in the caller's
+ * buffer, never copied: the message goes on with out's bytes, and the
+ * reply's bytes past rx_cap land in in (*in_got of them). */
+int p9_rpc_io(struct p9_fs *fs, struct p9_msg *tx, const void *out, uint32_t out_len,
+	      struct p9_msg *rx, uint32_t rx_cap, void *in, uint32_t in_max, uint32_t *in_got);
 /* An rpc whose reply carries nothing the caller needs. */
 int p9_rpc0(struct p9_fs *fs, struct p9_msg *tx);
 int p9_clunk(struct p9_fs *fs, uint32_t fid);

@@ -146,7 +146,8 @@ static int check_reply(struct p9_msg *rx, long got, uint8_t type, uint16_t tag)
 {
 	if (got < P9_HDR)
 		return -KN_EIO;
-	rx->len = (uint32_t)got;
+	/* Past rx's buffer the reply went on in the caller's (p9_rpc_io). */
+	rx->len = got < rx->cap ? (uint32_t)got : rx->cap;
 	uint32_t size = p9_get32(rx);
 	uint8_t rtype = p9_get8(rx);
 	uint16_t rtag = p9_get16(rx);
@@ -159,7 +160,8 @@ static int check_reply(struct p9_msg *rx, long got, uint8_t type, uint16_t tag)
 	return rtype == type + 1 ? 0 : -KN_EIO;
 }
 
-int p9_rpc(struct p9_fs *fs, struct p9_msg *tx, struct p9_msg *rx, uint32_t rx_cap)
+int p9_rpc_io(struct p9_fs *fs, struct p9_msg *tx, const void *out, uint32_t out_len,
+	      struct p9_msg *rx, uint32_t rx_cap, void *in, uint32_t in_max, uint32_t *in_got)
 {
 	uint16_t tag = P9_NOTAG;
 	uint8_t type = tx->buf[4];
@@ -173,18 +175,27 @@ int p9_rpc(struct p9_fs *fs, struct p9_msg *tx, struct p9_msg *rx, uint32_t rx_c
 		return r;
 	}
 	rx->len = 0;
+	uint32_t size = tx->len + out_len;
 	for (unsigned i = 0; i < 4; i++)
-		tx->buf[i] = (uint8_t)(tx->len >> (8 * i));
+		tx->buf[i] = (uint8_t)(size >> (8 * i));
 	tx->buf[5] = (uint8_t)tag;
 	tx->buf[6] = (uint8_t)(tag >> 8);
-	long got = kn_9p_chan_request(fs->chan, tx->buf, tx->len, rx->buf, rx->cap);
+	long got = kn_9p_chan_request(fs->chan, tx->buf, tx->len, out, out_len, rx->buf, rx->cap,
+				      in, in_max);
 	if (tag != P9_NOTAG)
 		tag_drop(fs, tag);
 	p9_msg_free(tx);
 	r = got < 0 ? (int)got : check_reply(rx, got, type, tag);
 	if (r)
 		p9_msg_free(rx);
+	else if (in_got)
+		*in_got = (uint32_t)got > rx->cap ? (uint32_t)got - rx->cap : 0;
 	return r;
+}
+
+int p9_rpc(struct p9_fs *fs, struct p9_msg *tx, struct p9_msg *rx, uint32_t rx_cap)
+{
+	return p9_rpc_io(fs, tx, NULL, 0, rx, rx_cap, NULL, 0, NULL);
 }
 
 int p9_rpc0(struct p9_fs *fs, struct p9_msg *tx)

@@ -8,7 +8,11 @@
  *   verify FILE SIZE  reads the pattern back (a second boot)
  *   errors DIR      errno of calls that must fail
  *   rofs DIR        errno of changes to a read-only share
- *   threads DIR N   N threads write and read back files at once */
+ *   threads DIR N   N threads write and read back files at once
+ *   vanish DIR      says "vanish: ready", waits for a line on stdin (sent
+ *                   once the host has removed DIR), then prints what calls
+ *                   in it give; exits 42 when each failed with ENOENT and
+ *                   the file opened before still reads */
 #define _GNU_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -285,6 +289,38 @@ static int threads(const char *d, int n)
 	return failed;
 }
 
+/* The host removes the shared folder under the guest: every call by path
+ * fails with ENOENT, none crashes, and a file opened before still reads
+ * (the server holds it open). */
+static int vanish(const char *d)
+{
+	char buf[16] = {0}, line[16];
+	struct stat st;
+	put(join(d, "kept"), "kept\n");
+	CHECK(mkdir(join(d, "sub"), 0755) == 0);
+	int fd = open(join(d, "kept"), O_RDONLY);
+	CHECK(fd >= 0);
+	printf("vanish: ready\n");
+	fflush(stdout);
+	CHECK(fgets(line, sizeof(line), stdin) != NULL);
+	ERR(stat(join(d, "kept"), &st), ENOENT);
+	ERR(open(join(d, "kept"), O_RDONLY), ENOENT);
+	ERR(open(join(d, "new"), O_WRONLY | O_CREAT, 0644), ENOENT);
+	ERR(mkdir(join(d, "sub/inner"), 0755), ENOENT);
+	ERR(unlink(join(d, "kept")), ENOENT);
+	ERR(rename(join(d, "kept"), join(d, "other")), ENOENT);
+	DIR *dp = opendir(join(d, "sub"));
+	printf("opendir(sub) -> %s\n", dp ? "a stream" : strerror(errno));
+	if (dp) {
+		failed = 1;
+		closedir(dp);
+	}
+	CHECK(pread(fd, buf, sizeof(buf), 0) == 5 && !strcmp(buf, "kept\n"));
+	CHECK(close(fd) == 0);
+	printf(failed ? "vanish: failed\n" : "vanish: done\n");
+	return failed ? 1 : 42;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc == 3 && !strcmp(argv[1], "make"))
@@ -305,6 +341,8 @@ int main(int argc, char **argv)
 		return threads(argv[2], atoi(argv[3]));
 	if (argc == 3 && !strcmp(argv[1], "rofs"))
 		return rofs(argv[2]);
-	fprintf(stderr, "usage: share make|list|cat|big|verify|errors|rofs ...\n");
+	if (argc == 3 && !strcmp(argv[1], "vanish"))
+		return vanish(argv[2]);
+	fprintf(stderr, "usage: share make|list|cat|big|verify|errors|rofs|threads|vanish ...\n");
 	return 2;
 }

@@ -47,12 +47,12 @@ static void put_le(uint8_t *p, uint64_t v, int n)
 		p[i] = (uint8_t)v;
 }
 
-long kn_9p_chan_request(struct kn_9p_chan *c, const void *tx, size_t tx_len, void *rx,
-			size_t rx_max)
+long kn_9p_chan_request(struct kn_9p_chan *c, const void *tx, size_t tx_len, const void *out,
+			size_t out_len, void *rx, size_t rx_max, void *in, size_t in_max)
 {
 	const uint8_t *t = tx;
 	uint8_t *r = rx;
-	CHECK(le32(t) == tx_len); /* the size field covers the message */
+	CHECK(le32(t) == tx_len + out_len); /* the size field covers the message */
 	uint16_t tag = (uint16_t)(t[5] | t[6] << 8);
 	last_tag = tag;
 	if (script == NESTED) {
@@ -69,7 +69,7 @@ long kn_9p_chan_request(struct kn_9p_chan *c, const void *tx, size_t tx_len, voi
 		last_tag = tag;
 	}
 	uint8_t type = t[4] + 1;
-	uint32_t len = P9_HDR;
+	uint32_t len = P9_HDR, data = 0;
 	if (script == REPLY_LERROR) {
 		type = P9_RLERROR;
 		put_le(r + len, KN_ENOENT, 4);
@@ -80,12 +80,18 @@ long kn_9p_chan_request(struct kn_9p_chan *c, const void *tx, size_t tx_len, voi
 		len += 2;
 		for (unsigned i = 0; i < names; i++, len += 13)
 			memset(r + len, 0x11 * (i + 1), 13);
+	} else if (t[4] == P9_TREAD) { /* all asked, in the caller's buffer */
+		data = le32(t + P9_HDR + 12);
+		CHECK(data <= in_max);
+		memset(in, 0x5a, data);
+		put_le(r + len, data, 4);
+		len += 4;
 	}
-	put_le(r, len + (script == WRONG_SIZE), 4);
+	put_le(r, len + data + (script == WRONG_SIZE), 4);
 	r[4] = script == WRONG_TYPE ? type + 2 : type;
 	put_le(r + 5, script == WRONG_TAG ? tag + 1 : tag, 2);
 	CHECK(len <= rx_max);
-	return script == SHORT ? 5 : len;
+	return script == SHORT ? 5 : len + data;
 }
 
 static void test_fields(void)
@@ -150,11 +156,35 @@ static void test_walk(void)
 	CHECK(p9_walk(&fs, 1, "absent", 6, &fid, &q) == -KN_ENOENT);
 }
 
+/* A read's and a write's data stay in the caller's buffer. */
+static void test_data_in_callers_buffer(void)
+{
+	uint8_t buf[100] = {0};
+	struct p9_msg tx, rx;
+	uint32_t got = 0;
+	script = REPLY_OK;
+	CHECK(p9_msg_new(&tx, P9_TREAD, 32) == 0);
+	p9_put32(&tx, 1);
+	p9_put64(&tx, 0);
+	p9_put32(&tx, 60);
+	CHECK(p9_rpc_io(&fs, &tx, NULL, 0, &rx, 11, buf, sizeof(buf), &got) == 0);
+	CHECK(got == 60 && p9_get32(&rx) == 60 && !rx.bad && rx.len == 11);
+	CHECK(buf[59] == 0x5a && buf[60] == 0);
+	p9_msg_free(&rx);
+	CHECK(p9_msg_new(&tx, P9_TWRITE, 32) == 0); /* the server checks the size */
+	p9_put32(&tx, 1);
+	p9_put64(&tx, 0);
+	p9_put32(&tx, 50);
+	CHECK(p9_rpc_io(&fs, &tx, buf, 50, &rx, 32, NULL, 0, NULL) == 0);
+	p9_msg_free(&rx);
+}
+
 int main(void)
 {
 	test_fields();
 	test_replies();
 	test_walk();
+	test_data_in_callers_buffer();
 	printf("checks=%ld failures=%ld\n", checks, fails);
 	return fails != 0;
 }
