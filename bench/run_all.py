@@ -11,7 +11,7 @@ from pathlib import Path
 
 BENCHMARKS = ("image_size", "memory_floor", "boot_time", "boot_e2e", "build_time",
               "syscall_cost", "open_cost", "sqlite_inserts", "http_reply", "redis_ops", "blk",
-              "ninep")
+              "ninep", "redis_soak")
 
 
 def main(argv=None):
