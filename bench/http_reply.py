@@ -14,7 +14,6 @@ the same sources, configure flags and nginx.conf in both guests).
 
 import os
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -70,14 +69,9 @@ def build_nginx() -> dict:
     """nginx from the tree `kiln fetch` prepared for apps/nginx, configured
     with the app's own line and built with musl-gcc -static (once: ~1 min)."""
     gcc = images.require("musl-gcc", "musl-tools")
-    tree = images.fetch_tree("nginx", "nginx")
-    out = places.CACHE / "native" / f"nginx-{tree.name}"
-    exe = out / "objs" / "nginx"
-    if not exe.is_file():
-        print(f"building nginx with musl-gcc -static in {out} (~1 min)", flush=True)
-        if out.exists():
-            shutil.rmtree(out)
-        shutil.copytree(tree, out, symlinks=True, ignore=shutil.ignore_patterns("objs", "Makefile"))
+    exe, out = images.native_copy("nginx", "nginx", "objs/nginx", "~1 min",
+                                  ignore=("objs", "Makefile"))
+    if out:
         # Debian's musl-dev leaves crypt.h out (musl declares crypt() in
         # unistd.h too); nginx includes it on Linux.
         shim = out / "kiln-include"

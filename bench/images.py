@@ -217,6 +217,23 @@ def require(tool: str, package: str) -> str:
     return path
 
 
+def native_copy(app: str, name: str, product: str, takes: str,
+                ignore=()) -> tuple[Path, Path | None]:
+    """PRODUCT (a path in the tree) of APP's [[fetch]] NAME rebuilt for the
+    Linux guest, and, when it is not built yet, the fresh copy of the tree
+    `kiln fetch` prepared to build it in (else None)."""
+    tree = fetch_tree(app, name)
+    out = places.CACHE / "native" / f"{name}-{tree.name}"
+    exe = out / product
+    if exe.is_file():
+        return exe, None
+    print(f"building {exe.name} with musl-gcc -static in {out} ({takes})", flush=True)
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(tree, out, symlinks=True, ignore=shutil.ignore_patterns(*ignore))
+    return exe, out
+
+
 def fetch_tree(app: str, name: str) -> Path:
     """The cached tree of APP's [[fetch]] NAME, prepared by `kiln fetch` in
     the app's cached copy (the line it prints: NAME, package=version, path)."""

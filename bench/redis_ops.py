@@ -13,7 +13,6 @@ persistence, one I/O thread). redis-benchmark runs the paper's command:
 import csv
 import io
 import os
-import shutil
 import subprocess
 
 import images
@@ -39,14 +38,8 @@ def build_native():
     """redis-server from the tree `kiln fetch` prepared for apps/redis,
     copied and built again with musl-gcc -static (once: ~2 min)."""
     gcc = images.require("musl-gcc", "musl-tools")
-    tree = images.fetch_tree(APP, "redis")
-    out = places.CACHE / "native" / f"redis-{tree.name}"
-    exe = out / "src" / "redis-server"
-    if not exe.is_file():
-        print(f"building redis-server with musl-gcc -static in {out} (~2 min)", flush=True)
-        if out.exists():
-            shutil.rmtree(out)
-        shutil.copytree(tree, out, symlinks=True)
+    exe, out = images.native_copy(APP, "redis", "src/redis-server", "~2 min")
+    if out:
         subprocess.run(["make", "distclean"], cwd=out, check=True, capture_output=True)
         subprocess.run(["make", "-C", "src", f"-j{os.cpu_count() or 1}", "redis-server",
                         f"CC={gcc}", "LDFLAGS=-static", *MAKE], cwd=out, check=True,
